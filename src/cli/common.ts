@@ -1,0 +1,31 @@
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { DEFAULT_SCENARIO, loadScenario, type Scenario } from '../scenario/load.ts';
+
+/** Options every command takes. */
+export interface CommonArgs {
+  scenario: string;
+  out?: string;
+  seed?: number;
+  quiet: boolean;
+}
+
+export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
+  return y
+    .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, defaultDescription: 'scenarios/hyploc-madrid.yaml', describe: 'scenario YAML file' })
+    .option('out', { type: 'string', describe: 'output directory', defaultDescription: 'output/<scenario name>/' })
+    .option('seed', { type: 'number', describe: 'override the scenario seed (integer >= 0)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }) as Argv<T & CommonArgs>;
+}
+
+/** Loads the scenario and resolves the output directory. */
+export function resolveCommon(args: CommonArgs): { scenario: Scenario; outDir: string } {
+  const scenario = loadScenario(args.scenario, { seed: args.seed });
+  const outDir = path.resolve(args.out ?? path.join('output', scenario.name));
+  return { scenario, outDir };
+}
+
+/** Logs to stdout unless --quiet. */
+export function logger(quiet: boolean): (msg: string) => void {
+  return quiet ? () => {} : (msg) => console.log(msg);
+}

@@ -1,0 +1,31 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UserError } from '../util/errors.ts';
+import { commands } from './commands.ts';
+
+// simgen command line: one thin module per command in this folder; each parses, calls a stage, prints.
+
+async function main(): Promise<void> {
+  let cli = yargs(hideBin(process.argv))
+    .scriptName('simgen')
+    .usage('simgen <command> [options]\n\nSeeded 28 GHz mmWave localization datasets and HypLoc training.')
+    .strict()
+    .demandCommand(1, 'name a command: scene, trajectories, raytrace, export, train, ...')
+    .recommendCommands()
+    .fail((msg, err) => {
+      throw err ?? new UserError(msg);
+    })
+    .help()
+    .version();
+  for (const c of commands) cli = cli.command(c);
+  await cli.parseAsync();
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UserError) {
+    console.error(`simgen: ${err.message}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../util/errors.ts';
+import { parseOrThrow } from '../util/validate.ts';
+import { polygonsOverlap, signedArea } from './geometry.ts';
+import type { Building, CityMap, PedestrianArea, Point2, Street } from './types.ts';
+
+// Reads and validates a simgen map file: GeoJSON FeatureCollection in a local metric frame.
+// The format is documented in README "Map format"; these schemas are its definition.
+
+const Coord = z.tuple([z.number(), z.number()]);
+const Ring = z.array(Coord).min(4);
+
+const BuildingProps = z.strictObject({
+  kind: z.literal('building'),
+  id: z.number().int().min(0),
+  height: z.number().positive().max(1000),
+  floors: z.number().positive().optional(),
+  wall_material: z.string().min(1),
+  roof_material: z.string().min(1),
+  name: z.string().optional(),
+});
+const GroundProps = z.strictObject({ kind: z.literal('ground'), material: z.string().min(1), name: z.string().optional() });
+const PedestrianProps = z.strictObject({ kind: z.literal('pedestrian'), name: z.string(), material: z.string().min(1) });
+const StreetProps = z.strictObject({
+  kind: z.literal('street'),
+  id: z.string().min(1),
+  name: z.string().default(''),
+  width: z.number().positive().max(200),
+  lanes_per_direction: z.number().int().min(1).max(8),
+  lane_width: z.number().positive().max(10).default(3.5),
+  speed_limit_kmh: z.number().positive().max(250).default(40),
+});
+
+const PolygonGeom = z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(Ring).length(1, 'one outer ring, no holes') });
+const LineGeom = z.strictObject({ type: z.literal('LineString'), coordinates: z.array(Coord).min(2) });
+
+const Header = z.object({
+  type: z.literal('FeatureCollection'),
+  name: z.string().optional(),
+  simgen: z.object({ format: z.literal('simgen-map/1'), width: z.number().positive(), height: z.number().positive() }).loose(),
+  features: z.array(z.object({ type: z.literal('Feature'), properties: z.object({ kind: z.enum(['building', 'ground', 'street', 'pedestrian']) }).loose(), geometry: z.unknown() })),
+});
+
+/** Closed ring -> open, counter-clockwise footprint. */
+function openRing(ring: Point2[], where: string): Point2[] {
+  const [a, b] = [ring[0], ring[ring.length - 1]];
+  if (a[0] !== b[0] || a[1] !== b[1]) throw new UserError(`${where}: footprint ring is not closed (first point ${JSON.stringify(a)} != last point ${JSON.stringify(b)}); GeoJSON rings repeat the first point at the end`);
+  const open = ring.slice(0, -1) as Point2[];
+  const area = signedArea(open);
+  if (Math.abs(area) < 1e-6) throw new UserError(`${where}: footprint has zero area`);
+  return area < 0 ? open.reverse() : open;
+}
+
+export function loadMap(file: string): CityMap {
+  const abs = path.resolve(file);
+  const label = `map ${path.basename(abs)}`;
+  if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${abs}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(abs, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${label}: not valid JSON (${(e as Error).message})`);
+  }
+  const head = parseOrThrow(Header, json, label);
+  const { width, height } = head.simgen;
+  const buildings: Building[] = [];
+  const streets: Street[] = [];
+  const pedestrianAreas: PedestrianArea[] = [];
+  let groundMaterial: string | undefined;
+
+  head.features.forEach((f, i) => {
+    const where = `${label}: features[${i}]`;
+    const prefix = ['features', i];
+    const offMap = (pts: Point2[], what: string) => {
+      const bad = pts.find(([x, y]) => x < 0 || y < 0 || x > width || y > height);
+      if (bad) throw new UserError(`${where}: ${what} point ${JSON.stringify(bad)} is off the map (allowed x 0..${width}, y 0..${height})`);
+    };
+    switch (f.properties.kind) {
+      case 'building': {
+        const p = parseOrThrow(BuildingProps, f.properties, label, [...prefix, 'properties']);
+        const g = parseOrThrow(PolygonGeom, f.geometry, label, [...prefix, 'geometry']);
+        const footprint = openRing(g.coordinates[0] as Point2[], `${where} (building ${p.id})`);
+        offMap(footprint, `building ${p.id} footprint`);
+        buildings.push({ id: p.id, footprint, height: p.height, wallMaterial: p.wall_material, roofMaterial: p.roof_material });
+        break;
+      }
+      case 'ground': {
+        const p = parseOrThrow(GroundProps, f.properties, label, [...prefix, 'properties']);
+        if (groundMaterial) throw new UserError(`${where}: a second ground feature; a map has exactly one`);
+        groundMaterial = p.material;
+        break;
+      }
+      case 'pedestrian': {
+        const p = parseOrThrow(PedestrianProps, f.properties, label, [...prefix, 'properties']);
+        const g = parseOrThrow(PolygonGeom, f.geometry, label, [...prefix, 'geometry']);
+        pedestrianAreas.push({ name: p.name, material: p.material, polygon: openRing(g.coordinates[0] as Point2[], `${where} (pedestrian area ${p.name})`) });
+        break;
+      }
+      case 'street': {
+        const p = parseOrThrow(StreetProps, f.properties, label, [...prefix, 'properties']);
+        const g = parseOrThrow(LineGeom, f.geometry, label, [...prefix, 'geometry']);
+        offMap(g.coordinates as Point2[], `street ${p.id} centre line`);
+        if (2 * p.lanes_per_direction * p.lane_width > p.width + 1e-9)
+          throw new UserError(`${where}: street ${p.id}: 2 x lanes_per_direction x lane_width = ${2 * p.lanes_per_direction * p.lane_width} m exceeds width ${p.width} m`);
+        streets.push({ id: p.id, name: p.name, centerline: g.coordinates as Point2[], width: p.width, lanesPerDirection: p.lanes_per_direction, laneWidth: p.lane_width, speedLimitKmh: p.speed_limit_kmh });
+        break;
+      }
+    }
+  });
+  if (!groundMaterial) throw new UserError(`${label}: no ground feature (kind "ground" with a material) found`);
+  const ids = new Set<number>();
+  for (const b of buildings) {
+    if (ids.has(b.id)) throw new UserError(`${label}: building id ${b.id} is used twice; ids must be unique`);
+    ids.add(b.id);
+  }
+  const sids = new Set<string>();
+  for (const s of streets) {
+    if (sids.has(s.id)) throw new UserError(`${label}: street id "${s.id}" is used twice; ids must be unique`);
+    sids.add(s.id);
+  }
+  for (let i = 0; i < buildings.length; i++)
+    for (let j = i + 1; j < buildings.length; j++)
+      if (polygonsOverlap(buildings[i].footprint, buildings[j].footprint))
+        throw new UserError(`${label}: buildings ${buildings[i].id} and ${buildings[j].id} overlap; footprints may touch but not overlap`);
+  return { name: head.name ?? path.basename(abs, path.extname(abs)), width, height, groundMaterial, buildings, streets, pedestrianAreas, path: abs };
+}

@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { loadMap } from '../map/load.ts';
+import { pointInPolygon } from '../map/geometry.ts';
+import type { CityMap } from '../map/types.ts';
+import { UserError } from '../util/errors.ts';
+import { parseOrThrow } from '../util/validate.ts';
+import { type ArraySpec, type ScenarioFile, ScenarioSchema } from './schema.ts';
+
+/** A gNB site resolved to absolute coordinates (z = antenna height above ground). */
+export interface Site {
+  id: number;
+  x: number;
+  y: number;
+  z: number;
+  /** Azimuth of the array's column 0, radians from +x counter-clockwise. */
+  orientation: number;
+}
+
+/** A validated scenario with its map loaded and paths resolved. */
+export interface Scenario {
+  name: string;
+  /** Absolute path of the scenario file. */
+  path: string;
+  file: ScenarioFile;
+  map: CityMap;
+  sites: Site[];
+  array: ArraySpec;
+  seed: number;
+  /** sha256 over the scenario file and the map file contents: outputs record it. */
+  hash: string;
+}
+
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_SCENARIO = path.join(PACKAGE_ROOT, 'scenarios/hyploc-madrid.yaml');
+
+export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: number } = {}): Scenario {
+  const abs = path.resolve(file);
+  const label = `scenario ${path.basename(abs)}`;
+  if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${abs}`);
+  const text = fs.readFileSync(abs, 'utf8');
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text);
+  } catch (e) {
+    throw new UserError(`${label}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+  const sf = parseOrThrow(ScenarioSchema, raw, label);
+  const map = loadMap(path.resolve(path.dirname(abs), sf.map));
+  const seed = opts.seed ?? sf.seed;
+
+  const sites: Site[] = sf.sites.positions.map((p, i) => {
+    const field = `sites.positions[${i}]`;
+    if (p.x < 0 || p.x > map.width || p.y < 0 || p.y > map.height)
+      throw new UserError(`${label}: field "${field}" site ${p.id} at (${p.x}, ${p.y}) is off the map (allowed x 0..${map.width}, y 0..${map.height})`);
+    const inside = map.buildings.find((b) => pointInPolygon([p.x, p.y], b.footprint));
+    if (inside) throw new UserError(`${label}: field "${field}" site ${p.id} at (${p.x}, ${p.y}) is inside building ${inside.id}; sites stand outside footprints`);
+    return { id: p.id, x: p.x, y: p.y, z: p.height_m ?? sf.sites.height_m, orientation: ((p.orientation_deg ?? sf.sites.array.orientation_deg) * Math.PI) / 180 };
+  });
+  const ids = new Set(sites.map((s) => s.id));
+  if (ids.size !== sites.length) throw new UserError(`${label}: field "sites.positions": site ids must be unique`);
+  const c = sf.constellations;
+  if (c.size > sites.length) throw new UserError(`${label}: field "constellations.size" must be <= the number of sites (${sites.length}) (got ${c.size})`);
+  if (c.first.length !== c.size || new Set(c.first).size !== c.size || c.first.some((id) => !ids.has(id)))
+    throw new UserError(`${label}: field "constellations.first" must list ${c.size} distinct site ids from sites.positions (got ${JSON.stringify(c.first)})`);
+  if (sf.trajectories.test_tracks >= sf.trajectories.count)
+    throw new UserError(`${label}: field "trajectories.test_tracks" must be < trajectories.count (${sf.trajectories.count}) (got ${sf.trajectories.test_tracks})`);
+  if (sf.trajectories.sample_period_s > sf.trajectories.duration_s)
+    throw new UserError(`${label}: field "trajectories.sample_period_s" must be <= trajectories.duration_s (got ${sf.trajectories.sample_period_s})`);
+
+  const hash = crypto.createHash('sha256').update(text).update('\0').update(fs.readFileSync(map.path)).digest('hex');
+  return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, seed, hash };
+}
