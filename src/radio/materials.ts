@@ -1,0 +1,57 @@
+import { UserError } from '../util/errors.ts';
+
+// ITU-R P.2040-3 Table 3 as data: eps' = a f^b, sigma = c f^d (f in GHz), valid over [fMinGHz, fMaxGHz].
+// The ground models of P.2040 (very dry / medium dry / wet ground) stop at 10 GHz: at 28 GHz the
+// street surface (asphalt and paving) is modelled as concrete, which is valid to 100 GHz.
+
+export interface MaterialModel {
+  name: string;
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  fMinGHz: number;
+  fMaxGHz: number;
+}
+
+export const ITU_MATERIALS: Record<string, MaterialModel> = {
+  vacuum: { name: 'vacuum', a: 1, b: 0, c: 0, d: 0, fMinGHz: 0.001, fMaxGHz: 100 },
+  concrete: { name: 'concrete', a: 5.24, b: 0, c: 0.0462, d: 0.7822, fMinGHz: 1, fMaxGHz: 100 },
+  brick: { name: 'brick', a: 3.91, b: 0, c: 0.0238, d: 0.16, fMinGHz: 1, fMaxGHz: 40 },
+  plasterboard: { name: 'plasterboard', a: 2.73, b: 0, c: 0.0085, d: 0.9395, fMinGHz: 1, fMaxGHz: 100 },
+  wood: { name: 'wood', a: 1.99, b: 0, c: 0.0047, d: 1.0718, fMinGHz: 0.001, fMaxGHz: 100 },
+  glass: { name: 'glass', a: 6.31, b: 0, c: 0.0036, d: 1.3394, fMinGHz: 0.1, fMaxGHz: 100 },
+  ceiling_board: { name: 'ceiling_board', a: 1.48, b: 0, c: 0.0011, d: 1.075, fMinGHz: 1, fMaxGHz: 100 },
+  chipboard: { name: 'chipboard', a: 2.58, b: 0, c: 0.0217, d: 0.78, fMinGHz: 1, fMaxGHz: 100 },
+  floorboard: { name: 'floorboard', a: 3.66, b: 0, c: 0.0044, d: 1.3515, fMinGHz: 50, fMaxGHz: 100 },
+  metal: { name: 'metal', a: 1, b: 0, c: 1e7, d: 0, fMinGHz: 1, fMaxGHz: 100 },
+  very_dry_ground: { name: 'very_dry_ground', a: 3, b: 0, c: 0.00015, d: 2.52, fMinGHz: 1, fMaxGHz: 10 },
+  medium_dry_ground: { name: 'medium_dry_ground', a: 15, b: -0.1, c: 0.035, d: 1.63, fMinGHz: 1, fMaxGHz: 10 },
+  wet_ground: { name: 'wet_ground', a: 30, b: -0.4, c: 0.15, d: 1.3, fMinGHz: 1, fMaxGHz: 10 },
+};
+
+export const MATERIAL_NAMES = Object.keys(ITU_MATERIALS);
+
+/** Complex relative permittivity eta = eps' - j 17.98 sigma / f, as [re, im]. */
+export function relativePermittivity(m: MaterialModel, freqHz: number): [number, number] {
+  const fGHz = freqHz / 1e9;
+  const epsR = m.a * fGHz ** m.b;
+  const sigma = m.c * fGHz ** m.d;
+  return [epsR, (-17.98 * sigma) / fGHz];
+}
+
+/**
+ * The material by name, checked against its P.2040 frequency range. `field` names where the
+ * material came from, for the error message.
+ */
+export function materialAt(name: string, freqHz: number, field: string, allowOutOfRange = false): MaterialModel {
+  const m = ITU_MATERIALS[name];
+  if (!m) throw new UserError(`${field}: unknown material "${name}"; allowed: ${MATERIAL_NAMES.join(', ')}`);
+  const fGHz = freqHz / 1e9;
+  if (!allowOutOfRange && (fGHz < m.fMinGHz || fGHz > m.fMaxGHz))
+    throw new UserError(
+      `${field}: material "${name}" is valid for ${m.fMinGHz}-${m.fMaxGHz} GHz in ITU-R P.2040, not at ${fGHz} GHz; ` +
+        'choose another material or set raytrace.allow_material_out_of_range: true',
+    );
+  return m;
+}
