@@ -1,12 +1,47 @@
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { runExport } from '../dataset/export.ts';
 import { UserError } from '../util/errors.ts';
-import { type CommonArgs, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
 
-export const exportCommand: CommandModule<object, CommonArgs> = {
+interface ExportArgs extends CommonArgs {
+  arrow: boolean;
+  parquet: boolean;
+  constellations?: number;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`.padStart(7);
+
+export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
   describe: 'constellations, 56-feature samples, splits -> dataset.arrow',
-  builder: (y) => withCommonOptions(y),
-  handler: () => {
-    throw new UserError('"simgen export" is not built yet (see the open issues)');
+  builder: (y) =>
+    withCommonOptions(y)
+      .option('arrow', { type: 'boolean', default: true, describe: 'write <out>/dataset.arrow (always on: it is what "simgen train" reads)' })
+      .option('parquet', { type: 'boolean', default: false, describe: 'also write <out>/dataset.parquet (zstd)' })
+      .option('constellations', { type: 'number', describe: 'known constellations (#1 from the scenario + seeded draws); the unseen one comes on top', defaultDescription: 'scenario constellations.count' }),
+  handler: async (args) => {
+    if (!args.arrow) throw new UserError('--arrow: dataset.arrow is always written (allowed: --arrow, or leave it out); add --parquet for a Parquet copy');
+    const started = performance.now();
+    const { scenario, outDir } = resolveCommon(args);
+    const log = logger(args.quiet);
+    const r = await runExport(scenario, outDir, { constellations: args.constellations, parquet: args.parquet, quiet: args.quiet });
+
+    const size = r.meta.constellations[0].sites.length;
+    const perC = r.rows / r.meta.constellations.length;
+    const train = r.meta.normalisation.rows / (r.meta.constellations.length - 1);
+    log(`${path.relative(process.cwd(), r.path)}: ${r.rows} rows = ${r.meta.constellations.length} constellations x ${perC} samples (${train} train, ${perC - train} test), ${r.meta.featureLayout.length} features`);
+    if (r.parquetPath) log(`${path.relative(process.cwd(), r.parquetPath)}: same rows and metadata`);
+    const u = r.meta.unseenSelection;
+    log(`unseen constellation: ${u.rule}: ${u.covered_cells} cells, ${u.covered_samples} samples`);
+    log(`not heard -> rx power ${r.meta.sentinel.rx_power_dbm} dBm, ToF 0 ns, AoA (0, 0, 0)${r.heardBelowSentinel ? `; WARNING: ${r.heardBelowSentinel} heard links are weaker than that` : ''}`);
+    log('');
+    log(`share of samples hearing k of the constellation's sites`);
+    log(`  #  sites${' '.repeat(Math.max(0, 3 * size - 5))}  ${Array.from({ length: size + 1 }, (_, k) => `k=${k}`.padStart(7)).join('')}`);
+    r.meta.constellations.forEach((c, i) => {
+      const label = `${String(c.id).padStart(3)}  ${c.sites.join(',').padEnd(3 * size)}`;
+      log(`${label}${r.heardShares[i].map(pct).join('')}${c.unseen ? '  unseen' : ''}`);
+    });
+    log(`time ${((performance.now() - started) / 1000).toFixed(2)} s`);
   },
 };

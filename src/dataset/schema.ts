@@ -1,0 +1,95 @@
+import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import { UserError } from '../util/errors.ts';
+import type { Constellation } from './constellations.ts';
+import type { Sentinel } from './features.ts';
+import type { LinkSite } from './inputs.ts';
+import type { Normalisation } from './normalisation.ts';
+
+// dataset.arrow: one row per (constellation, trajectory sample). Everything a reader needs to use
+// it (constellations, feature names, sentinel, normalisation) travels in the schema metadata.
+
+/** How the unseen constellation was chosen (see UNSEEN_RULE). */
+export interface UnseenSelection {
+  rule: string;
+  candidates: number;
+  cell_m: number;
+  min_heard: number;
+  covered_cells: number;
+  covered_samples: number;
+}
+
+/** The schema metadata of dataset.arrow, parsed. */
+export interface DatasetMeta {
+  simgenVersion: string;
+  scenario: string;
+  scenarioHash: string;
+  seed: number;
+  inputKey: string;
+  linksInputKey: string;
+  trajectoriesInputKey: string;
+  /** Known constellations 1..count, then the unseen one (unseen: true). */
+  constellations: Constellation[];
+  /** Names of the feature vector's entries, slot by slot. */
+  featureLayout: string[];
+  sentinel: Sentinel;
+  normalisation: Normalisation;
+  unseenSelection: UnseenSelection;
+  /** Every candidate site (id, position m). */
+  sites: LinkSite[];
+}
+
+/** JSON-valued metadata keys and their DatasetMeta fields. */
+const JSON_KEYS = {
+  constellations: 'constellations',
+  feature_layout: 'featureLayout',
+  sentinel: 'sentinel',
+  normalisation: 'normalisation',
+  unseen_selection: 'unseenSelection',
+  sites: 'sites',
+} as const;
+const TEXT_KEYS = {
+  simgen_version: 'simgenVersion',
+  scenario: 'scenario',
+  scenario_hash: 'scenarioHash',
+  input_key: 'inputKey',
+  links_input_key: 'linksInputKey',
+  trajectories_input_key: 'trajectoriesInputKey',
+} as const;
+
+export function metaToMap(meta: DatasetMeta): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const [k, f] of Object.entries(TEXT_KEYS)) m.set(k, meta[f]);
+  m.set('seed', String(meta.seed));
+  for (const [k, f] of Object.entries(JSON_KEYS)) m.set(k, JSON.stringify(meta[f]));
+  return m;
+}
+
+/** Parse the metadata; throws naming the first missing key. */
+export function metaFromMap(m: Map<string, string>, file: string): DatasetMeta {
+  const get = (k: string) => {
+    const v = m.get(k);
+    if (v === undefined) throw new UserError(`${file}: schema metadata "${k}" is missing (not a simgen dataset.arrow?)`);
+    return v;
+  };
+  const meta: Record<string, unknown> = { seed: Number(get('seed')) };
+  for (const [k, f] of Object.entries(TEXT_KEYS)) meta[f] = get(k);
+  for (const [k, f] of Object.entries(JSON_KEYS)) meta[f] = JSON.parse(get(k));
+  return meta as unknown as DatasetMeta;
+}
+
+export function datasetSchema(meta: DatasetMeta): Schema {
+  const width = meta.featureLayout.length;
+  return new Schema(
+    [
+      new Field('constellation', new Int32(), false),
+      new Field('trajectory_id', new Int32(), false),
+      new Field('sample', new Int32(), false),
+      new Field('split', new Utf8(), false),
+      new Field('features', new FixedSizeList(width, new Field('item', new Float32(), false)), false),
+      new Field('x', new Float64(), false),
+      new Field('y', new Float64(), false),
+      new Field('heard_count', new Int32(), false),
+    ],
+    metaToMap(meta),
+  );
+}
