@@ -1,12 +1,28 @@
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UserError } from '../util/errors.ts';
-import { type CommonArgs, withCommonOptions } from './common.ts';
+import { buildScene } from '../scene/build.ts';
+import { formatSceneSummary, summarizeScene } from '../scene/summary.ts';
+import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
 
 export const sceneCommand: CommandModule<object, CommonArgs> = {
   command: 'scene',
   describe: 'build the 3D scene from the map; print a summary; --out exports .glb and Mitsuba XML',
   builder: (y) => withCommonOptions(y),
-  handler: () => {
-    throw new UserError('"simgen scene" is not built yet (see the open issues)');
+  handler: async (args) => {
+    const { scenario, outDir } = resolveCommon(args);
+    const scene = buildScene(scenario.map);
+    console.log(`scenario ${scenario.name} (${path.relative(process.cwd(), scenario.path) || scenario.path})`);
+    console.log(formatSceneSummary(summarizeScene(scene, scenario.sites, scenario.file.carrier_freq_hz)));
+    // Without --out the command only reports; exports are written on request.
+    if (args.out === undefined) return;
+    const log = logger(args.quiet);
+    // Loaded on demand: every CLI start imports all command modules, and the exporters are only needed here.
+    const { writeGlb } = await import('../scene/export-gltf.ts');
+    const { writeMitsubaScene } = await import('../scene/export-mitsuba.ts');
+    const glb = path.join(outDir, 'scene.glb');
+    await writeGlb(scene, glb);
+    log(`wrote ${glb}`);
+    const ms = writeMitsubaScene(scene, path.join(outDir, 'mitsuba'));
+    log(`wrote ${path.join(outDir, 'mitsuba', 'scene.xml')} + ${ms.meshes.map((m) => m.file).join(', ')}`);
   },
 };

@@ -40,24 +40,49 @@ export function distanceToPolygonBoundary(p: Point2, poly: Point2[]): number {
   return d;
 }
 
-/** Proper crossing of segments ab and cd (touching or collinear overlap does not count). */
-function segmentsCross(a: Point2, b: Point2, c: Point2, d: Point2): boolean {
+/** Parameters t on segment ab where it meets segment cd (a crossing, or an end point of either on the other). */
+function splitParams(a: Point2, b: Point2, c: Point2, d: Point2, out: number[]): void {
   const orient = (p: Point2, q: Point2, r: Point2) => (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
+  const ab: Point2 = [b[0] - a[0], b[1] - a[1]];
+  const len2 = ab[0] * ab[0] + ab[1] * ab[1];
+  for (const p of [c, d]) if (distanceToSegment(p, a, b) < 1e-9) out.push(((p[0] - a[0]) * ab[0] + (p[1] - a[1]) * ab[1]) / len2);
   const d1 = orient(c, d, a);
   const d2 = orient(c, d, b);
-  const d3 = orient(a, b, c);
-  const d4 = orient(a, b, d);
-  return d1 * d2 < 0 && d3 * d4 < 0;
+  if (d1 * d2 < 0 && orient(a, b, c) * orient(a, b, d) < 0) out.push(d1 / (d1 - d2));
 }
 
-/** True when the interiors of two simple polygons overlap (shared edges are allowed). */
+/**
+ * True when the interiors of two simple polygons (counter-clockwise) overlap; shared edges and
+ * corners are allowed. Each edge is cut where the other boundary meets it; a point just inside the
+ * polygon next to the middle of each piece lies inside the other polygon exactly when the interiors overlap
+ * there. This also catches overlaps whose boundaries only touch or run along each other.
+ */
 export function polygonsOverlap(p: Point2[], q: Point2[]): boolean {
-  for (let i = 0; i < p.length; i++)
-    for (let j = 0; j < q.length; j++)
-      if (segmentsCross(p[i], p[(i + 1) % p.length], q[j], q[(j + 1) % q.length])) return true;
-  // One inside the other, or identical: test vertices and the centroid of each.
-  const centroid = (r: Point2[]): Point2 => [r.reduce((s, v) => s + v[0], 0) / r.length, r.reduce((s, v) => s + v[1], 0) / r.length];
-  return [...p, centroid(p)].some((v) => pointInPolygon(v, q)) || [...q, centroid(q)].some((v) => pointInPolygon(v, p));
+  const probe = (r: Point2[], s: Point2[]) => {
+    for (let i = 0; i < r.length; i++) {
+      const a = r[i];
+      const b = r[(i + 1) % r.length];
+      const ts = [0, 1];
+      for (let j = 0; j < s.length; j++) splitParams(a, b, s[j], s[(j + 1) % s.length], ts);
+      ts.sort((x, y) => x - y);
+      const len = Math.hypot(b[0] - a[0], b[1] - a[1]);
+      const inward: Point2 = [(-(b[1] - a[1]) / len) * 1e-6, ((b[0] - a[0]) / len) * 1e-6]; // left of a->b
+      for (let k = 1; k < ts.length; k++) {
+        if (ts[k] - ts[k - 1] < 1e-12) continue;
+        const t = (ts[k] + ts[k - 1]) / 2;
+        if (pointInPolygon([a[0] + t * (b[0] - a[0]) + inward[0], a[1] + t * (b[1] - a[1]) + inward[1]], s)) return true;
+      }
+    }
+    return false;
+  };
+  return probe(p, q) || probe(q, p);
+}
+
+/** True when some part of the segment ab lies strictly inside the polygon (tested every `step` metres). */
+export function segmentEntersPolygon(a: Point2, b: Point2, poly: Point2[], step = 0.25): boolean {
+  const n = Math.max(2, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / step));
+  for (let k = 0; k <= n; k++) if (pointInPolygon([a[0] + ((b[0] - a[0]) * k) / n, a[1] + ((b[1] - a[1]) * k) / n], poly)) return true;
+  return false;
 }
 
 /** Length of a polyline. */

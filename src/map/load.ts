@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
-import { parseOrThrow } from '../util/validate.ts';
-import { polygonsOverlap, signedArea } from './geometry.ts';
+import { numberIn, parseOrThrow } from '../util/validate.ts';
+import { polygonsOverlap, segmentEntersPolygon, signedArea } from './geometry.ts';
 import type { Building, CityMap, PedestrianArea, Point2, Street } from './types.ts';
 
 // Reads and validates a simgen map file: GeoJSON FeatureCollection in a local metric frame.
@@ -15,8 +15,8 @@ const Ring = z.array(Coord).min(4);
 const BuildingProps = z.strictObject({
   kind: z.literal('building'),
   id: z.number().int().min(0),
-  height: z.number().positive().max(1000),
-  floors: z.number().positive().optional(),
+  height: numberIn(0, 1000, 'm', { exclusiveMin: true }),
+  floors: numberIn(1, 300, '', { int: true }).optional(),
   wall_material: z.string().min(1),
   roof_material: z.string().min(1),
   name: z.string().optional(),
@@ -27,10 +27,10 @@ const StreetProps = z.strictObject({
   kind: z.literal('street'),
   id: z.string().min(1),
   name: z.string().default(''),
-  width: z.number().positive().max(200),
-  lanes_per_direction: z.number().int().min(1).max(8),
-  lane_width: z.number().positive().max(10).default(3.5),
-  speed_limit_kmh: z.number().positive().max(250).default(40),
+  width: numberIn(0, 200, 'm', { exclusiveMin: true }),
+  lanes_per_direction: numberIn(1, 8, '', { int: true }),
+  lane_width: numberIn(0, 10, 'm', { exclusiveMin: true }).default(3.5),
+  speed_limit_kmh: numberIn(0, 250, 'km/h', { exclusiveMin: true }).default(40),
 });
 
 const PolygonGeom = z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(Ring).length(1, 'one outer ring, no holes') });
@@ -89,13 +89,21 @@ export function loadMap(file: string): CityMap {
       case 'ground': {
         const p = parseOrThrow(GroundProps, f.properties, label, [...prefix, 'properties']);
         if (groundMaterial) throw new UserError(`${where}: a second ground feature; a map has exactly one`);
+        // The scene extrudes the ground as the whole map rectangle: any other polygon would be silently ignored.
+        const g = parseOrThrow(PolygonGeom, f.geometry, label, [...prefix, 'geometry']);
+        const ring = openRing(g.coordinates[0] as Point2[], `${where} (ground)`);
+        const corners = [[0, 0], [width, 0], [width, height], [0, height]];
+        if (ring.length !== 4 || corners.some(([x, y]) => !ring.some((v) => v[0] === x && v[1] === y)))
+          throw new UserError(`${where}: the ground polygon must be the map rectangle [0,0] [${width},0] [${width},${height}] [0,${height}] (simgen.width x simgen.height)`);
         groundMaterial = p.material;
         break;
       }
       case 'pedestrian': {
         const p = parseOrThrow(PedestrianProps, f.properties, label, [...prefix, 'properties']);
         const g = parseOrThrow(PolygonGeom, f.geometry, label, [...prefix, 'geometry']);
-        pedestrianAreas.push({ name: p.name, material: p.material, polygon: openRing(g.coordinates[0] as Point2[], `${where} (pedestrian area ${p.name})`) });
+        const polygon = openRing(g.coordinates[0] as Point2[], `${where} (pedestrian area ${p.name})`);
+        offMap(polygon, `pedestrian area ${p.name}`);
+        pedestrianAreas.push({ name: p.name, material: p.material, polygon });
         break;
       }
       case 'street': {
@@ -124,5 +132,12 @@ export function loadMap(file: string): CityMap {
     for (let j = i + 1; j < buildings.length; j++)
       if (polygonsOverlap(buildings[i].footprint, buildings[j].footprint))
         throw new UserError(`${label}: buildings ${buildings[i].id} and ${buildings[j].id} overlap; footprints may touch but not overlap`);
+  // Vehicles drive on the centre lines: none may cut through a building or a pedestrian area.
+  const blocked = [...buildings.map((b) => ({ what: `building ${b.id}`, poly: b.footprint })), ...pedestrianAreas.map((a) => ({ what: `pedestrian area ${a.name}`, poly: a.polygon }))];
+  for (const s of streets)
+    for (let k = 1; k < s.centerline.length; k++) {
+      const hit = blocked.find((o) => segmentEntersPolygon(s.centerline[k - 1], s.centerline[k], o.poly));
+      if (hit) throw new UserError(`${label}: street ${s.id} centre line ${JSON.stringify(s.centerline[k - 1])}-${JSON.stringify(s.centerline[k])} runs through ${hit.what}; centre lines stay outside footprints and pedestrian areas`);
+    }
   return { name: head.name ?? path.basename(abs, path.extname(abs)), width, height, groundMaterial, buildings, streets, pedestrianAreas, path: abs };
 }

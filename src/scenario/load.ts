@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { loadMap } from '../map/load.ts';
 import { pointInPolygon } from '../map/geometry.ts';
 import type { CityMap } from '../map/types.ts';
+import { materialAt } from '../radio/materials.ts';
 import { UserError } from '../util/errors.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { type ArraySpec, type ScenarioFile, ScenarioSchema } from './schema.ts';
@@ -37,6 +38,17 @@ export interface Scenario {
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_SCENARIO = path.join(PACKAGE_ROOT, 'scenarios/hyploc-madrid.yaml');
 
+/** Every material of the map must be an ITU-R P.2040 material valid at the carrier frequency. */
+function checkMaterials(map: CityMap, freqHz: number, allowOutOfRange: boolean): void {
+  const label = `map ${path.basename(map.path)}`;
+  materialAt(map.groundMaterial, freqHz, `${label}: ground "material"`, allowOutOfRange);
+  for (const a of map.pedestrianAreas) materialAt(a.material, freqHz, `${label}: pedestrian area ${a.name} "material"`, allowOutOfRange);
+  for (const b of map.buildings) {
+    materialAt(b.wallMaterial, freqHz, `${label}: building ${b.id} "wall_material"`, allowOutOfRange);
+    materialAt(b.roofMaterial, freqHz, `${label}: building ${b.id} "roof_material"`, allowOutOfRange);
+  }
+}
+
 export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: number } = {}): Scenario {
   const abs = path.resolve(file);
   const label = `scenario ${path.basename(abs)}`;
@@ -49,7 +61,12 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
     throw new UserError(`${label}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
   const sf = parseOrThrow(ScenarioSchema, raw, label);
-  const map = loadMap(path.resolve(path.dirname(abs), sf.map));
+  const mapPath = path.resolve(path.dirname(abs), sf.map);
+  if (!fs.existsSync(mapPath)) throw new UserError(`${label}: field "map": file not found: ${mapPath} (paths resolve relative to the scenario file)`);
+  const map = loadMap(mapPath);
+  checkMaterials(map, sf.carrier_freq_hz, sf.raytrace.allow_material_out_of_range);
+  if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 2 ** 31 - 1))
+    throw new UserError(`--seed must be an integer >= 0 and <= ${2 ** 31 - 1} (got ${opts.seed})`);
   const seed = opts.seed ?? sf.seed;
 
   const sites: Site[] = sf.sites.positions.map((p, i) => {

@@ -1,78 +1,78 @@
 import { z } from 'zod';
+import { numberIn } from '../util/validate.ts';
 
-// The scenario file schema (YAML). Every key is documented in README "Scenario format";
+// The scenario file schema (YAML). Every key is documented in docs "Scenario format";
 // unknown keys are refused (strict objects) so a typo never silently falls back to a default.
-
-const positive = (what: string) => z.number({ error: `${what}: a number is required` }).positive();
+// Bounded numbers use numberIn so an error states the whole allowed range and its unit.
 
 export const SitePositionSchema = z.strictObject({
-  id: z.number().int().min(1),
+  id: numberIn(1, 1e6, '', { int: true }),
   x: z.number(),
   y: z.number(),
   /** Optional per-site overrides. */
-  height_m: z.number().positive().max(300).optional(),
-  orientation_deg: z.number().min(0).lt(360).optional(),
+  height_m: numberIn(0, 300, 'm', { exclusiveMin: true }).optional(),
+  orientation_deg: numberIn(0, 360, 'deg').optional(),
   note: z.string().optional(),
 });
 
 export const ArraySchema = z.strictObject({
   type: z.literal('uniform-cylindrical'),
   /** Elements around the circumference (columns). */
-  columns: z.number().int().min(1).max(64),
+  columns: numberIn(1, 64, '', { int: true }),
   /** Stacked rings (rows). */
-  rows: z.number().int().min(1).max(32),
+  rows: numberIn(1, 32, '', { int: true }),
   /** Element spacing along the arc and vertically, in wavelengths. */
-  spacing_wavelengths: z.number().positive().max(4),
+  spacing_wavelengths: numberIn(0, 4, 'wavelengths', { exclusiveMin: true }),
   /** Azimuth (from +x, counter-clockwise) of column 0's boresight. */
-  orientation_deg: z.number().min(0).lt(360),
+  orientation_deg: numberIn(0, 360, 'deg'),
   element: z.literal('3gpp-38.901'),
 });
 
 export const ScenarioSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must use letters, digits, ".", "_" and "-" only'),
   description: z.string().optional(),
   /** Map file, relative to the scenario file. */
   map: z.string().min(1),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
-  carrier_freq_hz: positive('carrier_freq_hz').min(1e8).max(3e11),
+  seed: numberIn(0, 2 ** 31 - 1, '', { int: true }),
+  carrier_freq_hz: numberIn(1e8, 3e11, 'Hz (100 MHz to 300 GHz)'),
   ue: z.strictObject({
-    antenna_height_m: z.number().positive().max(30),
-    tx_power_dbm: z.number().min(-30).max(60),
+    antenna_height_m: numberIn(0, 30, 'm', { exclusiveMin: true }),
+    tx_power_dbm: numberIn(-30, 60, 'dBm'),
   }),
   sites: z.strictObject({
-    height_m: z.number().positive().max(300),
+    height_m: numberIn(0, 300, 'm', { exclusiveMin: true }),
     array: ArraySchema,
     positions: z.array(SitePositionSchema).min(1).max(256),
   }),
   constellations: z.strictObject({
-    size: z.number().int().min(1).max(64),
-    count: z.number().int().min(1).max(1000),
+    size: numberIn(1, 64, 'sites', { int: true }),
+    count: numberIn(1, 1000, '', { int: true }),
     /** Constellation #1, fixed (site ids). */
-    first: z.array(z.number().int().min(1)).min(1),
+    first: z.array(numberIn(1, 1e6, '', { int: true })).min(1),
   }),
   trajectories: z.strictObject({
-    count: z.number().int().min(1).max(10000),
-    duration_s: z.number().positive().max(3600),
-    sample_period_s: z.number().positive().max(10),
-    test_tracks: z.number().int().min(0),
+    count: numberIn(1, 10000, '', { int: true }),
+    duration_s: numberIn(0, 3600, 's', { exclusiveMin: true }),
+    sample_period_s: numberIn(0, 10, 's', { exclusiveMin: true }),
+    test_tracks: numberIn(0, 10000, '', { int: true }),
   }),
   raytrace: z.strictObject({
-    max_reflection_order: z.number().int().min(0).max(6),
+    max_reflection_order: numberIn(0, 6, '', { int: true }),
     diffraction: z.boolean(),
-    aoa_resolution_deg: z.number().positive().max(180),
-    path_loss_cutoff_db: z.number().positive().max(400),
+    aoa_resolution_deg: numberIn(0, 180, 'deg', { exclusiveMin: true }),
+    path_loss_cutoff_db: numberIn(0, 400, 'dB', { exclusiveMin: true }),
     power_combining: z.enum(['incoherent', 'coherent']),
     polarization: z.enum(['vertical', 'horizontal']),
     /** Allow ITU-R P.2040 materials outside their validity range (e.g. ground above 10 GHz). */
     allow_material_out_of_range: z.boolean().default(false),
   }),
   train: z.strictObject({
-    epochs: z.number().int().min(1).max(10000),
-    batch_size: z.number().int().min(1).max(65536),
-    learning_rate: z.number().positive().max(1),
+    epochs: numberIn(1, 10000, '', { int: true }),
+    batch_size: numberIn(1, 65536, '', { int: true }),
+    learning_rate: numberIn(0, 1, '', { exclusiveMin: true }),
     /** Multiply the learning rate by (1 - lr_decay_rate) every lr_decay_samples processed samples. */
     lr_decay_rate: z.number().min(0).lt(1),
-    lr_decay_samples: z.number().int().min(1),
+    lr_decay_samples: numberIn(1, 1e12, 'samples', { int: true }),
   }),
 });
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UserError } from './errors.ts';
 
 /** "sites.positions[3].x" from a zod issue path. */
@@ -20,7 +20,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `must be one of ${(i.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_type':
-      return `must be ${String(i.expected)}`;
+      return `must be ${i.expected === 'int' ? 'an integer' : `${/^[aeio]/.test(String(i.expected)) ? 'an' : 'a'} ${String(i.expected)}`}`;
     default:
       return issue.message;
   }
@@ -40,4 +40,16 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, wher
   const got = issue.code === 'unrecognized_keys' ? undefined : valueAt(data, issue.path);
   const gotText = got === undefined ? (issue.code === 'invalid_type' ? ' (missing)' : '') : ` (got ${JSON.stringify(got)})`;
   throw new UserError(`${where}: field "${fieldName([...prefix, ...issue.path])}" ${describeIssue(issue)}${gotText}`);
+}
+
+/**
+ * A number in [min, max] ((min, max] with `exclusiveMin`); when out of range the message states the
+ * whole allowed range and unit, not just the one bound that failed.
+ */
+export function numberIn(min: number, max: number, unit = '', opts: { exclusiveMin?: boolean; int?: boolean } = {}) {
+  const fmt = (v: number) => (Math.abs(v) >= 1e6 ? v.toExponential().replace('e+', 'e') : String(v));
+  const range = `${opts.int ? 'an integer' : 'a number'} ${opts.exclusiveMin ? '>' : '>='} ${fmt(min)} and <= ${fmt(max)}${unit ? ` ${unit}` : ''}`;
+  return z
+    .number()
+    .refine((v) => (opts.exclusiveMin ? v > min : v >= min) && v <= max && (!opts.int || Number.isInteger(v)), { message: `must be ${range}` });
 }
