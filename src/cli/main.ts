@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from '../util/errors.ts';
-import { commands } from './commands.ts';
+import { loadCommands } from './commands.ts';
 
 // simgen command line: one thin module per command in this folder; each parses, calls a stage, prints.
 
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     })
     .help()
     .version();
-  for (const c of commands) cli = cli.command(c);
+  for (const c of await loadCommands(hideBin(process.argv))) cli = cli.command(c);
   await cli.parseAsync();
 }
 
