@@ -1,0 +1,168 @@
+import { type FieldContext, makeFieldContext } from '../radio/field.ts';
+import { makeArrayGain } from '../radio/antenna.ts';
+import type { Scenario } from '../scenario/load.ts';
+import { buildScene } from '../scene/build.ts';
+import type { Scene, Vec3 } from '../scene/types.ts';
+import { flattenScene, type FlatScene } from './flat-scene.ts';
+import { type ArrayGainFn, directionAngles, evaluateLink, type LinkSettings, type PathRecord } from './link.ts';
+import { interactionLabel } from './path.ts';
+import { rayCounter } from './occlusion.ts';
+import { findPaths, precomputeSite, type SearchSettings, type SitePrecomputed } from './search.ts';
+
+// One unit of work: a block of receivers against every site. The same code runs in the main thread
+// (--threads 1) and in the workers, so the output does not depend on where a block ran.
+
+export interface TraceSettings {
+  search: SearchSettings;
+  link: LinkSettings;
+}
+
+export function traceSettings(scenario: Scenario): TraceSettings {
+  const r = scenario.file.raytrace;
+  return {
+    search: { maxReflectionOrder: r.max_reflection_order, diffraction: r.diffraction },
+    link: {
+      txPowerDbm: scenario.file.ue.tx_power_dbm,
+      cutoffDb: r.path_loss_cutoff_db,
+      aoaResolutionDeg: r.aoa_resolution_deg,
+      coherent: r.power_combining === 'coherent',
+    },
+  };
+}
+
+/** What a thread needs to trace: the scene, the field context and the array, then each site's precomputation. */
+export interface Tracer {
+  scene: Scene;
+  fs: FlatScene;
+  field: FieldContext;
+  arrayGain: ArrayGainFn;
+  settings: TraceSettings;
+  sites: { id: number; orientation: number; position: Vec3 }[];
+  pre: SitePrecomputed[];
+}
+
+/** Builds everything but the per-site precomputation; UserError on a material outside its range. */
+export function makeTracer(scenario: Scenario): Tracer {
+  const scene = buildScene(scenario.map);
+  const r = scenario.file.raytrace;
+  return {
+    scene,
+    fs: flattenScene(scene),
+    field: makeFieldContext(scene, scenario.file.carrier_freq_hz, r.polarization, r.allow_material_out_of_range),
+    arrayGain: makeArrayGain(scenario.array, scenario.file.carrier_freq_hz),
+    settings: traceSettings(scenario),
+    sites: [...scenario.sites].sort((a, b) => a.id - b.id).map((s) => ({ id: s.id, orientation: s.orientation, position: [s.x, s.y, s.z] as Vec3 })),
+    pre: [],
+  };
+}
+
+export function precomputeTracerSite(t: Tracer, i: number): SitePrecomputed {
+  return precomputeSite(t.fs, t.scene, t.sites[i].position, t.settings.search);
+}
+
+/** Per-link columns of a block, row = receiver * sites + site. */
+export interface LinkColumns {
+  heard: Uint8Array;
+  los: Uint8Array;
+  rx_power_dbm: Float64Array;
+  path_loss_db: Float64Array;
+  tof_ns: Float64Array;
+  aoa_azimuth_deg: Float64Array;
+  aoa_elevation_deg: Float64Array;
+  aoa_azimuth_q_deg: Float64Array;
+  aoa_elevation_q_deg: Float64Array;
+  num_paths: Int32Array;
+  strongest_interactions: string[];
+}
+
+/** Per-path columns of a block; `link` is the row of the path's link within the block. */
+export interface PathColumns {
+  link: number[];
+  interactions: string[];
+  interaction_ids: number[][];
+  vertices: number[][];
+  length_m: number[];
+  delay_ns: number[];
+  path_gain_db: number[];
+  amplitude_re: number[];
+  amplitude_im: number[];
+  array_gain_dbi: number[];
+  rx_power_dbm: number[];
+  aoa_azimuth_deg: number[];
+  aoa_elevation_deg: number[];
+  aod_azimuth_deg: number[];
+  aod_elevation_deg: number[];
+}
+
+export interface BlockResult {
+  links: LinkColumns;
+  paths: PathColumns | null;
+  /** Paths found and rays cast (occlusion tests), for the throughput numbers. */
+  pathCount: number;
+  rays: number;
+}
+
+/** Traces receivers (x, y, z triples) against every site of the tracer. */
+export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolean): BlockResult {
+  const nr = receivers.length / 3;
+  const ns = t.sites.length;
+  const n = nr * ns;
+  const L: LinkColumns = {
+    heard: new Uint8Array(n), los: new Uint8Array(n),
+    rx_power_dbm: new Float64Array(n), path_loss_db: new Float64Array(n), tof_ns: new Float64Array(n),
+    aoa_azimuth_deg: new Float64Array(n), aoa_elevation_deg: new Float64Array(n),
+    aoa_azimuth_q_deg: new Float64Array(n), aoa_elevation_q_deg: new Float64Array(n),
+    num_paths: new Int32Array(n), strongest_interactions: new Array<string>(n),
+  };
+  const P: PathColumns | null = withPaths
+    ? { link: [], interactions: [], interaction_ids: [], vertices: [], length_m: [], delay_ns: [], path_gain_db: [], amplitude_re: [], amplitude_im: [], array_gain_dbi: [], rx_power_dbm: [], aoa_azimuth_deg: [], aoa_elevation_deg: [], aod_azimuth_deg: [], aod_elevation_deg: [] }
+    : null;
+  const keep: PathRecord[] | undefined = withPaths ? [] : undefined;
+  let pathCount = 0;
+  const rays0 = rayCounter.rays;
+  for (let r = 0; r < nr; r++) {
+    const rx: Vec3 = [receivers[3 * r], receivers[3 * r + 1], receivers[3 * r + 2]];
+    for (let s = 0; s < ns; s++) {
+      const row = r * ns + s;
+      const paths = findPaths(t.fs, t.pre[s], rx);
+      pathCount += paths.length;
+      if (keep) keep.length = 0;
+      const res = evaluateLink(t.field, t.arrayGain, t.sites[s].orientation, paths, t.settings.link, keep);
+      L.heard[row] = res.heard ? 1 : 0;
+      L.los[row] = res.los ? 1 : 0;
+      L.rx_power_dbm[row] = res.rxPowerDbm;
+      L.path_loss_db[row] = res.pathLossDb;
+      L.tof_ns[row] = res.tofNs;
+      L.aoa_azimuth_deg[row] = res.aoaAzimuthDeg;
+      L.aoa_elevation_deg[row] = res.aoaElevationDeg;
+      L.aoa_azimuth_q_deg[row] = res.aoaAzimuthQDeg;
+      L.aoa_elevation_q_deg[row] = res.aoaElevationQDeg;
+      L.num_paths[row] = res.numPaths;
+      L.strongest_interactions[row] = res.strongest;
+      if (P && keep) for (const k of keep) appendPath(P, row, k, t.settings.link.txPowerDbm);
+    }
+  }
+  return { links: L, paths: P, pathCount, rays: rayCounter.rays - rays0 };
+}
+
+function appendPath(P: PathColumns, row: number, k: PathRecord, txPowerDbm: number): void {
+  const V = k.path.vertices;
+  const a = V[0], b = V[1], u = V[V.length - 1], w = V[V.length - 2];
+  const [aoaAz, aoaEl] = directionAngles(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
+  const [aodAz, aodEl] = directionAngles(w[0] - u[0], w[1] - u[1], w[2] - u[2]);
+  P.link.push(row);
+  P.interactions.push(interactionLabel(k.path));
+  P.interaction_ids.push(k.path.ids);
+  P.vertices.push(V.flat());
+  P.length_m.push(k.field.lengthMeters);
+  P.delay_ns.push(k.field.delaySeconds * 1e9);
+  P.path_gain_db.push(10 * Math.log10(k.field.gain));
+  P.amplitude_re.push(k.field.re);
+  P.amplitude_im.push(k.field.im);
+  P.array_gain_dbi.push(10 * Math.log10(k.arrayGain));
+  P.rx_power_dbm.push(txPowerDbm + 10 * Math.log10(k.field.gain * k.arrayGain));
+  P.aoa_azimuth_deg.push(aoaAz);
+  P.aoa_elevation_deg.push(aoaEl);
+  P.aod_azimuth_deg.push(aodAz);
+  P.aod_elevation_deg.push(aodEl);
+}

@@ -1,0 +1,226 @@
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Scenario } from '../scenario/load.ts';
+import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
+import { UserError } from '../util/errors.ts';
+import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
+import { Progress } from '../util/progress.ts';
+import { DEFAULT_CANDIDATE_RAYS } from './candidates.ts';
+import { type BlockResult, makeTracer, precomputeTracerSite, traceBlock, traceSettings, type Tracer } from './chunk.ts';
+import { readCsvReceivers, readTrajectoryReceivers, type Receivers } from './receivers.ts';
+import { linkSchema, pathSchema } from './schema.ts';
+import type { SitePrecomputed } from './search.ts';
+import type { ToWorker } from './worker.ts';
+
+// `simgen raytrace`: every receiver (trajectory sample or --rx point) against every site -> links.arrow
+// (and paths.arrow with --paths). Receivers are cut into fixed blocks of BLOCK_RECEIVERS; blocks run on
+// worker threads in any order and are written strictly in block order, one record batch each, so the
+// file is the same bytes whatever the thread count, and memory holds only the blocks in flight.
+
+export const BLOCK_RECEIVERS = 64;
+
+export interface RaytraceOptions {
+  threads?: number;
+  quiet?: boolean;
+  paths?: boolean;
+  rxCsv?: string;
+}
+
+export interface RaytraceResult {
+  path: string;
+  rows: number;
+  inputKey: string;
+  pathsFile?: string;
+  /** Links with at least one path found, heard (path loss <= cutoff), with LOS; paths found and occlusion rays cast in total. */
+  stats: { links: number; withPaths: number; heard: number; los: number; paths: number; rays: number; seconds: number };
+}
+
+/** Runs tasks on a pool of workers (or inline), handing out the next task as soon as a thread is free. */
+interface Pool {
+  run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void): Promise<void>;
+  broadcast(m: ToWorker): void;
+  close(): Promise<void>;
+}
+
+// On Node 20, `execArgv: ['--import', 'tsx']` does not reach a worker's entry module (ERR_UNKNOWN_FILE_EXTENSION
+// for worker.ts), so a two-line bootstrap registers tsx's loader in the worker, then imports worker.ts.
+const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
+
+function workerPool(scenario: Scenario, threads: number): Pool {
+  const workers = Array.from({ length: threads }, () => new Worker(WORKER_BOOT, { eval: true, workerData: { scenario } }));
+  return {
+    run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void) {
+      return new Promise<void>((resolve, reject) => {
+        let next = 0;
+        let done = 0;
+        if (tasks.length === 0) return resolve();
+        const feed = (w: Worker) => {
+          if (next >= tasks.length) return;
+          const i = next++;
+          const onMessage = (m: { result?: T; pre?: T }) => {
+            w.off('error', onError);
+            onResult(i, (m.result ?? m.pre) as T);
+            done++;
+            if (done === tasks.length) resolve();
+            else feed(w);
+          };
+          const onError = (e: Error) => reject(e);
+          w.once('message', onMessage);
+          w.once('error', onError);
+          w.postMessage(tasks[i]);
+        };
+        for (const w of workers) feed(w);
+      });
+    },
+    broadcast(m: ToWorker) {
+      for (const w of workers) w.postMessage(m);
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+function inlinePool(tracer: Tracer): Pool {
+  return {
+    async run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void) {
+      for (let i = 0; i < tasks.length; i++) {
+        const m = tasks[i];
+        if (m.type === 'site') onResult(i, precomputeTracerSite(tracer, m.index) as T);
+        else if (m.type === 'block') onResult(i, traceBlock(tracer, m.receivers, m.withPaths) as T);
+        await new Promise((r) => setImmediate(r)); // let the progress bar and signals through
+      }
+    },
+    broadcast(m: ToWorker) {
+      if (m.type === 'sites') tracer.pre = m.pre;
+    },
+    async close() {},
+  };
+}
+
+/** Float column with null for NaN (a link without any path). */
+function nullable(a: Float64Array): ColumnValues {
+  return a.some((v) => Number.isNaN(v)) ? Array.from(a, (v) => (Number.isNaN(v) ? null : v)) : a;
+}
+
+/** The input_key runRaytrace writes for these receivers (upstreamKey: trajectories.arrow's input_key), without running it. */
+export function raytraceInputKey(scenario: Scenario, upstreamKey: string): string {
+  return stageKey('raytrace', SIMGEN_VERSION, scenario.hash, scenario.seed, traceSettings(scenario), DEFAULT_CANDIDATE_RAYS, upstreamKey);
+}
+
+export async function runRaytrace(scenario: Scenario, outDir: string, opts: RaytraceOptions = {}): Promise<RaytraceResult> {
+  const started = Date.now();
+  const threads = opts.threads ?? os.availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UserError(`--threads: must be an integer from 1 to 256 (got ${opts.threads})`);
+  const receivers: Receivers = opts.rxCsv ? readCsvReceivers(opts.rxCsv) : readTrajectoryReceivers(path.join(outDir, 'trajectories.arrow'));
+  const tracer = makeTracer(scenario); // validates the materials before anything is written
+  const { sites } = tracer;
+  const nr = receivers.sample.length;
+  const ns = sites.length;
+
+  const inputKey = raytraceInputKey(scenario, receivers.upstreamKey);
+  const r = scenario.file.raytrace;
+  const metadata = new Map<string, string>([
+    ['simgen_version', SIMGEN_VERSION],
+    ['scenario', scenario.name],
+    ['scenario_hash', scenario.hash],
+    ['seed', String(scenario.seed)],
+    ['input_key', inputKey],
+    ['receivers', opts.rxCsv ? 'rx-csv' : 'trajectories'],
+    ['sites', JSON.stringify(sites.map((s) => ({ id: s.id, x: s.position[0], y: s.position[1], z: s.position[2], orientation_deg: (s.orientation * 180) / Math.PI })))],
+    ['carrier_freq_hz', String(scenario.file.carrier_freq_hz)],
+    ['path_loss_cutoff_db', String(r.path_loss_cutoff_db)],
+    ['aoa_resolution_deg', String(r.aoa_resolution_deg)],
+    ['ue_tx_power_dbm', String(scenario.file.ue.tx_power_dbm)],
+    ['max_reflection_order', String(r.max_reflection_order)],
+    ['diffraction', String(r.diffraction)],
+    ['power_combining', r.power_combining],
+    ['polarization', r.polarization],
+  ]);
+
+  const workers = Math.min(threads, Math.max(Math.ceil(nr / BLOCK_RECEIVERS), ns));
+  const pool = workers > 1 ? workerPool(scenario, workers) : inlinePool(tracer);
+  const linksFile = path.join(outDir, 'links.arrow');
+  const pathsFile = path.join(outDir, 'paths.arrow');
+  let links: ArrowFileWriter | null = null;
+  let paths: ArrowFileWriter | null = null;
+  const stats = { links: nr * ns, withPaths: 0, heard: 0, los: 0, paths: 0, rays: 0, seconds: 0 };
+  try {
+    // Sites first (one task each), then every thread gets all of them.
+    const pre: SitePrecomputed[] = new Array(ns);
+    await pool.run<SitePrecomputed>(sites.map((_, index) => ({ type: 'site', index })), (i, p) => (pre[i] = p));
+    pool.broadcast({ type: 'sites', pre });
+
+    links = new ArrowFileWriter(linksFile, linkSchema(metadata));
+    if (opts.paths) paths = new ArrowFileWriter(pathsFile, pathSchema(metadata));
+    const blocks: ToWorker[] = [];
+    for (let b = 0; b * BLOCK_RECEIVERS < nr; b++) {
+      const lo = b * BLOCK_RECEIVERS, hi = Math.min(nr, lo + BLOCK_RECEIVERS);
+      blocks.push({ type: 'block', id: b, receivers: receivers.xyz.slice(3 * lo, 3 * hi), withPaths: Boolean(opts.paths) });
+    }
+    const progress = new Progress('raytrace', nr * ns, opts.quiet);
+    const pending = new Map<number, BlockResult>();
+    let nextToWrite = 0;
+    let linksDone = 0;
+    await pool.run<BlockResult>(blocks, (b, res) => {
+      pending.set(b, res);
+      linksDone += res.links.heard.length;
+      progress.update(linksDone);
+      for (let w = pending.get(nextToWrite); w; w = pending.get(nextToWrite)) {
+        pending.delete(nextToWrite);
+        writeBlock(nextToWrite * BLOCK_RECEIVERS, w);
+        nextToWrite++;
+      }
+    });
+    progress.done();
+    await links.close();
+    if (paths) await paths.close();
+  } catch (e) {
+    links?.abort();
+    paths?.abort();
+    throw e;
+  } finally {
+    await pool.close();
+  }
+  stats.seconds = (Date.now() - started) / 1000;
+  return { path: linksFile, rows: nr * ns, inputKey, pathsFile: opts.paths ? pathsFile : undefined, stats };
+
+  function writeBlock(first: number, res: BlockResult): void {
+    const L = res.links;
+    const n = L.heard.length;
+    const tid = new Int32Array(n), smp = new Int32Array(n), sid = new Int32Array(n);
+    const x = new Float64Array(n), y = new Float64Array(n), z = new Float64Array(n);
+    for (let row = 0; row < n; row++) {
+      const k = first + Math.floor(row / ns);
+      tid[row] = receivers.trajectoryId[k];
+      smp[row] = receivers.sample[k];
+      sid[row] = sites[row % ns].id;
+      x[row] = receivers.xyz[3 * k];
+      y[row] = receivers.xyz[3 * k + 1];
+      z[row] = receivers.xyz[3 * k + 2];
+      if (L.num_paths[row] > 0) stats.withPaths++;
+      stats.heard += L.heard[row];
+      stats.los += L.los[row];
+    }
+    stats.paths += res.pathCount;
+    stats.rays += res.rays;
+    links!.write({
+      trajectory_id: tid, sample: smp, site_id: sid, x, y, z,
+      heard: Array.from(L.heard, Boolean), los: Array.from(L.los, Boolean),
+      rx_power_dbm: nullable(L.rx_power_dbm), path_loss_db: nullable(L.path_loss_db), tof_ns: nullable(L.tof_ns),
+      aoa_azimuth_deg: nullable(L.aoa_azimuth_deg), aoa_elevation_deg: nullable(L.aoa_elevation_deg),
+      aoa_azimuth_q_deg: nullable(L.aoa_azimuth_q_deg), aoa_elevation_q_deg: nullable(L.aoa_elevation_q_deg),
+      num_paths: L.num_paths,
+      strongest_interactions: L.strongest_interactions.map((s) => (s === '' ? null : s)),
+    });
+    const P = res.paths;
+    if (paths && P && P.link.length > 0) {
+      const { link, ...cols } = P;
+      paths.write({
+        trajectory_id: link.map((row) => tid[row]), sample: link.map((row) => smp[row]), site_id: link.map((row) => sid[row]),
+        ...cols,
+      });
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { Scene, Vec3 } from '../scene/types.ts';
+import { buildImageTree, DEFAULT_CANDIDATE_RAYS, type ImageTree } from './candidates.ts';
+import { buildSiteEdges, diffractedPath, type SiteEdges } from './diffraction.ts';
+import type { FlatScene } from './flat-scene.ts';
+import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
+import { segmentBlocked } from './occlusion.ts';
+import type { PropagationPath } from './path.ts';
+
+// The path search of one site, in the steps of Sionna RT: candidate sequences from shooting and bouncing
+// (candidates.ts, once per site) -> exact geometry by the image method and occlusion tests per receiver
+// (image-method.ts, diffraction.ts) -> PropagationPath records for the field calculation (src/radio).
+
+export interface SearchSettings {
+  maxReflectionOrder: number;
+  diffraction: boolean;
+  /** Rays shot from each site to find reflection candidates. */
+  candidateRays?: number;
+}
+
+/** Everything precomputed for one site: its image tree and its sampled view of every edge. */
+export interface SitePrecomputed {
+  site: Vec3;
+  tree: ImageTree;
+  edges: SiteEdges | null;
+}
+
+export function precomputeSite(fs: FlatScene, scene: Scene, site: Vec3, settings: SearchSettings): SitePrecomputed {
+  return {
+    site,
+    tree: buildImageTree(fs, site, settings.maxReflectionOrder, settings.candidateRays ?? DEFAULT_CANDIDATE_RAYS),
+    edges: settings.diffraction ? buildSiteEdges(fs, scene.edges, site) : null,
+  };
+}
+
+const pts = new Float64Array(3 * 8);
+const q = new Float64Array(3);
+
+/** Every path between the site and receiver r: LOS first, then reflections in tree order, then diffractions by edge id. */
+export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3): PropagationPath[] {
+  const [sx, sy, sz] = sp.site;
+  const [rx, ry, rz] = r;
+  const out: PropagationPath[] = [];
+  if (!segmentBlocked(fs, sx, sy, sz, rx - sx, ry - sy, rz - sz, 0, 1, -1, -1)) out.push({ vertices: [[sx, sy, sz], [rx, ry, rz]], kinds: [], ids: [] });
+
+  const tree = sp.tree;
+  for (let n = 1; n < tree.count; n++) {
+    if (!reflectionPoints(fs, tree, n, rx, ry, rz, pts)) continue;
+    if (reflectedPathBlocked(fs, tree, n, rx, ry, rz, pts)) continue;
+    const k = tree.depth[n];
+    const vertices: Vec3[] = [[sx, sy, sz]];
+    for (let j = 0; j < k; j++) vertices.push([pts[3 * j], pts[3 * j + 1], pts[3 * j + 2]]);
+    vertices.push([rx, ry, rz]);
+    const ids = new Array<number>(k);
+    for (let m = n; m > 0; m = tree.parent[m]) ids[tree.depth[m] - 1] = tree.surface[m];
+    out.push({ vertices, kinds: new Array(k).fill('R'), ids });
+  }
+
+  const se = sp.edges;
+  if (se) {
+    for (let e = 0; e < se.count; e++) {
+      if (!diffractedPath(fs, se, e, sx, sy, sz, rx, ry, rz, q)) continue;
+      out.push({ vertices: [[sx, sy, sz], [q[0], q[1], q[2]], [rx, ry, rz]], kinds: ['D'], ids: [e] });
+    }
+  }
+  return out;
+}
