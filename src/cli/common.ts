@@ -29,3 +29,9 @@ export function resolveCommon(args: CommonArgs): { scenario: Scenario; outDir: s
 export function logger(quiet: boolean): (msg: string) => void {
   return quiet ? () => {} : (msg) => console.log(msg);
 }
+
+/** A path as the user would type it: relative inside the working directory, absolute outside. */
+export function shownPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}

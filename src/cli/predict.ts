@@ -1,12 +1,47 @@
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { runPredict } from '../learn/predict.ts';
 import { UserError } from '../util/errors.ts';
-import { type CommonArgs, withCommonOptions } from './common.ts';
+import { logger, shownPath } from './common.ts';
 
-export const predictCommand: CommandModule<object, CommonArgs> = {
+interface PredictArgs {
+  'model-dir': string;
+  dataset?: string;
+  split: string;
+  constellations?: string;
+  output?: string;
+  quiet: boolean;
+}
+
+export const predictCommand: CommandModule<object, PredictArgs> = {
   command: 'predict',
-  describe: 'predict positions with a trained model',
-  builder: (y) => withCommonOptions(y),
-  handler: () => {
-    throw new UserError('"simgen predict" is not built yet (see the open issues)');
+  describe: 'predict positions with a trained model -> predictions.arrow',
+  builder: (y) =>
+    y
+      .option('model-dir', { type: 'string', demandOption: true, describe: 'a model folder written by "simgen train" (<out>/models/<model>-c<K>)' })
+      .option('dataset', { type: 'string', describe: 'dataset.arrow to predict on', defaultDescription: '<model-dir>/../../dataset.arrow' })
+      .option('split', { type: 'string', default: 'test', describe: 'rows to predict: test or train' })
+      .option('constellations', { type: 'string', describe: 'comma list of constellation ids', defaultDescription: 'the ones the model was trained on' })
+      .option('output', { type: 'string', describe: 'predictions file', defaultDescription: '<model-dir>/predictions-<split>.arrow' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no output' }) as never,
+  handler: async (args) => {
+    if (args.split !== 'test' && args.split !== 'train') throw new UserError(`--split must be "test" or "train" (got "${args.split}")`);
+    let constellations: number[] | undefined;
+    if (args.constellations !== undefined) {
+      constellations = String(args.constellations).split(',').map(Number);
+      if (constellations.some((c) => !Number.isInteger(c) || c < 1)) throw new UserError(`--constellations must be a comma list of constellation ids >= 1 (got "${args.constellations}")`);
+    }
+    const modelDir = path.resolve(args['model-dir']);
+    const r = await runPredict({
+      modelDir,
+      dataset: path.resolve(args.dataset ?? path.join(modelDir, '..', '..', 'dataset.arrow')),
+      split: args.split,
+      constellations,
+      output: path.resolve(args.output ?? path.join(modelDir, `predictions-${args.split}.arrow`)),
+    });
+    const log = logger(args.quiet);
+    if (!r.sameDataset) log('note: this dataset.arrow is not the one the model was trained on (its input_key differs)');
+    log(`${r.info.kind} on constellation${r.constellations.length > 1 ? 's' : ''} ${r.constellations.join(', ')}, ${args.split} split: ${r.rows} samples`);
+    log(`mean ${r.summary.mean_error_m.toFixed(2)} m, median ${r.summary.median_error_m.toFixed(2)} m, p90 ${r.summary.p90_error_m.toFixed(2)} m -> ${shownPath(r.output)}`);
   },
 };

@@ -1,0 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// `npm run bench`: every stage benchmark in turn, each in its own process so one's heap and
+// wasm state do not distort the next. Each prints its own numbers.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benches = ['raytrace.ts', 'train.ts'];
+let failed = false;
+for (const b of benches) {
+  console.log(`\n=== bench/${b} ===`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, b), ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

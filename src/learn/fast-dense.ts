@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs';
+
+// Differentiable ops whose gradients stay on the wasm backend's fast path.
+// The wasm backend runs a matmul through XNNPACK only when neither transpose flag is set; tfjs's own
+// MatMul gradient sets them (dy·Wᵀ as matMul(dy, W, false, true)) and falls to a ~10x slower loop.
+// These ops transpose explicitly instead, and reduce bias gradients with a ones-row matmul
+// (a Sum over axis 0 is a transpose plus a reduction on this backend).
+
+type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+type OpBody = (...args: Array<tf.Tensor | tf.GradSaveFunc>) => { value: tf.Tensor; gradFunc: GradFn };
+
+function op<A extends tf.Tensor[]>(body: (save: tf.GradSaveFunc, ...inputs: A) => { value: tf.Tensor; gradFunc: GradFn }): (...inputs: A) => tf.Tensor {
+  // tf.customGrad passes the save function after the inputs.
+  const f: OpBody = (...args) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    return body(save, ...(args.slice(0, -1) as A));
+  };
+  return tf.customGrad(f as never) as unknown as (...inputs: A) => tf.Tensor;
+}
+
+/** Sum over the batch axis of a [B, N] tensor, as ones[1, B] · dy (the XNNPACK path). */
+function batchSum(dy: tf.Tensor2D): tf.Tensor1D {
+  return tf.reshape(tf.matMul(tf.ones([1, dy.shape[0]]), dy), [dy.shape[1]]);
+}
+
+/** x · w + b for x [B, I], w [I, O], b [O]. */
+export const dense = op((save, x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => {
+  save([x, w]);
+  return {
+    value: tf.add(tf.matMul(x, w), b),
+    gradFunc: (dy, [sx, sw]) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy as tf.Tensor2D), batchSum(dy as tf.Tensor2D)],
+  };
+}) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * GELU, exact form x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (the Keras default), with a hand-written
+ * derivative Φ(x) + x·φ(x): one tape entry instead of the ~8 ops of the composed expression.
+ */
+export const gelu = op((save, x: tf.Tensor) => {
+  save([x]);
+  return {
+    value: tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1))),
+    gradFunc: (dy, [sx]) =>
+      tf.tidy(() => {
+        const cdf = tf.mul(tf.add(tf.erf(tf.mul(sx, Math.SQRT1_2)), 1), 0.5);
+        const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), INV_SQRT_2PI);
+        return tf.mul(dy, tf.add(cdf, tf.mul(sx, pdf)));
+      }),
+  };
+});
+
+/**
+ * The hypernetwork's main layer: a dense layer whose weights come per sample.
+ * x [B, I]; params [B, I·O + O] holds, per sample, W row-major ([i][o] at i·O + o) then the O biases.
+ * Returns y[b, o] = Σ_i x[b, i]·W[b, i, o] + bias[b, o] (no activation).
+ */
+export const perSampleDense = op((save, x: tf.Tensor2D, params: tf.Tensor2D) => {
+  save([x, params]);
+  const [b, inDim] = x.shape;
+  const units = params.shape[1] / (inDim + 1);
+  const nw = inDim * units;
+  const weights = (p: tf.Tensor) => tf.reshape(tf.slice(p, [0, 0], [b, nw]), [b, inDim, units]);
+  return {
+    value: tf.tidy(() => tf.add(tf.sum(tf.mul(tf.reshape(x, [b, inDim, 1]), weights(params)), 1), tf.slice(params, [0, nw], [b, units]))),
+    gradFunc: (dy, [sx, sp]) =>
+      tf.tidy(() => {
+        const dy3 = tf.reshape(dy, [b, 1, units]);
+        const dx = tf.sum(tf.mul(weights(sp), dy3), 2); // Σ_o W[b,i,o]·dy[b,o]
+        const dw = tf.reshape(tf.mul(tf.reshape(sx, [b, inDim, 1]), dy3), [b, nw]); // x[b,i]·dy[b,o]
+        return [dx, tf.concat([dw, dy], 1)];
+      }),
+  };
+}) as (x: tf.Tensor2D, params: tf.Tensor2D) => tf.Tensor2D;

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { Field, Float32, Float64, Int32, Schema } from 'apache-arrow';
+import { readDataset } from '../dataset/read.ts';
+import { ArrowFileWriter } from '../util/arrow.ts';
+import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
+import { initBackend } from './backend.ts';
+import { selectSamples } from './data.ts';
+import { evaluate, type ErrorSummary } from './evaluate.ts';
+import { loadModel, type ModelInfo } from './model-io.ts';
+
+// A saved model on dataset.arrow rows -> predictions.arrow (one row per sample: truth, estimate, error).
+
+export interface PredictOptions {
+  modelDir: string;
+  dataset: string;
+  split: 'train' | 'test';
+  /** Constellation ids (default: those the model was trained on). */
+  constellations?: number[];
+  output: string;
+}
+
+export interface PredictResult {
+  info: ModelInfo;
+  constellations: number[];
+  rows: number;
+  summary: ErrorSummary;
+  output: string;
+  /** false when the dataset is not the one the model was trained on (still valid, e.g. an unseen constellation). */
+  sameDataset: boolean;
+}
+
+export async function runPredict(o: PredictOptions): Promise<PredictResult> {
+  await initBackend();
+  const { model, info } = await loadModel(o.modelDir);
+  const ds = readDataset(o.dataset);
+  const constellations = o.constellations ?? info.constellations;
+  const set = selectSamples(ds, { constellations, split: o.split }, info.scaler);
+  const { predicted, errors, summary } = evaluate(model, set, info.scaler);
+  model.dispose();
+
+  const inputKey = stageKey('predict', SIMGEN_VERSION, info, ds.meta.inputKey, o.split, constellations);
+  const f = (name: string, type: Int32 | Float32 | Float64) => new Field(name, type, false);
+  const schema = new Schema(
+    [f('constellation', new Int32()), f('trajectory_id', new Int32()), f('sample', new Int32()), f('x', new Float64()), f('y', new Float64()), f('x_pred', new Float32()), f('y_pred', new Float32()), f('error_m', new Float64())],
+    new Map([
+      ['simgen_version', SIMGEN_VERSION],
+      ['scenario', ds.meta.scenario],
+      ['scenario_hash', ds.meta.scenarioHash],
+      ['seed', String(ds.meta.seed)],
+      ['input_key', inputKey],
+      ['model', info.kind],
+      ['model_dir', path.basename(path.resolve(o.modelDir))],
+      ['split', o.split],
+      ['constellations', JSON.stringify(constellations)],
+    ]),
+  );
+  const pick = (a: Int32Array) => Int32Array.from(set.rows, (r) => a[r]);
+  const writer = new ArrowFileWriter(o.output, schema);
+  try {
+    writer.write({
+      constellation: pick(ds.constellation),
+      trajectory_id: pick(ds.trajectoryId),
+      sample: pick(ds.sample),
+      x: Float64Array.from(set.rows, (r) => ds.x[r]),
+      y: Float64Array.from(set.rows, (r) => ds.y[r]),
+      x_pred: Float32Array.from({ length: set.n }, (_, i) => predicted[2 * i]),
+      y_pred: Float32Array.from({ length: set.n }, (_, i) => predicted[2 * i + 1]),
+      error_m: errors,
+    });
+    await writer.close();
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+  return { info, constellations, rows: set.n, summary, output: o.output, sameDataset: ds.meta.inputKey === info.datasetInputKey };
+}

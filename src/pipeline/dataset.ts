@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { RecordBatchReader } from 'apache-arrow';
+import { exportInputKey, runExport } from '../dataset/export.ts';
+import { runTrajectories, TRAJECTORIES_FILE, trajectoriesInputKey } from '../mobility/trajectories.ts';
+import { raytraceInputKey, runRaytrace } from '../raytrace/run.ts';
+import type { Scenario } from '../scenario/load.ts';
+
+// Make <out>/dataset.arrow current: trajectories -> raytrace -> export, each stage re-run only when
+// its output is missing (or unreadable) or records an input_key other than the one the current
+// scenario, seed and upstream outputs give; a re-run stage makes every stage after it outdated.
+// Each stage's expected key comes from its own <stage>InputKey function, without running it, so what
+// counts as "changed" is whatever that stage puts in its key.
+
+export type StageName = 'trajectories' | 'raytrace' | 'export';
+
+export interface EnsureOptions {
+  quiet?: boolean;
+  /** Raytrace worker threads (default: one per core). */
+  threads?: number;
+  log?: (line: string) => void;
+}
+
+/** input_key from an Arrow file's schema metadata (reads only the footer); undefined if absent or unreadable. */
+export async function recordedInputKey(file: string): Promise<string | undefined> {
+  if (!fs.existsSync(file)) return undefined;
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const reader = await RecordBatchReader.from(fh);
+    await reader.open();
+    return reader.schema.metadata.get('input_key');
+  } catch {
+    return undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface StagePlan {
+  stage: StageName;
+  /** The stage's output file. */
+  path: string;
+  /** The input_key the current scenario, seed and upstream outputs give. */
+  inputKey: string;
+  /** 'reuse': the file records that key; otherwise why the stage has to run. */
+  action: 'reuse' | 'missing' | 'outdated';
+}
+
+const STAGE_FILES: Record<StageName, string> = { trajectories: TRAJECTORIES_FILE, raytrace: 'links.arrow', export: 'dataset.arrow' };
+
+/** What ensureDataset would do, without running anything. Downstream keys build on the expected upstream keys, so a stage that will re-run makes everything after it outdated. */
+export async function planDataset(scenario: Scenario, outDir: string): Promise<StagePlan[]> {
+  const trajKey = trajectoriesInputKey(scenario);
+  const linksKey = raytraceInputKey(scenario, trajKey);
+  const keys: Record<StageName, string> = { trajectories: trajKey, raytrace: linksKey, export: exportInputKey(scenario, linksKey, trajKey) };
+  const plan: StagePlan[] = [];
+  for (const stage of ['trajectories', 'raytrace', 'export'] as const) {
+    const file = path.join(outDir, STAGE_FILES[stage]);
+    const recorded = await recordedInputKey(file);
+    plan.push({ stage, path: file, inputKey: keys[stage], action: recorded === keys[stage] ? 'reuse' : recorded === undefined ? 'missing' : 'outdated' });
+  }
+  return plan;
+}
+
+/** Runs what is missing or outdated, in pipeline order; returns the plan it followed. */
+export async function ensureDataset(scenario: Scenario, outDir: string, opts: EnsureOptions = {}): Promise<StagePlan[]> {
+  const log = opts.log ?? (() => {});
+  const quiet = opts.quiet;
+  const run: Record<StageName, () => Promise<{ inputKey: string }>> = {
+    trajectories: () => runTrajectories(scenario, outDir, { quiet }),
+    raytrace: () => runRaytrace(scenario, outDir, { quiet, threads: opts.threads }),
+    export: () => runExport(scenario, outDir, { quiet }),
+  };
+  const plan = await planDataset(scenario, outDir);
+  for (const s of plan) {
+    const file = path.basename(s.path);
+    if (s.action === 'reuse') {
+      log(`${s.stage}: ${file} is up to date (input_key ${s.inputKey.slice(0, 12)}), reused`);
+      continue;
+    }
+    log(`${s.stage}: ${file} is ${s.action === 'missing' ? 'missing' : 'out of date (scenario, seed, code version or an upstream file changed)'}, running it`);
+    const r = await run[s.stage]();
+    // The key a stage writes must be the one predicted here, or every later run would redo it.
+    if (r.inputKey !== s.inputKey) throw new Error(`pipeline: ${s.stage} wrote input_key ${r.inputKey}, expected ${s.inputKey} (its <stage>InputKey function and its run function disagree)`);
+  }
+  return plan;
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { PACKAGE_ROOT } from '../src/scenario/load.ts';
+
+// `simgen train` / `simgen predict` refuse bad flags before any work: exit 2, one line naming the
+// flag and its allowed values, nothing written.
+
+const run = promisify(execFile);
+const SMOKE = path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml');
+
+async function simgen(args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await run(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'src/cli/main.ts'), ...args], { cwd: PACKAGE_ROOT });
+    return { code: 0, stderr };
+  } catch (e) {
+    const err = e as { code: number; stderr: string };
+    return { code: err.code, stderr: err.stderr };
+  }
+}
+
+test('train and predict: bad flags -> exit 2, one line with the allowed values, nothing written', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-learn-cli-'));
+  const cases: Array<[string[], RegExp]> = [
+    [['train', '--model', 'hyploc,bogus'], /--model must be a comma list of hyploc, single, single-plus/],
+    [['train', '--epochs', '0'], /--epochs must be an integer from 1 to 10000 \(got 0\)/],
+    [['train', '--batch-size', '1.5'], /--batch-size must be an integer from 1 to 65536/],
+    [['train', '--constellations', '4'], /--constellations must be an integer from 1 to 3 \(got 4\)/],
+    [['predict', '--model-dir', path.join(dir, 'none'), '--split', 'valid'], /--split must be "test" or "train"/],
+    [['predict', '--model-dir', path.join(dir, 'none')], /--model-dir .*none: no model.json there/],
+  ];
+  const results: Array<{ code: number; stderr: string }> = [];
+  for (let i = 0; i < cases.length; i += 2) {
+    results.push(
+      ...(await Promise.all(
+        cases.slice(i, i + 2).map(([args], k) => {
+          const out = path.join(dir, `out-${i + k}`);
+          return simgen(args[0] === 'train' ? [...args, '--scenario', SMOKE, '--out', out] : [...args, '--output', path.join(out, 'p.arrow')]);
+        }),
+      )),
+    );
+  }
+  cases.forEach(([args, message], i) => {
+    const r = results[i];
+    assert.equal(r.code, 2, `${args.join(' ')}: exit code (stderr: ${r.stderr})`);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, `${args.join(' ')}: one line, got ${JSON.stringify(r.stderr)}`);
+    assert.match(lines[0], /^simgen: /);
+    assert.match(lines[0], message);
+    assert.ok(!fs.existsSync(path.join(dir, `out-${i}`)), `${args.join(' ')}: nothing written`);
+  });
+});
