@@ -1,12 +1,59 @@
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { runExperiment } from '../experiment/run.ts';
+import { EXPERIMENT_NAMES, type ExperimentName } from '../experiment/types.ts';
 import { UserError } from '../util/errors.ts';
-import { type CommonArgs, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
 
-export const experimentCommand: CommandModule<object, CommonArgs> = {
-  command: 'experiment',
-  describe: "reproduce the paper's figures (baseline, constellations, unseen)",
-  builder: (y) => withCommonOptions(y),
-  handler: () => {
-    throw new UserError('"simgen experiment" is not built yet (see the open issues)');
+interface ExperimentArgs extends CommonArgs {
+  name: string;
+  quick: boolean;
+  jobs: number;
+  epochs?: number;
+  counts?: string;
+  fractions?: string;
+  pretrain?: number;
+}
+
+/** "1,2,5" -> numbers; a non-number names the flag. */
+function numberList(text: string | undefined, flag: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = String(text).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new UserError(`${flag} must be a comma-separated list of numbers (got ${JSON.stringify(text)})`);
+  return values;
+}
+
+export const experimentCommand: CommandModule<object, ExperimentArgs> = {
+  command: 'experiment <name>',
+  describe: "reproduce the paper's figures: baseline (Fig. 4), constellations (Figs. 5-6), unseen (Figs. 7-8)",
+  builder: (y) =>
+    withCommonOptions(y)
+      .positional('name', { type: 'string', choices: EXPERIMENT_NAMES, describe: 'which figures to reproduce' })
+      .option('quick', { type: 'boolean', default: false, describe: 'tiny run for tests: 2 epochs, C in {1,2}, 10 and 50 %, <= 2000 training samples per job' })
+      .option('jobs', { type: 'number', default: 2, describe: 'trainings run in parallel worker processes (one core each)' })
+      .option('epochs', { type: 'number', describe: 'epochs per training and re-training (default: the scenario train.epochs)' })
+      .option('counts', { type: 'string', describe: 'constellations: comma list of C values (default 1..K, K = known constellations)' })
+      .option('fractions', { type: 'string', describe: 'unseen: comma list of training-data shares in % (default 1,2,5,10,25,50)' })
+      .option('pretrain', { type: 'number', describe: 'unseen: pre-train on constellations 1..N (default: all known)' }) as never,
+  handler: async (args) => {
+    const name = args.name as ExperimentName; // yargs checked it against EXPERIMENT_NAMES
+    const opts = {
+      quick: args.quick,
+      jobs: args.jobs,
+      epochs: args.epochs,
+      counts: numberList(args.counts, '--counts'),
+      fractions: numberList(args.fractions, '--fractions')?.map((p) => p / 100),
+      pretrain: args.pretrain,
+      quiet: args.quiet,
+    };
+    const { scenario, outDir } = resolveCommon(args);
+    const log = logger(args.quiet);
+    const t0 = performance.now();
+    const run = await runExperiment(name, scenario, outDir, opts, log);
+    for (const line of run.summary) log(line);
+    log(`experiment ${name}: ${run.trained} job(s) trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // Relative to the working directory when under it, absolute otherwise.
+    const show = (p: string) => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p));
+    for (const p of [run.resultsPath, ...run.plots]) log(`wrote ${show(p)}`);
   },
 };

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { cdfSvg } from '../viz/cdf-svg.ts';
+import { asTrain, DISPLAY, type Experiment, KINDS, textTable, trainJob } from './context.ts';
+
+// Paper IV-C.1 / Fig. 4: HypLoc, Single and Single+ trained and tested on constellation #1 alone.
+// (Individual = Single here: with one constellation they are the same model.)
+
+/** Paper IV-C.1 mean errors (m). */
+export const PAPER_BASELINE = { hyploc: 2.81, 'single-plus': 3.26, single: 4.42 } as const;
+
+export const baseline: Experiment = async (ctx) => {
+  const jobs = KINDS.map((kind) => trainJob(ctx, kind, [1]));
+  const done = await ctx.runner.run(jobs);
+  const models = jobs.map((job) => {
+    const r = asTrain(done.get(job.key)!.result);
+    return {
+      model: r.kind,
+      name: DISPLAY[r.kind],
+      trainable_params: r.trainable_params,
+      train_samples: r.train_samples,
+      test_samples: r.test_samples,
+      mean_error_m: r.test.mean_error_m,
+      median_error_m: r.test.median_error_m,
+      p90_error_m: r.test.p90_error_m,
+      paper_mean_error_m: PAPER_BASELINE[r.kind],
+      cdf: r.test.cdf,
+      curve: r.curve.map((e) => ({ epoch: e.epoch, loss: e.loss, test_mean_error_m: e.test_mean_error_m })),
+      job: path.basename(done.get(job.key)!.dir),
+    };
+  });
+  const constellation = ctx.meta.constellations.find((c) => c.id === 1)!;
+  const cdf = cdfSvg(
+    models.map((m) => ({ label: m.name, errorM: m.cdf.error_m, probability: m.cdf.probability, meanErrorM: m.mean_error_m })),
+    `Fig. 4: test error CDF, constellation #1 (sites ${constellation.sites.join(', ')})`,
+  );
+  const summary = textTable(
+    ['model', 'mean m', 'median m', 'p90 m', 'paper mean m'],
+    models.map((m) => [m.name, m.mean_error_m, m.median_error_m, m.p90_error_m, m.paper_mean_error_m]),
+  );
+  return { results: { constellation, models }, plots: [{ file: 'fig4-cdf.svg', svg: cdf }], summary };
+};

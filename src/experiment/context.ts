@@ -1,0 +1,86 @@
+import type { DatasetMeta } from '../dataset/schema.ts';
+import type { ModelKind } from '../learn/models.ts';
+import { makeJob } from './jobs.ts';
+import type { JobRunner } from './runner.ts';
+import type { ExperimentSettings } from './settings.ts';
+import type { FinetuneJobResult, Job, JobResult, TrainJobResult } from './types.ts';
+
+// What an experiment definition gets (settings, dataset metadata, a job runner) and returns
+// (the results.json body and its plots), plus the naming shared by the three experiments.
+
+export interface ExperimentContext {
+  settings: ExperimentSettings;
+  meta: DatasetMeta;
+  scenarioSeed: number;
+  runner: JobRunner;
+}
+
+export interface ExperimentOutput {
+  /** Experiment-specific part of results.json. */
+  results: Record<string, unknown>;
+  plots: Array<{ file: string; svg: string }>;
+  /** Lines printed at the end of the run (a table of the figure's numbers). */
+  summary: string[];
+}
+
+export type Experiment = (ctx: ExperimentContext) => Promise<ExperimentOutput>;
+
+/** The paper's model names: the three architectures, and one model per constellation ("Individual"). */
+export type ModelName = ModelKind | 'individual' | 'individual-plus';
+export const DISPLAY: Record<ModelName, string> = {
+  hyploc: 'HypLoc',
+  single: 'Single',
+  'single-plus': 'Single+',
+  individual: 'Individual',
+  'individual-plus': 'Individual+',
+};
+/** "Individual" is the Single architecture per constellation, "Individual+" the Single+ one. */
+export const INDIVIDUAL: Array<[ModelName, ModelKind]> = [
+  ['individual', 'single'],
+  ['individual-plus', 'single-plus'],
+];
+/** Architecture order of every table and legend. */
+export const KINDS: ModelKind[] = ['hyploc', 'single-plus', 'single'];
+
+/** Constellations 1..C. */
+export const firstC = (c: number) => Array.from({ length: c }, (_, i) => i + 1);
+
+/** "c3", "c1-10" (contiguous id lists only, which is all the experiments use). */
+export function constellationTag(ids: number[]): string {
+  return ids.length === 1 ? `c${ids[0]}` : `c${ids[0]}-${ids[ids.length - 1]}`;
+}
+
+export const percent = (fraction: number) => Number((fraction * 100).toPrecision(6));
+
+export function trainJob(ctx: ExperimentContext, kind: ModelKind, constellations: number[]): Job {
+  return makeJob({ type: 'train', kind, constellations, train: ctx.settings.train }, `${kind}-${constellationTag(constellations)}`, ctx.meta.inputKey, ctx.scenarioSeed);
+}
+
+export function finetuneJob(ctx: ExperimentContext, base: Job, target: number, fraction: number): Job {
+  const spec = base.spec;
+  if (spec.type !== 'train') throw new Error(`re-training starts from a trained model, not from ${base.label}`);
+  const label = `retrain-${spec.kind}-${constellationTag(spec.constellations)}-on-c${target}-${percent(fraction)}pct`;
+  return makeJob({ type: 'finetune', kind: spec.kind, base: base.key, target, fraction, train: ctx.settings.train }, label, ctx.meta.inputKey, ctx.scenarioSeed);
+}
+
+export function asTrain(r: JobResult): TrainJobResult {
+  if (r.type !== 'train') throw new Error(`expected a train job result, got ${r.type} (${r.label})`);
+  return r;
+}
+
+export function asFinetune(r: JobResult): FinetuneJobResult {
+  if (r.type !== 'finetune') throw new Error(`expected a re-training job result, got ${r.type} (${r.label})`);
+  return r;
+}
+
+/** Mean of numbers rounded like the job summaries (4 decimals). */
+export function mean4(values: number[]): number {
+  return Number((values.reduce((a, b) => a + b, 0) / values.length).toFixed(4));
+}
+
+/** A plain-text table: first column left-aligned, the others right-aligned; numbers with 2 decimals. */
+export function textTable(header: string[], rows: Array<Array<string | number>>): string[] {
+  const cells = [header, ...rows.map((r) => r.map((v) => (typeof v === 'number' ? v.toFixed(2) : v)))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  '));
+}
