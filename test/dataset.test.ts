@@ -156,7 +156,7 @@ test('--constellations K: a prefix of the default draws; out of range is a UserE
 
 test('inputs from another seed, or missing, are UserErrors naming the file', async () => {
   const other = loadScenario(scenario.path, { seed: scenario.seed + 1 });
-  await assert.rejects(runExport(other, outDir, { quiet: true }), (e: Error) => e instanceof UserError && /links\.arrow was written for another scenario or seed/.test(e.message));
+  await assert.rejects(runExport(other, outDir, { quiet: true }), (e: Error) => e instanceof UserError && /links\.arrow was written for another scenario, seed or upstream file/.test(e.message));
   const empty = fs.mkdtempSync(path.join(path.dirname(outDir), 'simgen-empty-'));
   await assert.rejects(runExport(scenario, empty, { quiet: true }), (e: Error) => e instanceof UserError && /links\.arrow not found/.test(e.message));
   assert.deepEqual(fs.readdirSync(empty), []);

@@ -11,7 +11,8 @@ import { ArrowFileWriter } from '../src/util/arrow.ts';
 
 // The reuse rules of `simgen train`'s pipeline, on the real stages with the smoke scenario cut to
 // 3 tracks x 4 s: missing files run, matching input_keys are reused untouched, a stale or missing
-// output re-runs that stage only, a different seed makes every stage outdated.
+// output re-runs that stage only, an edited scenario section re-runs the stages that read it, a
+// different seed makes every stage outdated.
 
 const SMOKE = path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml');
 
@@ -49,6 +50,19 @@ test('pipeline: runs missing stages, reuses current ones, re-runs only what is s
 
   // Another seed: every key changes (nothing is run here, only planned).
   assert.deepEqual(await actions(loadScenario(file, { seed: scenario.seed + 1 })), ['outdated', 'outdated', 'outdated']);
+
+  // An edited scenario re-runs only the stages that read the edited section.
+  const edited = (edit: (doc: Record<string, any>) => void) => {
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+    edit(doc);
+    const f = path.join(dir, `edited-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(f, YAML.stringify(doc));
+    return loadScenario(f);
+  };
+  assert.deepEqual(await actions(edited((d) => (d.train.epochs = 7))), ['reuse', 'reuse', 'reuse'], 'train block: no stage');
+  assert.deepEqual(await actions(edited((d) => (d.constellations.count = 2))), ['reuse', 'reuse', 'outdated'], 'constellations: export');
+  assert.deepEqual(await actions(edited((d) => (d.raytrace.path_loss_cutoff_db = 150))), ['reuse', 'outdated', 'outdated'], 'raytrace: raytrace + export');
+  assert.deepEqual(await actions(edited((d) => (d.trajectories.duration_s = 3))), ['outdated', 'outdated', 'outdated'], 'trajectories: all');
 
   // A dataset.arrow from other inputs: only export re-runs, and rebuilds the same bytes.
   const stale = new ArrowFileWriter(plan[2].path, new Schema([new Field('a', new Int32())], new Map([['input_key', 'stale']])));

@@ -36,7 +36,7 @@ export interface ExportResult {
 /** The input_key runExport writes for these upstream keys (links.arrow, trajectories.arrow), without running it. */
 export function exportInputKey(scenario: Scenario, linksKey: string, trajectoriesKey: string, opts: Pick<ExportOptions, 'constellations'> = {}): string {
   const settings = { ...scenario.file.constellations, count: opts.constellations ?? scenario.file.constellations.count };
-  return stageKey('export', scenario.hash, scenario.seed, settings, UNSEEN_RULE, SENTINEL_MARGIN_DB, linksKey, trajectoriesKey);
+  return stageKey('export', scenario.seed, settings, UNSEEN_RULE, SENTINEL_MARGIN_DB, linksKey, trajectoriesKey);
 }
 
 /** The constellations, features and splits of `<outDir>/links.arrow` + `trajectories.arrow` -> `<outDir>/dataset.arrow`. */

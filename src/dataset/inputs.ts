@@ -1,4 +1,6 @@
 import type { Table } from 'apache-arrow';
+import { trajectoriesInputKey } from '../mobility/trajectories.ts';
+import { raytraceInputKey } from '../raytrace/run.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { readArrowFile } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
@@ -65,17 +67,16 @@ function metaValue(table: Table, key: string, file: string): string {
   return v;
 }
 
-/** The file must come from this scenario and seed, or its numbers describe another world. */
-function checkProvenance(table: Table, scenario: Scenario, file: string, stage: string): void {
-  const hash = metaValue(table, 'scenario_hash', file);
-  const seed = Number(metaValue(table, 'seed', file));
-  if (hash !== scenario.hash || seed !== scenario.seed)
-    throw new UserError(`${file} was written for another scenario or seed (scenario_hash ${hash.slice(0, 12)}, seed ${seed}; expected ${scenario.hash.slice(0, 12)}, seed ${scenario.seed}): rerun "simgen ${stage}"`);
+/** The file must be what this scenario and seed make (its recorded input_key), or its numbers describe another world. */
+function checkProvenance(table: Table, expectedKey: string, file: string, stage: string): void {
+  const key = metaValue(table, 'input_key', file);
+  if (key !== expectedKey)
+    throw new UserError(`${file} was written for another scenario, seed or upstream file (input_key ${key.slice(0, 12)}, expected ${expectedKey.slice(0, 12)}): rerun "simgen ${stage}"`);
 }
 
 export function readLinks(file: string, scenario: Scenario): Links {
   const t = readArrowFile(file, 'links.arrow');
-  checkProvenance(t, scenario, file, 'raytrace');
+  checkProvenance(t, raytraceInputKey(scenario, trajectoriesInputKey(scenario)), file, 'raytrace');
   const sites = (JSON.parse(metaValue(t, 'sites', file)) as LinkSite[]).map(({ id, x, y, z }) => ({ id, x, y, z })).sort((a, b) => a.id - b.id);
   const n = sites.length;
   const rows = t.numRows;
@@ -117,7 +118,7 @@ export function readLinks(file: string, scenario: Scenario): Links {
 
 export function readSplits(file: string, scenario: Scenario): Splits {
   const t = readArrowFile(file, 'trajectories.arrow');
-  checkProvenance(t, scenario, file, 'trajectories');
+  checkProvenance(t, trajectoriesInputKey(scenario), file, 'trajectories');
   const ids = int32(t, 'trajectory_id', file);
   const split = column(t, 'split', file);
   const isTest = new Map<number, boolean>();

@@ -20,9 +20,9 @@ export function trajectorySettings(scenario: Scenario): TrajectorySettings {
   return { count: t.count, durationS: t.duration_s, samplePeriodS: t.sample_period_s, testTracks: t.test_tracks, antennaHeightM: scenario.file.ue.antenna_height_m };
 }
 
-/** stageKey of everything the file depends on: scenario (and map) hash, seed, settings, driving rules. */
+/** stageKey of everything the file depends on: the map, seed, trajectory settings, driving rules. */
 export function trajectoriesInputKey(scenario: Scenario): string {
-  return stageKey('trajectories', scenario.hash, scenario.seed, trajectorySettings(scenario), PAPER_RULES);
+  return stageKey('trajectories', scenario.mapHash, scenario.seed, trajectorySettings(scenario), PAPER_RULES);
 }
 
 function schemaFor(scenario: Scenario, inputKey: string, testIds: number[]): Schema {

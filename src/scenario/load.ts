@@ -33,6 +33,9 @@ export interface Scenario {
   seed: number;
   /** sha256 over the scenario file and the map file contents: outputs record it. */
   hash: string;
+  /** sha256 of the map file alone: stage keys use it with the scenario sections they read, so editing
+   *  one section re-runs only the stages that depend on it. */
+  mapHash: string;
 }
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -88,6 +91,8 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
   if (sf.trajectories.sample_period_s > sf.trajectories.duration_s)
     throw new UserError(`${label}: field "trajectories.sample_period_s" must be <= trajectories.duration_s (got ${sf.trajectories.sample_period_s})`);
 
-  const hash = crypto.createHash('sha256').update(text).update('\0').update(fs.readFileSync(map.path)).digest('hex');
-  return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, seed, hash };
+  const mapBytes = fs.readFileSync(map.path);
+  const hash = crypto.createHash('sha256').update(text).update('\0').update(mapBytes).digest('hex');
+  const mapHash = crypto.createHash('sha256').update(mapBytes).digest('hex');
+  return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, seed, hash, mapHash };
 }
