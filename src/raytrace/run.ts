@@ -106,7 +106,9 @@ function nullable(a: Float64Array): ColumnValues {
 
 /** The input_key runRaytrace writes for these receivers (upstreamKey: trajectories.arrow's input_key), without running it. */
 export function raytraceInputKey(scenario: Scenario, upstreamKey: string): string {
-  return stageKey('raytrace', SIMGEN_VERSION, scenario.hash, scenario.seed, traceSettings(scenario), DEFAULT_CANDIDATE_RAYS, upstreamKey);
+  const f = scenario.file;
+  // The map and the radio sections only: editing e.g. the train block keeps links.arrow valid.
+  return stageKey('raytrace', SIMGEN_VERSION, scenario.mapHash, f.carrier_freq_hz, f.ue, scenario.sites, scenario.array, f.raytrace, traceSettings(scenario), DEFAULT_CANDIDATE_RAYS, upstreamKey);
 }
 
 export async function runRaytrace(scenario: Scenario, outDir: string, opts: RaytraceOptions = {}): Promise<RaytraceResult> {
