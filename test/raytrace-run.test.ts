@@ -13,6 +13,8 @@ import { UserError } from '../src/util/errors.ts';
 // columns, order, metadata and mask rule, --paths consistent with links, --rx CSV errors.
 
 const scenario = loadScenario(path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml'));
+// RD/DR paths on (off in the bundled scenarios), so the thread-count check covers every path kind.
+scenario.file.raytrace.diffraction_reflections = true;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-raytrace-'));
 
 test('links.arrow: byte-identical with 1 and 2 threads; order, metadata, mask; paths.arrow matches', async () => {

@@ -20,7 +20,7 @@ export interface TraceSettings {
 export function traceSettings(scenario: Scenario): TraceSettings {
   const r = scenario.file.raytrace;
   return {
-    search: { maxReflectionOrder: r.max_reflection_order, diffraction: r.diffraction },
+    search: { maxReflectionOrder: r.max_reflection_order, diffraction: r.diffraction, diffractionReflections: r.diffraction_reflections },
     link: {
       txPowerDbm: scenario.file.ue.tx_power_dbm,
       cutoffDb: r.path_loss_cutoff_db,

@@ -9,7 +9,7 @@ import { segmentBlocked } from './occlusion.ts';
 // Each site samples once which parts of every edge it sees (EDGE_SAMPLE_M apart); a link tries only
 // edges whose point Q lies next to a visible sample, then checks both segments exactly.
 
-const EDGE_SAMPLE_M = 0.5;
+export const EDGE_SAMPLE_M = 0.5;
 const T_MARGIN = 1e-7;
 
 /** Edges as flat arrays plus one site's sampled visibility of each. */
@@ -71,6 +71,14 @@ export function diffractionParameter(se: SiteEdges, e: number, sx: number, sy: n
   return t > 0 && t < se.len[e] ? t : NaN;
 }
 
+/** Is one of the two samples of edge e around distance t visible in `visible` (laid out as se.visible)? */
+export function nearVisibleSample(se: SiteEdges, visible: Uint8Array, e: number, t: number): boolean {
+  const i = Math.floor(t / EDGE_SAMPLE_M);
+  const base = se.sampleStart[e];
+  const last = se.sampleStart[e + 1] - 1 - base;
+  return visible[base + i] === 1 || visible[base + Math.min(i + 1, last)] === 1;
+}
+
 /**
  * The diffraction point on edge e for site S and receiver R, written to q[0..2], if the site's sampled
  * visibility allows it and both segments are unblocked (the edge's own faces excluded).
@@ -78,10 +86,7 @@ export function diffractionParameter(se: SiteEdges, e: number, sx: number, sy: n
 export function diffractedPath(fs: FlatScene, se: SiteEdges, e: number, sx: number, sy: number, sz: number, rx: number, ry: number, rz: number, q: Float64Array): boolean {
   const t = diffractionParameter(se, e, sx, sy, sz, rx, ry, rz);
   if (t !== t) return false;
-  const i = Math.floor(t / EDGE_SAMPLE_M);
-  const base = se.sampleStart[e];
-  const last = se.sampleStart[e + 1] - 1 - base;
-  if (!se.visible[base + i] && !se.visible[base + Math.min(i + 1, last)]) return false;
+  if (!nearVisibleSample(se, se.visible, e, t)) return false;
   const qx = se.a[3 * e] + t * se.dir[3 * e], qy = se.a[3 * e + 1] + t * se.dir[3 * e + 1], qz = se.a[3 * e + 2] + t * se.dir[3 * e + 2];
   const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
   if (segmentBlocked(fs, qx, qy, qz, rx - qx, ry - qy, rz - qz, T_MARGIN, 1 - T_MARGIN, f0, f1)) return false;

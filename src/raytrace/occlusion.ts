@@ -50,10 +50,10 @@ function triHit(tri: Float64Array, k: number, ox: number, oy: number, oz: number
 }
 
 /**
- * Does anything block the open segment o + t d, t in (t0, t1)? Triangles of surfaces ex1 and ex2 (the
+ * Does anything block the open segment o + t d, t in (t0, t1)? Triangles of surfaces ex1, ex2 and ex3 (the
  * surfaces the segment starts or ends on; -1 for none) are ignored.
  */
-export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number): boolean {
+export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1): boolean {
   const f = fs.nodesF32, u32 = fs.nodesU32, u16 = fs.nodesU16, tri = fs.tri, ts = fs.triSurface;
   const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
   rayCounter.rays++;
@@ -67,7 +67,7 @@ export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number
       const end = off + u16[2 * n + 14];
       for (let t = off; t < end; t++) {
         const s = ts[t];
-        if (s === ex1 || s === ex2) continue;
+        if (s === ex1 || s === ex2 || s === ex3) continue;
         const h = triHit(tri, 9 * t, ox, oy, oz, dx, dy, dz);
         if (h > t0 && h < t1) return true;
       }

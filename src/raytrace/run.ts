@@ -137,6 +137,7 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     ['ue_tx_power_dbm', String(scenario.file.ue.tx_power_dbm)],
     ['max_reflection_order', String(r.max_reflection_order)],
     ['diffraction', String(r.diffraction)],
+    ['diffraction_reflections', String(r.diffraction_reflections)],
     ['power_combining', r.power_combining],
     ['polarization', r.polarization],
   ]);

@@ -1,5 +1,6 @@
 import type { Scene, Vec3 } from '../scene/types.ts';
 import { buildImageTree, DEFAULT_CANDIDATE_RAYS, type ImageTree } from './candidates.ts';
+import { buildSiteCombined, findDR, findRD, type SiteCombined } from './combined.ts';
 import { buildSiteEdges, diffractedPath, type SiteEdges } from './diffraction.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
@@ -13,29 +14,35 @@ import type { PropagationPath } from './path.ts';
 export interface SearchSettings {
   maxReflectionOrder: number;
   diffraction: boolean;
+  /** With diffraction: also one reflection before or after the diffraction ("RD", "DR"). */
+  diffractionReflections?: boolean;
   /** Rays shot from each site to find reflection candidates. */
   candidateRays?: number;
 }
 
-/** Everything precomputed for one site: its image tree and its sampled view of every edge. */
+/** Everything precomputed for one site: its image tree, its sampled view of every edge, and its images' views (RD/DR). */
 export interface SitePrecomputed {
   site: Vec3;
   tree: ImageTree;
   edges: SiteEdges | null;
+  combined?: SiteCombined | null;
+  /** Reflection paths use tree nodes up to this depth (default: all; the tree is deeper when only RD needs it). */
+  reflectionOrder?: number;
 }
 
 export function precomputeSite(fs: FlatScene, scene: Scene, site: Vec3, settings: SearchSettings): SitePrecomputed {
-  return {
-    site,
-    tree: buildImageTree(fs, site, settings.maxReflectionOrder, settings.candidateRays ?? DEFAULT_CANDIDATE_RAYS),
-    edges: settings.diffraction ? buildSiteEdges(fs, scene.edges, site) : null,
-  };
+  // RD needs the first-order images even when reflections alone are off.
+  const order = settings.diffraction && settings.diffractionReflections ? Math.max(1, settings.maxReflectionOrder) : settings.maxReflectionOrder;
+  const tree = buildImageTree(fs, site, order, settings.candidateRays ?? DEFAULT_CANDIDATE_RAYS);
+  const edges = settings.diffraction ? buildSiteEdges(fs, scene.edges, site) : null;
+  const combined = edges && settings.diffractionReflections ? buildSiteCombined(fs, tree, edges) : null;
+  return { site, tree, edges, combined, reflectionOrder: settings.maxReflectionOrder };
 }
 
 const pts = new Float64Array(3 * 8);
 const q = new Float64Array(3);
 
-/** Every path between the site and receiver r: LOS first, then reflections in tree order, then diffractions by edge id. */
+/** Every path between the site and receiver r: LOS first, reflections in tree order, diffractions by edge id, then RD and DR. */
 export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3): PropagationPath[] {
   const [sx, sy, sz] = sp.site;
   const [rx, ry, rz] = r;
@@ -43,7 +50,9 @@ export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3): Propagat
   if (!segmentBlocked(fs, sx, sy, sz, rx - sx, ry - sy, rz - sz, 0, 1, -1, -1)) out.push({ vertices: [[sx, sy, sz], [rx, ry, rz]], kinds: [], ids: [] });
 
   const tree = sp.tree;
+  const maxDepth = sp.reflectionOrder ?? Infinity;
   for (let n = 1; n < tree.count; n++) {
+    if (tree.depth[n] > maxDepth) continue;
     if (!reflectionPoints(fs, tree, n, rx, ry, rz, pts)) continue;
     if (reflectedPathBlocked(fs, tree, n, rx, ry, rz, pts)) continue;
     const k = tree.depth[n];
@@ -60,6 +69,11 @@ export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3): Propagat
     for (let e = 0; e < se.count; e++) {
       if (!diffractedPath(fs, se, e, sx, sy, sz, rx, ry, rz, q)) continue;
       out.push({ vertices: [[sx, sy, sz], [q[0], q[1], q[2]], [rx, ry, rz]], kinds: ['D'], ids: [e] });
+    }
+    const sc = sp.combined;
+    if (sc) {
+      for (const h of findRD(fs, tree, se, sc, rx, ry, rz)) out.push({ vertices: [[sx, sy, sz], h.p, h.q, [rx, ry, rz]], kinds: ['R', 'D'], ids: [h.surface, h.edge] });
+      for (const h of findDR(fs, tree, se, sc, rx, ry, rz)) out.push({ vertices: [[sx, sy, sz], h.q, h.p, [rx, ry, rz]], kinds: ['D', 'R'], ids: [h.edge, h.surface] });
     }
   }
   return out;

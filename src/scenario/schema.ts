@@ -59,6 +59,8 @@ export const ScenarioSchema = z.strictObject({
   raytrace: z.strictObject({
     max_reflection_order: numberIn(0, 6, '', { int: true }),
     diffraction: z.boolean(),
+    /** With diffraction: one specular reflection before or after the diffracting edge ("RD", "DR"). */
+    diffraction_reflections: z.boolean().default(false),
     aoa_resolution_deg: numberIn(0, 180, 'deg', { exclusiveMin: true }),
     path_loss_cutoff_db: numberIn(0, 400, 'dB', { exclusiveMin: true }),
     power_combining: z.enum(['incoherent', 'coherent']),
