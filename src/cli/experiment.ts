@@ -1,9 +1,8 @@
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { runExperiment } from '../experiment/run.ts';
 import { EXPERIMENT_NAMES, type ExperimentName } from '../experiment/types.ts';
 import { UserError } from '../util/errors.ts';
-import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface ExperimentArgs extends CommonArgs {
   name: string;
@@ -53,7 +52,6 @@ export const experimentCommand: CommandModule<object, ExperimentArgs> = {
     for (const line of run.summary) log(line);
     log(`experiment ${name}: ${run.trained} job(s) trained in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     // Relative to the working directory when under it, absolute otherwise.
-    const show = (p: string) => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p));
-    for (const p of [run.resultsPath, ...run.plots]) log(`wrote ${show(p)}`);
+    for (const p of [run.resultsPath, ...run.plots]) log(`wrote ${shownPath(p)}`);
   },
 };

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { runExport } from '../dataset/export.ts';
 import { UserError } from '../util/errors.ts';
-import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface ExportArgs extends CommonArgs {
   arrow: boolean;
@@ -30,8 +29,8 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     const size = r.meta.constellations[0].sites.length;
     const perC = r.rows / r.meta.constellations.length;
     const train = r.meta.normalisation.rows / (r.meta.constellations.length - 1);
-    log(`${path.relative(process.cwd(), r.path)}: ${r.rows} rows = ${r.meta.constellations.length} constellations x ${perC} samples (${train} train, ${perC - train} test), ${r.meta.featureLayout.length} features`);
-    if (r.parquetPath) log(`${path.relative(process.cwd(), r.parquetPath)}: same rows and metadata`);
+    log(`${shownPath(r.path)}: ${r.rows} rows = ${r.meta.constellations.length} constellations x ${perC} samples (${train} train, ${perC - train} test), ${r.meta.featureLayout.length} features`);
+    if (r.parquetPath) log(`${shownPath(r.parquetPath)}: same rows and metadata`);
     const u = r.meta.unseenSelection;
     log(`unseen constellation: ${u.rule}: ${u.covered_cells} cells, ${u.covered_samples} samples`);
     log(`not heard -> rx power ${r.meta.sentinel.rx_power_dbm} dBm, ToF 0 ns, AoA (0, 0, 0)${r.heardBelowSentinel ? `; WARNING: ${r.heardBelowSentinel} heard links are weaker than that` : ''}`);

@@ -1,8 +1,7 @@
 import os from 'node:os';
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { runRaytrace } from '../raytrace/run.ts';
-import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface RaytraceArgs extends CommonArgs {
   threads: number;
@@ -26,6 +25,6 @@ export const raytraceCommand: CommandModule<object, RaytraceArgs> = {
     const pct = (k: number) => `${((100 * k) / Math.max(1, s.links)).toFixed(1)} %`;
     log(`raytrace: ${res.rows} links (${res.rows / scenario.sites.length} receivers x ${scenario.sites.length} sites) in ${s.seconds.toFixed(1)} s (${(res.rows / s.seconds).toFixed(0)} links/s)`);
     log(`  heard ${pct(s.heard)}, line of sight ${pct(s.los)}, no path ${pct(s.links - s.withPaths)}, ${(s.paths / Math.max(1, s.links)).toFixed(1)} paths per link`);
-    log(`  wrote ${path.relative(process.cwd(), res.path)}${res.pathsFile ? ` and ${path.relative(process.cwd(), res.pathsFile)}` : ''}`);
+    log(`  wrote ${shownPath(res.path)}${res.pathsFile ? ` and ${shownPath(res.pathsFile)}` : ''}`);
   },
 };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { buildScene } from '../scene/build.ts';
 import { formatSceneSummary, summarizeScene } from '../scene/summary.ts';
-import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 export const sceneCommand: CommandModule<object, CommonArgs> = {
   command: 'scene',
@@ -11,7 +11,7 @@ export const sceneCommand: CommandModule<object, CommonArgs> = {
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);
     const scene = buildScene(scenario.map);
-    console.log(`scenario ${scenario.name} (${path.relative(process.cwd(), scenario.path) || scenario.path})`);
+    console.log(`scenario ${scenario.name} (${shownPath(scenario.path)})`);
     console.log(formatSceneSummary(summarizeScene(scene, scenario.sites, scenario.file.carrier_freq_hz)));
     // Without --out the command only reports; exports are written on request.
     if (args.out === undefined) return;
@@ -21,8 +21,8 @@ export const sceneCommand: CommandModule<object, CommonArgs> = {
     const { writeMitsubaScene } = await import('../scene/export-mitsuba.ts');
     const glb = path.join(outDir, 'scene.glb');
     await writeGlb(scene, glb);
-    log(`wrote ${glb}`);
+    log(`wrote ${shownPath(glb)}`);
     const ms = writeMitsubaScene(scene, path.join(outDir, 'mitsuba'));
-    log(`wrote ${path.join(outDir, 'mitsuba', 'scene.xml')} + ${ms.meshes.map((m) => m.file).join(', ')}`);
+    log(`wrote ${shownPath(path.join(outDir, 'mitsuba', 'scene.xml'))} + ${ms.meshes.map((m) => m.file).join(', ')}`);
   },
 };

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { MODEL_KINDS } from '../learn/models.ts';
 import { MODEL_LABELS, parseModelList, runTrain } from '../learn/run.ts';

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { runTrajectories } from '../mobility/trajectories.ts';
-import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 export const trajectoriesCommand: CommandModule<object, CommonArgs> = {
   command: 'trajectories',
@@ -20,8 +20,8 @@ export const trajectoriesCommand: CommandModule<object, CommonArgs> = {
     log(`tracks   ${r.tracks.length} (${r.tracks.length - testIds.length} train, ${testIds.length} test: ids ${testIds.join(', ')})`);
     log(`samples  ${r.rows} (${count('train')} train, ${count('test')} test), ${r.tracks[0].samples.length} per track over ${last.t.toFixed(1)} s`);
     log(`speed    mean ${meanKmh.toFixed(1)} km/h`);
-    log(`wrote    ${r.path}`);
-    log(`wrote    ${r.svgPath}`);
+    log(`wrote    ${shownPath(r.path)}`);
+    log(`wrote    ${shownPath(r.svgPath)}`);
     log(`time     ${((performance.now() - started) / 1000).toFixed(2)} s`);
   },
 };

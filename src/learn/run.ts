@@ -3,6 +3,7 @@ import { type Dataset, readDataset } from '../dataset/read.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { shownPath } from '../util/paths.ts';
 import { cdfSvg } from '../viz/cdf-svg.ts';
 import { initBackend } from './backend.ts';
 import { scalerFrom, selectSamples } from './data.ts';
@@ -134,7 +135,7 @@ export async function runTrain(scenario: Scenario, outDir: string, o: TrainRunOp
     // Wall-clock numbers live apart so that model.json, weights.bin and metrics.json are byte-identical across runs.
     writeFileAtomic(path.join(dir, 'timing.json'), prettyJson({ seconds: Number(r.seconds.toFixed(2)), samples_per_second: Math.round(r.samplesPerSecond) }));
     r.model.dispose();
-    log(`${name}: mean ${summary.mean_error_m.toFixed(2)} m, median ${summary.median_error_m.toFixed(2)} m, p90 ${summary.p90_error_m.toFixed(2)} m; ${r.seconds.toFixed(1)} s (${Math.round(r.samplesPerSecond)} samples/s) -> ${dir}`);
+    log(`${name}: mean ${summary.mean_error_m.toFixed(2)} m, median ${summary.median_error_m.toFixed(2)} m, p90 ${summary.p90_error_m.toFixed(2)} m; ${r.seconds.toFixed(1)} s (${Math.round(r.samplesPerSecond)} samples/s) -> ${shownPath(dir)}`);
     result.models.push({ dir, metrics, seconds: r.seconds, samplesPerSecond: r.samplesPerSecond });
   }
 
