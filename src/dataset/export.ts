@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Data, FixedSizeList, Float32, makeData, tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Scenario } from '../scenario/load.ts';
-import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
+import { type ColumnValues, writeArrowFile } from '../util/arrow.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
@@ -108,10 +108,10 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
   const target = path.join(outDir, 'dataset.arrow');
   const schema = datasetSchema(meta);
   const featureType = schema.fields[4].type as FixedSizeList<Float32>;
-  const writer = new ArrowFileWriter(target, schema);
   const progress = new Progress('export', constellations.length, opts.quiet);
+  let rows: number;
   try {
-    constellations.forEach((c, i) => {
+    rows = await writeArrowFile(target, schema, (writer) => constellations.forEach((c, i) => {
       const { features, heardCount } = perConstellation[i];
       const featureData: Data = makeData({ type: featureType, length: S, nullCount: 0, child: makeData({ type: new Float32(), length: S * width, nullCount: 0, data: features }) });
       writer.write({
@@ -125,11 +125,7 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
         heard_count: heardCount,
       });
       progress.update(i + 1);
-    });
-    await writer.close();
-  } catch (e) {
-    writer.abort();
-    throw e;
+    }));
   } finally {
     progress.done();
   }
@@ -145,7 +141,7 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
     parquetPath = path.join(outDir, 'dataset.parquet');
     writeFileAtomic(parquetPath, await toParquet(fs.readFileSync(target)));
   }
-  return { path: target, parquetPath, rows: writer.rows, inputKey, meta, heardShares, heardBelowSentinel };
+  return { path: target, parquetPath, rows, inputKey, meta, heardShares, heardBelowSentinel };
 }
 
 /** Arrow IPC file bytes -> Parquet bytes (zstd), schema metadata kept (parquet-wasm stores the Arrow schema). */

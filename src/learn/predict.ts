@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Field, Float32, Float64, Int32, Schema } from 'apache-arrow';
 import { readDataset } from '../dataset/read.ts';
-import { ArrowFileWriter } from '../util/arrow.ts';
+import { writeArrowFile } from '../util/arrow.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { initBackend } from './backend.ts';
 import { selectSamples } from './data.ts';
@@ -55,8 +55,7 @@ export async function runPredict(o: PredictOptions): Promise<PredictResult> {
     ]),
   );
   const pick = (a: Int32Array) => Int32Array.from(set.rows, (r) => a[r]);
-  const writer = new ArrowFileWriter(o.output, schema);
-  try {
+  await writeArrowFile(o.output, schema, (writer) =>
     writer.write({
       constellation: pick(ds.constellation),
       trajectory_id: pick(ds.trajectoryId),
@@ -66,11 +65,7 @@ export async function runPredict(o: PredictOptions): Promise<PredictResult> {
       x_pred: Float32Array.from({ length: set.n }, (_, i) => predicted[2 * i]),
       y_pred: Float32Array.from({ length: set.n }, (_, i) => predicted[2 * i + 1]),
       error_m: errors,
-    });
-    await writer.close();
-  } catch (e) {
-    writer.abort();
-    throw e;
-  }
+    }),
+  );
   return { info, constellations, rows: set.n, summary, output: o.output, sameDataset: ds.meta.inputKey === info.datasetInputKey };
 }

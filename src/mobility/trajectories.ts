@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import type { Scenario } from '../scenario/load.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
-import { ArrowFileWriter, readArrowFile } from '../util/arrow.ts';
+import { readArrowFile, writeArrowFile } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
@@ -55,37 +55,36 @@ export async function runTrajectories(scenario: Scenario, outDir: string, opts: 
   const tracks = generateTracks(scenario.map, scenario.seed, settings);
   const inputKey = trajectoriesInputKey(scenario);
   const file = path.join(outDir, TRAJECTORIES_FILE);
-  const writer = new ArrowFileWriter(file, schemaFor(scenario, inputKey, tracks.filter((t) => t.split === 'test').map((t) => t.id)));
+  const schema = schemaFor(scenario, inputKey, tracks.filter((t) => t.split === 'test').map((t) => t.id));
   const progress = new Progress('trajectories', tracks.length, opts.quiet);
+  let rows: number;
   try {
-    for (const tr of tracks) {
-      const n = tr.samples.length;
-      const col = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
-      const s = tr.samples;
-      writer.write({
-        trajectory_id: new Int32Array(n).fill(tr.id),
-        sample: Int32Array.from({ length: n }, (_, i) => i),
-        t: col((i) => s[i].t),
-        x: col((i) => s[i].x),
-        y: col((i) => s[i].y),
-        z: col((i) => s[i].z),
-        speed: col((i) => s[i].speed),
-        heading: col((i) => s[i].heading),
-        street_id: s.map((r) => r.streetId),
-        split: new Array<string>(n).fill(tr.split),
-      });
-      progress.update(tr.id + 1);
-    }
-    await writer.close();
-  } catch (e) {
-    writer.abort();
-    throw e;
+    rows = await writeArrowFile(file, schema, (writer) => {
+      for (const tr of tracks) {
+        const n = tr.samples.length;
+        const col = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
+        const s = tr.samples;
+        writer.write({
+          trajectory_id: new Int32Array(n).fill(tr.id),
+          sample: Int32Array.from({ length: n }, (_, i) => i),
+          t: col((i) => s[i].t),
+          x: col((i) => s[i].x),
+          y: col((i) => s[i].y),
+          z: col((i) => s[i].z),
+          speed: col((i) => s[i].speed),
+          heading: col((i) => s[i].heading),
+          street_id: s.map((r) => r.streetId),
+          split: new Array<string>(n).fill(tr.split),
+        });
+        progress.update(tr.id + 1);
+      }
+    });
   } finally {
     progress.done();
   }
   const svgPath = path.join(outDir, TRAJECTORIES_SVG);
   writeFileAtomic(svgPath, trajectoriesSvg(scenario.map, tracks, scenario.sites));
-  return { path: file, svgPath, rows: writer.rows, inputKey, tracks };
+  return { path: file, svgPath, rows, inputKey, tracks };
 }
 
 /** trajectories.arrow in columns, with its schema metadata. */

@@ -68,6 +68,19 @@ export class ArrowFileWriter {
   }
 }
 
+/** Write a whole file: `fill` appends the batches; the file appears only if `fill` completes. Returns the row count. */
+export async function writeArrowFile(target: string, schema: Schema, fill: (w: ArrowFileWriter) => void | Promise<void>): Promise<number> {
+  const writer = new ArrowFileWriter(target, schema);
+  try {
+    await fill(writer);
+    await writer.close();
+    return writer.rows;
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}
+
 /** Read a whole Arrow IPC file; a missing or unreadable file is a UserError naming it. */
 export function readArrowFile(file: string, what = 'Arrow file'): Table {
   if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file} (run the stage that writes it first)`);
