@@ -9,18 +9,19 @@ import { runRaytrace } from '../src/raytrace/run.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
 
-// `npx tsx bench/raytrace.ts [--threads N]`: the whole default scenario (trajectories, then every sample
+// `npx tsx bench/raytrace.ts [--threads N] [--scenario FILE]`: the whole default scenario (trajectories, then every sample
 // to all 18 sites), wall and CPU time, links/s and rays/s; one thread's throughput on its own; and the path
 // loss of links.arrow against 3GPP TR 38.901 UMi street canyon (LOS and NLOS), by median deviation.
 
 const argThreads = process.argv.indexOf('--threads');
 const threads = argThreads > 0 ? Number(process.argv[argThreads + 1]) : os.availableParallelism();
-const scenario = loadScenario(DEFAULT_SCENARIO);
+const argScenario = process.argv.indexOf('--scenario');
+const scenario = loadScenario(argScenario > 0 ? process.argv[argScenario + 1] : DEFAULT_SCENARIO);
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-bench-raytrace-'));
 const load = () => os.loadavg()[0].toFixed(1);
 const f1 = (x: number) => x.toFixed(1);
 
-console.log(`scenario ${scenario.name}: order ${scenario.file.raytrace.max_reflection_order}, diffraction ${scenario.file.raytrace.diffraction}, ${scenario.sites.length} sites; ${os.availableParallelism()} cores, load average ${load()} at start`);
+console.log(`scenario ${scenario.name}: order ${scenario.file.raytrace.max_reflection_order}, diffraction ${scenario.file.raytrace.diffraction} (RD/DR ${scenario.file.raytrace.diffraction_reflections}), ${scenario.sites.length} sites; ${os.availableParallelism()} cores, load average ${load()} at start`);
 await runTrajectories(scenario, out, { quiet: true });
 
 // 1. One thread, no workers: per-core throughput of the path search + field on 1000 samples.
