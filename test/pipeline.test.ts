@@ -6,29 +6,19 @@ import { test } from 'node:test';
 import { Field, Int32, Schema } from 'apache-arrow';
 import YAML from 'yaml';
 import { ensureDataset, planDataset, recordedInputKey } from '../src/pipeline/dataset.ts';
-import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
+import { loadScenario } from '../src/scenario/load.ts';
 import { ArrowFileWriter } from '../src/util/arrow.ts';
+import { writeCutSmokeScenario } from './fixtures/upstream.ts';
 
 // The reuse rules of `simgen train`'s pipeline, on the real stages with the smoke scenario cut to
 // 3 tracks x 4 s: missing files run, matching input_keys are reused untouched, a stale or missing
 // output re-runs that stage only, an edited scenario section re-runs the stages that read it, a
 // different seed makes every stage outdated.
 
-const SMOKE = path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml');
-
-function cutScenario(dir: string): string {
-  const doc = YAML.parse(fs.readFileSync(SMOKE, 'utf8'));
-  doc.name = 'smoke-pipeline';
-  doc.map = path.resolve(path.dirname(SMOKE), doc.map);
-  doc.trajectories = { ...doc.trajectories, count: 3, duration_s: 4, test_tracks: 1 };
-  const file = path.join(dir, 'scenario.yaml');
-  fs.writeFileSync(file, YAML.stringify(doc));
-  return file;
-}
 
 test('pipeline: runs missing stages, reuses current ones, re-runs only what is stale', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-pipeline-'));
-  const file = cutScenario(dir);
+  const file = writeCutSmokeScenario(dir, 'smoke-pipeline');
   const scenario = loadScenario(file);
   const out = path.join(dir, 'out');
   const actions = async (s = scenario) => (await planDataset(s, out)).map((p) => p.action);
