@@ -1,6 +1,8 @@
 // Error CDF plot as a standalone SVG (the paper's Fig. 4): one line per model, x = 2D error (m),
 // y = share of test samples within that error, legend with each model's mean error.
 
+import { seriesColor } from './model-colors.ts';
+
 export interface CdfSeries {
   label: string;
   /** Points (error_m[k], probability[k]), error ascending. */
@@ -8,8 +10,6 @@ export interface CdfSeries {
   probability: number[];
   meanErrorM: number;
 }
-
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
 /** A round axis maximum and tick step covering `v` (1, 2 or 5 times a power of ten per step). */
 export function niceAxis(v: number, ticks = 5): { max: number; step: number } {
@@ -53,7 +53,7 @@ export function cdfSvg(series: CdfSeries[], title: string): string {
   const legendTop = T + ph - 26 - (series.length - 1) * 18;
   const legend = [`<rect x="${L + pw - 208}" y="${legendTop}" width="200" height="${series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`];
   series.forEach((s, i) => {
-    const color = COLORS[i % COLORS.length];
+    const color = seriesColor(s.label, i);
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${s.errorM.map((e, k) => `${f(X(e))},${f(Y(s.probability[k]))}`).join(' ')}"/>`);
     const ly = legendTop + 12 + i * 18;
     legend.push(

@@ -3,6 +3,8 @@
 // Output is a pure function of the input (fixed number formatting), so plots are byte-identical
 // across runs.
 
+import { seriesColor } from './model-colors.ts';
+
 export interface LineSeries {
   name: string;
   points: Array<[number, number]>;
@@ -30,9 +32,6 @@ export interface LinePlotOptions {
   width?: number;
   height?: number;
 }
-
-/** Colour-blind safe palette (Okabe-Ito). */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 
 const M = { left: 64, right: 16, top: 34, bottom: 48 };
 /** Rough width of a 12 px sans-serif character, to size the legend. */
@@ -133,7 +132,7 @@ export function lineSvg(o: LinePlotOptions): string {
   out.push(`<text transform="translate(16 ${f1((M.top + plotBottom) / 2)}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`);
   // Series.
   o.series.forEach((s, i) => {
-    const color = s.color ?? PALETTE[i % PALETTE.length];
+    const color = s.color ?? seriesColor(s.name, i);
     const pts = s.points.filter(ok).map((p) => `${f1(X.map(p[0]))},${f1(Y.map(p[1]))}`);
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     if (pts.length > 1) out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
