@@ -127,5 +127,5 @@ test('runTrain writes model, metrics and CDF plot; rerun gives byte-identical mo
   assert.equal(p.summary.mean_error_m, m.mean_error_m);
   const t = readArrowFile(path.join(out, 'pred.arrow'));
   assert.equal(t.numRows, both.n);
-  assert.equal(t.schema.metadata.get('scenario_hash'), scenario.hash);
+  assert.equal(t.schema.metadata.get('scenario_hash'), ds.meta.scenarioHash, 'predictions carry the provenance of the dataset they were made from');
 });
