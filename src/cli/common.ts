@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_SCENARIO, loadScenario, type Scenario } from '../scenario/load.ts';
+import { UserError } from '../util/errors.ts';
 
 /** Options every command takes. */
 export interface CommonArgs {
@@ -31,3 +32,11 @@ export function logger(quiet: boolean): (msg: string) => void {
 }
 
 export { shownPath } from '../util/paths.ts';
+
+/** "1,2,5" -> numbers; a non-number names the flag. */
+export function numberList(text: string | undefined, flag: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = String(text).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new UserError(`${flag} must be a comma-separated list of numbers (got ${JSON.stringify(text)})`);
+  return values;
+}

@@ -1,8 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runExperiment } from '../experiment/run.ts';
 import { EXPERIMENT_NAMES, type ExperimentName } from '../experiment/types.ts';
-import { UserError } from '../util/errors.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, numberList, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface ExperimentArgs extends CommonArgs {
   name: string;
@@ -12,14 +11,6 @@ interface ExperimentArgs extends CommonArgs {
   counts?: string;
   fractions?: string;
   pretrain?: number;
-}
-
-/** "1,2,5" -> numbers; a non-number names the flag. */
-function numberList(text: string | undefined, flag: string): number[] | undefined {
-  if (text === undefined) return undefined;
-  const values = String(text).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new UserError(`${flag} must be a comma-separated list of numbers (got ${JSON.stringify(text)})`);
-  return values;
 }
 
 export const experimentCommand: CommandModule<object, ExperimentArgs> = {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { runPredict } from '../learn/predict.ts';
 import { UserError } from '../util/errors.ts';
-import { logger, shownPath } from './common.ts';
+import { logger, numberList, shownPath } from './common.ts';
 
 interface PredictArgs {
   'model-dir': string;
@@ -26,11 +26,8 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       .option('quiet', { type: 'boolean', default: false, describe: 'no output' }) as never,
   handler: async (args) => {
     if (args.split !== 'test' && args.split !== 'train') throw new UserError(`--split must be "test" or "train" (got "${args.split}")`);
-    let constellations: number[] | undefined;
-    if (args.constellations !== undefined) {
-      constellations = String(args.constellations).split(',').map(Number);
-      if (constellations.some((c) => !Number.isInteger(c) || c < 1)) throw new UserError(`--constellations must be a comma list of constellation ids >= 1 (got "${args.constellations}")`);
-    }
+    const constellations = numberList(args.constellations === undefined ? undefined : String(args.constellations), '--constellations');
+    if (constellations?.some((c) => !Number.isInteger(c) || c < 1)) throw new UserError(`--constellations must be a comma list of constellation ids >= 1 (got "${args.constellations}")`);
     const modelDir = path.resolve(args['model-dir']);
     const r = await runPredict({
       modelDir,

@@ -1,5 +1,6 @@
 import type { DatasetMeta } from '../dataset/schema.ts';
 import type { ModelKind } from '../learn/models.ts';
+import { MODEL_LABELS } from '../learn/run.ts';
 import { makeJob } from './jobs.ts';
 import type { JobRunner } from './runner.ts';
 import type { ExperimentSettings } from './settings.ts';
@@ -28,9 +29,7 @@ export type Experiment = (ctx: ExperimentContext) => Promise<ExperimentOutput>;
 /** The paper's model names: the three architectures, and one model per constellation ("Individual"). */
 export type ModelName = ModelKind | 'individual' | 'individual-plus';
 export const DISPLAY: Record<ModelName, string> = {
-  hyploc: 'HypLoc',
-  single: 'Single',
-  'single-plus': 'Single+',
+  ...MODEL_LABELS,
   individual: 'Individual',
   'individual-plus': 'Individual+',
 };
