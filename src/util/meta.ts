@@ -9,8 +9,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const SIMGEN_VERSION: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 
 /**
- * The key of a stage output: sha256 over everything it depends on (scenario hash, seed, options,
- * upstream keys). Stored in each output's metadata as `input_key`; equal key -> the output can be reused.
+ * The key of a stage output: sha256 over everything it depends on (the map, the scenario sections the
+ * stage reads, seed, options, upstream keys). Stored in each output's metadata as `input_key`; equal key -> the output can be reused.
  */
 export function stageKey(...parts: unknown[]): string {
   return crypto.createHash('sha256').update(JSON.stringify(parts)).digest('hex');
