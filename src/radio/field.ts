@@ -2,6 +2,7 @@ import type { PropagationPath } from '../raytrace/path.ts';
 import type { Scene } from '../scene/types.ts';
 import { fresnelInto } from './fresnel.ts';
 import { materialAt, relativePermittivity } from './materials.ts';
+import { NO_SCATTERING, type ScatteringParams } from './scattering.ts';
 import { wedgeCoefficientsInto } from './utd.ts';
 
 // The electromagnetic field of one exact propagation path (image geometry from src/raytrace).
@@ -9,6 +10,10 @@ import { wedgeCoefficientsInto } from './utd.ts';
 // carried along the path as a complex 3-vector; each reflection splits it into its TE / TM components with
 // respect to the plane of incidence and applies the Fresnel coefficients of the surface's material; each
 // diffraction splits it into the edge-fixed soft / hard components and applies the UTD wedge coefficient.
+// A surface with diffuse scattering coefficient S reflects specularly only R = sqrt(1 - S^2) of the field:
+// its Fresnel coefficients are scaled by R, in reflections and in the UTD reflection terms of its edges (as
+// in Sionna RT, which keeps the UTD field continuous with the reduced reflected field); the rest is the
+// diffuse field of scattering.ts.
 // Antenna gains are not included (isotropic ends): the array gain is applied by the caller (antenna.ts).
 
 export const SPEED_OF_LIGHT = 299792458;
@@ -25,15 +30,20 @@ export interface FieldContext {
   /** Per surface: outward unit normal (3 values) and complex permittivity eta (re, im). */
   surfaceNormal: Float64Array;
   surfaceEta: Float64Array;
+  /** Per surface: diffuse-scattering parameters of its material and the specular factor R = sqrt(1 - S^2). */
+  surfaceScattering: ScatteringParams[];
+  surfaceR: Float64Array;
   /** Per edge: unit direction a -> b, face-0 unit tangent t0 (in face 0, away from the edge), face-0 normal. */
   edgeDir: Float64Array;
   edgeT0: Float64Array;
   edgeN0: Float64Array;
   /** Per edge: exterior wedge angle / pi. */
   edgeN: Float64Array;
-  /** Per edge: eta of face 0 and of face n (re, im). */
+  /** Per edge: eta of face 0 and of face n (re, im), and the faces' specular factors R. */
   edgeEta0: Float64Array;
   edgeEtaN: Float64Array;
+  edgeR0: Float64Array;
+  edgeRN: Float64Array;
 }
 
 export interface PathField {
@@ -47,11 +57,23 @@ export interface PathField {
   lengthMeters: number;
 }
 
-export function makeFieldContext(scene: Scene, freqHz: number, polarization: Polarization, allowOutOfRange: boolean): FieldContext {
+/**
+ * Flattens the scene's materials for the field calculation. `scattering` gives the diffuse-scattering
+ * parameters of a material (default: none, S = 0).
+ */
+export function makeFieldContext(
+  scene: Scene,
+  freqHz: number,
+  polarization: Polarization,
+  allowOutOfRange: boolean,
+  scattering: (material: string) => ScatteringParams = () => NO_SCATTERING,
+): FieldContext {
   const wavelength = SPEED_OF_LIGHT / freqHz;
   const S = scene.surfaces.length;
   const surfaceNormal = new Float64Array(3 * S);
   const surfaceEta = new Float64Array(2 * S);
+  const surfaceScattering: ScatteringParams[] = new Array(S);
+  const surfaceR = new Float64Array(S);
   const etaOf = new Map<string, [number, number]>();
   for (const s of scene.surfaces) {
     let eta = etaOf.get(s.material);
@@ -62,6 +84,8 @@ export function makeFieldContext(scene: Scene, freqHz: number, polarization: Pol
     }
     surfaceNormal.set(s.normal, 3 * s.id);
     surfaceEta.set(eta, 2 * s.id);
+    surfaceScattering[s.id] = scattering(s.material);
+    surfaceR[s.id] = Math.sqrt(1 - surfaceScattering[s.id].coefficient ** 2);
   }
   const E = scene.edges.length;
   const edgeDir = new Float64Array(3 * E);
@@ -70,6 +94,8 @@ export function makeFieldContext(scene: Scene, freqHz: number, polarization: Pol
   const edgeN = new Float64Array(E);
   const edgeEta0 = new Float64Array(2 * E);
   const edgeEtaN = new Float64Array(2 * E);
+  const edgeR0 = new Float64Array(E);
+  const edgeRN = new Float64Array(E);
   for (const e of scene.edges) {
     const d = [e.b[0] - e.a[0], e.b[1] - e.a[1], e.b[2] - e.a[2]];
     const l = Math.hypot(d[0], d[1], d[2]);
@@ -86,10 +112,12 @@ export function makeFieldContext(scene: Scene, freqHz: number, polarization: Pol
     edgeEta0[2 * e.id + 1] = surfaceEta[2 * e.faces[0] + 1];
     edgeEtaN[2 * e.id] = surfaceEta[2 * e.faces[1]];
     edgeEtaN[2 * e.id + 1] = surfaceEta[2 * e.faces[1] + 1];
+    edgeR0[e.id] = surfaceR[e.faces[0]];
+    edgeRN[e.id] = surfaceR[e.faces[1]];
   }
   return {
     freqHz, wavelength, k: (2 * Math.PI) / wavelength, polarization,
-    surfaceNormal, surfaceEta, edgeDir, edgeT0, edgeN0, edgeN, edgeEta0, edgeEtaN,
+    surfaceNormal, surfaceEta, surfaceScattering, surfaceR, edgeDir, edgeT0, edgeN0, edgeN, edgeEta0, edgeEtaN, edgeR0, edgeRN,
   };
 }
 
@@ -104,8 +132,8 @@ const fn = new Float64Array(4);
 const dc = new Float64Array(4); // D soft (re, im), D hard (re, im)
 const ut = new Float64Array(12); // bases: s/beta' (0), p_in/phi' (3), p_out/beta (6), phi (9)
 
-/** Unit polarisation vector of the given kind for propagation direction d (at dirs[o..o+2]) into v. */
-function polarizationVector(horizontal: boolean, d: Float64Array, o: number): void {
+/** Unit polarisation vector of the given kind for propagation direction d (at d[o..o+2]) into v. */
+function polarizationVector(horizontal: boolean, d: ArrayLike<number>, o: number): void {
   const dx = d[o], dy = d[o + 1], dz = d[o + 2];
   if (horizontal) {
     // phi-hat = z x d / |z x d|
@@ -164,8 +192,12 @@ function rebase(c1r: number, c1i: number, c2r: number, c2i: number): void {
   }
 }
 
-/** pathField without allocation: writes into `out` (reuse one object per caller). */
-export function pathFieldInto(ctx: FieldContext, path: PropagationPath, out: PathField): PathField {
+/**
+ * Carries the transmit polarisation along the path into the scratch vector Ev (Fresnel and UTD factors
+ * applied, no spreading) and returns the spreading factor; the path's unfolded length goes to `propagated`.
+ */
+const propagated = { length: 0 };
+function propagate(ctx: FieldContext, path: PropagationPath): number {
   const V = path.vertices;
   const nSeg = V.length - 1;
   if (lens.length < nSeg) { lens = new Float64Array(2 * nSeg); dirs = new Float64Array(6 * nSeg); }
@@ -178,8 +210,7 @@ export function pathFieldInto(ctx: FieldContext, path: PropagationPath, out: Pat
     dirs[3 * i] = dx / l; dirs[3 * i + 1] = dy / l; dirs[3 * i + 2] = dz / l;
     total += l;
   }
-  const horizontal = ctx.polarization === 'horizontal';
-  polarizationVector(horizontal, dirs, 0);
+  polarizationVector(ctx.polarization === 'horizontal', dirs, 0);
   Ev[0] = v[0]; Ev[1] = v[1]; Ev[2] = v[2]; Ev[3] = Ev[4] = Ev[5] = 0;
 
   // Spreading: 1/L for a chain of reflections (image source); with diffraction 1/s' at the first edge,
@@ -201,7 +232,8 @@ export function pathFieldInto(ctx: FieldContext, path: PropagationPath, out: Pat
         ut[6] = ut[0]; ut[7] = ut[1]; ut[8] = ut[2];
         cross(ut, 9, ut, 0, dirs, dO);
         fresnelInto(fr, 0, ctx.surfaceEta[2 * id], ctx.surfaceEta[2 * id + 1], cosT);
-        rebase(fr[0], fr[1], fr[2], fr[3]);
+        const R = ctx.surfaceR[id];
+        rebase(R * fr[0], R * fr[1], R * fr[2], R * fr[3]);
       } else {
         // Edge-fixed frame: phi-hat' = e x s'/|e x s'|, beta' = phi-hat' x s'; the same with s for the
         // diffracted ray, so both frames coincide on the shadow boundary (s = s').
@@ -235,6 +267,8 @@ export function pathFieldInto(ctx: FieldContext, path: PropagationPath, out: Pat
         const cosI = sinB * Math.abs(Math.cos(0.5 * (phi - phiP)));
         fresnelInto(fr, 0, ctx.edgeEta0[2 * id], ctx.edgeEta0[2 * id + 1], cosI);
         fresnelInto(fn, 0, ctx.edgeEtaN[2 * id], ctx.edgeEtaN[2 * id + 1], cosI);
+        scale4(fr, ctx.edgeR0[id]);
+        scale4(fn, ctx.edgeRN[id]);
         wedgeCoefficientsInto(dc, 0, wn, phi, phiP, kL, ctx.k, sinB, fr, fn);
         if (crossNorm(ut, 3, e, eo, dirs, di) < 1e-12) anyPerpendicular(ut, 3, dirs, di);
         cross(ut, 0, ut, 3, dirs, di);
@@ -246,10 +280,17 @@ export function pathFieldInto(ctx: FieldContext, path: PropagationPath, out: Pat
     }
     sPrev += lens[i];
   }
-  if (!diffracted) spread = 1 / total;
+  propagated.length = total;
+  return diffracted ? spread : 1 / total;
+}
 
+/** pathField without allocation: writes into `out` (reuse one object per caller). */
+export function pathFieldInto(ctx: FieldContext, path: PropagationPath, out: PathField): PathField {
+  const spread = propagate(ctx, path);
+  const total = propagated.length;
+  const nSeg = path.vertices.length - 1;
   // Receive: project on the UE's polarisation for the arrival direction.
-  polarizationVector(horizontal, dirs, 3 * (nSeg - 1));
+  polarizationVector(ctx.polarization === 'horizontal', dirs, 3 * (nSeg - 1));
   const pr = Ev[0] * v[0] + Ev[1] * v[1] + Ev[2] * v[2];
   const pi = Ev[3] * v[0] + Ev[4] * v[1] + Ev[5] * v[2];
   const m = (ctx.wavelength / (4 * Math.PI)) * spread;
@@ -266,4 +307,54 @@ export function pathFieldInto(ctx: FieldContext, path: PropagationPath, out: Pat
 /** The field of one path (allocates the result; use pathFieldInto in loops). */
 export function pathField(ctx: FieldContext, path: PropagationPath): PathField {
   return pathFieldInto(ctx, path, { gain: 0, re: 0, im: 0, delaySeconds: 0, lengthMeters: 0 });
+}
+
+/** The field a path brings onto a surface at its last vertex (a scattering tile), for scattering.ts. */
+export interface SurfaceIncidence {
+  /** |E_i|^2 in the units of PathField.gain: what an isotropic antenna matched to E_i would receive there. */
+  power: number;
+  /** Gamma^2 = (|r_TE E_TE|^2 + |r_TM E_TM|^2) / |E_i|^2: the power reflectivity of the surface for E_i. */
+  gamma2: number;
+  /** Share of |E_i|^2 in the scenario's polarisation kind (vertical or horizontal) for the incident direction. */
+  coPolarShare: number;
+  cosThetaI: number;
+  /** Unit propagation direction of the incident ray. */
+  dir: [number, number, number];
+  lengthMeters: number;
+}
+
+/**
+ * The incident field of `path` at its last vertex, a point of surface `surface` (the path's kinds and ids
+ * hold its interactions before that point). Fresnel coefficients at the true angle of incidence.
+ */
+export function surfaceIncidence(ctx: FieldContext, path: PropagationPath, surface: number): SurfaceIncidence {
+  const spread = propagate(ctx, path);
+  const o = 3 * (path.vertices.length - 2);
+  const m = (ctx.wavelength / (4 * Math.PI)) * spread;
+  const e2 = Ev[0] ** 2 + Ev[1] ** 2 + Ev[2] ** 2 + Ev[3] ** 2 + Ev[4] ** 2 + Ev[5] ** 2;
+  const no = 3 * surface, n = ctx.surfaceNormal;
+  const cosT = -(dirs[o] * n[no] + dirs[o + 1] * n[no + 1] + dirs[o + 2] * n[no + 2]);
+  // TE along s = d x n, TM along p = s x d (as for a reflection).
+  if (crossNorm(ut, 0, dirs, o, n, no) < 1e-12) anyPerpendicular(ut, 0, dirs, o);
+  cross(ut, 3, ut, 0, dirs, o);
+  const proj = (b: number) => (Ev[0] * ut[b] + Ev[1] * ut[b + 1] + Ev[2] * ut[b + 2]) ** 2 + (Ev[3] * ut[b] + Ev[4] * ut[b + 1] + Ev[5] * ut[b + 2]) ** 2;
+  const te = proj(0), tm = proj(3);
+  fresnelInto(fr, 0, ctx.surfaceEta[2 * surface], ctx.surfaceEta[2 * surface + 1], cosT);
+  polarizationVector(ctx.polarization === 'horizontal', dirs, o);
+  const co = (Ev[0] * v[0] + Ev[1] * v[1] + Ev[2] * v[2]) ** 2 + (Ev[3] * v[0] + Ev[4] * v[1] + Ev[5] * v[2]) ** 2;
+  return {
+    power: m * m * e2,
+    gamma2: ((fr[0] ** 2 + fr[1] ** 2) * te + (fr[2] ** 2 + fr[3] ** 2) * tm) / e2,
+    coPolarShare: co / e2,
+    cosThetaI: cosT,
+    dir: [dirs[o], dirs[o + 1], dirs[o + 2]],
+    lengthMeters: propagated.length,
+  };
+}
+
+function scale4(a: Float64Array, f: number): void {
+  a[0] *= f;
+  a[1] *= f;
+  a[2] *= f;
+  a[3] *= f;
 }

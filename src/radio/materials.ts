@@ -1,8 +1,12 @@
+import type { ScatteringSpec } from '../scenario/schema.ts';
 import { UserError } from '../util/errors.ts';
+import { INSITE_DEFAULT_SCATTERING, NO_SCATTERING, type ScatteringParams } from './scattering.ts';
 
 // ITU-R P.2040-3 Table 3 as data: eps' = a f^b, sigma = c f^d (f in GHz), valid over [fMinGHz, fMaxGHz].
 // The ground models of P.2040 (very dry / medium dry / wet ground) stop at 10 GHz: at 28 GHz the
 // street surface (asphalt and paving) is modelled as concrete, which is valid to 100 GHz.
+// Diffuse scattering (scattering.ts): Wireless InSite's defaults for every material (its material files
+// carry the same values for all of them); vacuum does not scatter. A scenario overrides them per material.
 
 export interface MaterialModel {
   name: string;
@@ -12,22 +16,23 @@ export interface MaterialModel {
   d: number;
   fMinGHz: number;
   fMaxGHz: number;
+  scattering: ScatteringParams;
 }
 
 export const ITU_MATERIALS: Record<string, MaterialModel> = {
-  vacuum: { name: 'vacuum', a: 1, b: 0, c: 0, d: 0, fMinGHz: 0.001, fMaxGHz: 100 },
-  concrete: { name: 'concrete', a: 5.24, b: 0, c: 0.0462, d: 0.7822, fMinGHz: 1, fMaxGHz: 100 },
-  brick: { name: 'brick', a: 3.91, b: 0, c: 0.0238, d: 0.16, fMinGHz: 1, fMaxGHz: 40 },
-  plasterboard: { name: 'plasterboard', a: 2.73, b: 0, c: 0.0085, d: 0.9395, fMinGHz: 1, fMaxGHz: 100 },
-  wood: { name: 'wood', a: 1.99, b: 0, c: 0.0047, d: 1.0718, fMinGHz: 0.001, fMaxGHz: 100 },
-  glass: { name: 'glass', a: 6.31, b: 0, c: 0.0036, d: 1.3394, fMinGHz: 0.1, fMaxGHz: 100 },
-  ceiling_board: { name: 'ceiling_board', a: 1.48, b: 0, c: 0.0011, d: 1.075, fMinGHz: 1, fMaxGHz: 100 },
-  chipboard: { name: 'chipboard', a: 2.58, b: 0, c: 0.0217, d: 0.78, fMinGHz: 1, fMaxGHz: 100 },
-  floorboard: { name: 'floorboard', a: 3.66, b: 0, c: 0.0044, d: 1.3515, fMinGHz: 50, fMaxGHz: 100 },
-  metal: { name: 'metal', a: 1, b: 0, c: 1e7, d: 0, fMinGHz: 1, fMaxGHz: 100 },
-  very_dry_ground: { name: 'very_dry_ground', a: 3, b: 0, c: 0.00015, d: 2.52, fMinGHz: 1, fMaxGHz: 10 },
-  medium_dry_ground: { name: 'medium_dry_ground', a: 15, b: -0.1, c: 0.035, d: 1.63, fMinGHz: 1, fMaxGHz: 10 },
-  wet_ground: { name: 'wet_ground', a: 30, b: -0.4, c: 0.15, d: 1.3, fMinGHz: 1, fMaxGHz: 10 },
+  vacuum: { name: 'vacuum', a: 1, b: 0, c: 0, d: 0, fMinGHz: 0.001, fMaxGHz: 100, scattering: NO_SCATTERING },
+  concrete: { name: 'concrete', a: 5.24, b: 0, c: 0.0462, d: 0.7822, fMinGHz: 1, fMaxGHz: 100, scattering: INSITE_DEFAULT_SCATTERING },
+  brick: { name: 'brick', a: 3.91, b: 0, c: 0.0238, d: 0.16, fMinGHz: 1, fMaxGHz: 40, scattering: INSITE_DEFAULT_SCATTERING },
+  plasterboard: { name: 'plasterboard', a: 2.73, b: 0, c: 0.0085, d: 0.9395, fMinGHz: 1, fMaxGHz: 100, scattering: INSITE_DEFAULT_SCATTERING },
+  wood: { name: 'wood', a: 1.99, b: 0, c: 0.0047, d: 1.0718, fMinGHz: 0.001, fMaxGHz: 100, scattering: INSITE_DEFAULT_SCATTERING },
+  glass: { name: 'glass', a: 6.31, b: 0, c: 0.0036, d: 1.3394, fMinGHz: 0.1, fMaxGHz: 100, scattering: INSITE_DEFAULT_SCATTERING },
+  ceiling_board: { name: 'ceiling_board', a: 1.48, b: 0, c: 0.0011, d: 1.075, fMinGHz: 1, fMaxGHz: 100, scattering: INSITE_DEFAULT_SCATTERING },
+  chipboard: { name: 'chipboard', a: 2.58, b: 0, c: 0.0217, d: 0.78, fMinGHz: 1, fMaxGHz: 100, scattering: INSITE_DEFAULT_SCATTERING },
+  floorboard: { name: 'floorboard', a: 3.66, b: 0, c: 0.0044, d: 1.3515, fMinGHz: 50, fMaxGHz: 100, scattering: INSITE_DEFAULT_SCATTERING },
+  metal: { name: 'metal', a: 1, b: 0, c: 1e7, d: 0, fMinGHz: 1, fMaxGHz: 100, scattering: INSITE_DEFAULT_SCATTERING },
+  very_dry_ground: { name: 'very_dry_ground', a: 3, b: 0, c: 0.00015, d: 2.52, fMinGHz: 1, fMaxGHz: 10, scattering: INSITE_DEFAULT_SCATTERING },
+  medium_dry_ground: { name: 'medium_dry_ground', a: 15, b: -0.1, c: 0.035, d: 1.63, fMinGHz: 1, fMaxGHz: 10, scattering: INSITE_DEFAULT_SCATTERING },
+  wet_ground: { name: 'wet_ground', a: 30, b: -0.4, c: 0.15, d: 1.3, fMinGHz: 1, fMaxGHz: 10, scattering: INSITE_DEFAULT_SCATTERING },
 };
 
 export const MATERIAL_NAMES = Object.keys(ITU_MATERIALS);
@@ -54,4 +59,24 @@ export function materialAt(name: string, freqHz: number, field: string, allowOut
         'choose another material or set raytrace.allow_material_out_of_range: true',
     );
   return m;
+}
+
+/**
+ * Diffuse-scattering parameters per material for a scenario's `raytrace.scattering` block: none when it is
+ * disabled, else the table's defaults with the block's per-material overrides.
+ */
+export function materialScattering(spec: ScatteringSpec): (material: string) => ScatteringParams {
+  return (name) => {
+    if (!spec.enabled) return NO_SCATTERING;
+    const base = ITU_MATERIALS[name]?.scattering ?? NO_SCATTERING;
+    const o = spec.materials[name] ?? {};
+    return {
+      coefficient: o.coefficient ?? base.coefficient,
+      crossPolarizedFraction: o.cross_polarized_fraction ?? base.crossPolarizedFraction,
+      pattern: o.pattern ?? base.pattern,
+      alphaR: o.alpha_r ?? base.alphaR,
+      alphaI: o.alpha_i ?? base.alphaI,
+      lambda: o.lambda ?? base.lambda,
+    };
+  };
 }

@@ -1,13 +1,18 @@
 import { type FieldContext, makeFieldContext } from '../radio/field.ts';
 import { makeArrayGain } from '../radio/antenna.ts';
+import { materialScattering } from '../radio/materials.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { buildScene } from '../scene/build.ts';
 import type { Scene, Vec3 } from '../scene/types.ts';
 import { flattenScene, type FlatScene } from './flat-scene.ts';
-import { type ArrayGainFn, directionAngles, evaluateLink, type LinkSettings, type PathRecord } from './link.ts';
+import { illuminate } from './illumination.ts';
+import { type ArrayGainFn, type DiffuseLinkPath, directionAngles, evaluateLink, type LinkSettings, type PathRecord } from './link.ts';
 import { interactionLabel } from './path.ts';
 import { rayCounter } from './occlusion.ts';
+import { buildScatterIndex, diffuseAt, diffusePath, type ScatterIndex } from './scattering.ts';
 import { findPaths, precomputeSite, type SearchSettings, type SitePrecomputed } from './search.ts';
+import { buildTiles, type ScatterTiles } from './tiles.ts';
+import { buildFootprints, type Footprints } from './visibility.ts';
 
 // One unit of work: a block of receivers against every site. The same code runs in the main thread
 // (--threads 1) and in the workers, so the output does not depend on where a block ran.
@@ -15,12 +20,16 @@ import { findPaths, precomputeSite, type SearchSettings, type SitePrecomputed } 
 export interface TraceSettings {
   search: SearchSettings;
   link: LinkSettings;
+  /** Diffuse scattering: tile size (m) and reflections before the scattering; null when off. */
+  scattering: { tileM: number; reflectionsBefore: number } | null;
 }
 
 export function traceSettings(scenario: Scenario): TraceSettings {
   const r = scenario.file.raytrace;
+  const sc = r.scattering.enabled ? { tileM: r.scattering.tile_m, reflectionsBefore: r.scattering.reflections_before } : null;
   return {
-    search: { maxReflectionOrder: r.max_reflection_order, diffraction: r.diffraction, diffractionReflections: r.diffraction_reflections },
+    search: { maxReflectionOrder: r.max_reflection_order, diffraction: r.diffraction, diffractionReflections: r.diffraction_reflections, scatterReflections: sc?.reflectionsBefore },
+    scattering: sc,
     link: {
       txPowerDbm: scenario.file.ue.tx_power_dbm,
       cutoffDb: r.path_loss_cutoff_db,
@@ -30,7 +39,10 @@ export function traceSettings(scenario: Scenario): TraceSettings {
   };
 }
 
-/** What a thread needs to trace: the scene, the field context and the array, then each site's precomputation. */
+/**
+ * What a thread needs to trace: the scene, the field context and the array, the scattering tiles, then
+ * each site's precomputation (setSites) and the index of the tiles the sites light.
+ */
 export interface Tracer {
   scene: Scene;
   fs: FlatScene;
@@ -38,26 +50,45 @@ export interface Tracer {
   arrayGain: ArrayGainFn;
   settings: TraceSettings;
   sites: { id: number; orientation: number; position: Vec3 }[];
+  /** Diffuse scattering (null when off or no surface scatters): tiles and footprints. */
+  tiles: ScatterTiles | null;
+  footprints: Footprints | null;
   pre: SitePrecomputed[];
+  scatter: ScatterIndex | null;
 }
 
 /** Builds everything but the per-site precomputation; UserError on a material outside its range. */
 export function makeTracer(scenario: Scenario): Tracer {
   const scene = buildScene(scenario.map);
   const r = scenario.file.raytrace;
+  const settings = traceSettings(scenario);
+  const field = makeFieldContext(scene, scenario.file.carrier_freq_hz, r.polarization, r.allow_material_out_of_range, materialScattering(r.scattering));
+  const scatters = (s: number) => field.surfaceScattering[s].coefficient > 0;
+  const tiles = settings.scattering && scene.surfaces.some((s) => scatters(s.id)) ? buildTiles(scene, settings.scattering.tileM, scatters) : null;
   return {
     scene,
     fs: flattenScene(scene),
-    field: makeFieldContext(scene, scenario.file.carrier_freq_hz, r.polarization, r.allow_material_out_of_range),
+    field,
     arrayGain: makeArrayGain(scenario.array, scenario.file.carrier_freq_hz),
-    settings: traceSettings(scenario),
+    settings,
     sites: [...scenario.sites].sort((a, b) => a.id - b.id).map((s) => ({ id: s.id, orientation: s.orientation, position: [s.x, s.y, s.z] as Vec3 })),
+    tiles,
+    footprints: tiles ? buildFootprints(scene) : null,
     pre: [],
+    scatter: null,
   };
 }
 
 export function precomputeTracerSite(t: Tracer, i: number): SitePrecomputed {
-  return precomputeSite(t.fs, t.scene, t.sites[i].position, t.settings.search);
+  const pre = precomputeSite(t.fs, t.scene, t.sites[i].position, t.settings.search);
+  if (t.tiles) pre.illumination = illuminate(t.fs, t.field, t.tiles, pre.tree, t.sites[i].orientation, t.arrayGain, t.settings.scattering!.reflectionsBefore);
+  return pre;
+}
+
+/** Hands the tracer every site's precomputation (in site order) and indexes the tiles they light. */
+export function setSites(t: Tracer, pre: SitePrecomputed[]): void {
+  t.pre = pre;
+  t.scatter = t.tiles ? buildScatterIndex(t.tiles, t.footprints!, pre.map((p) => p.illumination!)) : null;
 }
 
 /** Per-link columns of a block, row = receiver * sites + site. */
@@ -72,6 +103,8 @@ export interface LinkColumns {
   aoa_azimuth_q_deg: Float64Array;
   aoa_elevation_q_deg: Float64Array;
   num_paths: Int32Array;
+  num_diffuse: Int32Array;
+  diffuse_share: Float64Array;
   strongest_interactions: string[];
 }
 
@@ -92,6 +125,7 @@ export interface PathColumns {
   aoa_elevation_deg: number[];
   aod_azimuth_deg: number[];
   aod_elevation_deg: number[];
+  scatter_tiles: number[];
 }
 
 export interface BlockResult {
@@ -112,22 +146,27 @@ export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolea
     rx_power_dbm: new Float64Array(n), path_loss_db: new Float64Array(n), tof_ns: new Float64Array(n),
     aoa_azimuth_deg: new Float64Array(n), aoa_elevation_deg: new Float64Array(n),
     aoa_azimuth_q_deg: new Float64Array(n), aoa_elevation_q_deg: new Float64Array(n),
-    num_paths: new Int32Array(n), strongest_interactions: new Array<string>(n),
+    num_paths: new Int32Array(n), num_diffuse: new Int32Array(n), diffuse_share: new Float64Array(n), strongest_interactions: new Array<string>(n),
   };
   const P: PathColumns | null = withPaths
-    ? { link: [], interactions: [], interaction_ids: [], vertices: [], length_m: [], delay_ns: [], path_gain_db: [], amplitude_re: [], amplitude_im: [], array_gain_dbi: [], rx_power_dbm: [], aoa_azimuth_deg: [], aoa_elevation_deg: [], aod_azimuth_deg: [], aod_elevation_deg: [] }
+    ? { link: [], interactions: [], interaction_ids: [], vertices: [], length_m: [], delay_ns: [], path_gain_db: [], amplitude_re: [], amplitude_im: [], array_gain_dbi: [], rx_power_dbm: [], aoa_azimuth_deg: [], aoa_elevation_deg: [], aod_azimuth_deg: [], aod_elevation_deg: [], scatter_tiles: [] }
     : null;
   const keep: PathRecord[] | undefined = withPaths ? [] : undefined;
   let pathCount = 0;
   const rays0 = rayCounter.rays;
   for (let r = 0; r < nr; r++) {
     const rx: Vec3 = [receivers[3 * r], receivers[3 * r + 1], receivers[3 * r + 2]];
+    const diffuse = t.scatter ? diffuseAt(t.scatter, t.field, rx[0], rx[1], rx[2]) : null;
     for (let s = 0; s < ns; s++) {
       const row = r * ns + s;
       const paths = findPaths(t.fs, t.pre[s], rx);
-      pathCount += paths.length;
+      const pre = t.pre[s];
+      const dl: DiffuseLinkPath[] = diffuse
+        ? diffuse[s].map((d) => ({ gain: d.gain, rxGain: d.rxGain, tiles: d.tiles, path: () => diffusePath(t.fs, pre.tree, pre.illumination!, d, t.tiles!, rx) }))
+        : [];
+      pathCount += paths.length + dl.length;
       if (keep) keep.length = 0;
-      const res = evaluateLink(t.field, t.arrayGain, t.sites[s].orientation, paths, t.settings.link, keep);
+      const res = evaluateLink(t.field, t.arrayGain, t.sites[s].orientation, paths, t.settings.link, keep, dl);
       L.heard[row] = res.heard ? 1 : 0;
       L.los[row] = res.los ? 1 : 0;
       L.rx_power_dbm[row] = res.rxPowerDbm;
@@ -138,6 +177,8 @@ export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolea
       L.aoa_azimuth_q_deg[row] = res.aoaAzimuthQDeg;
       L.aoa_elevation_q_deg[row] = res.aoaElevationQDeg;
       L.num_paths[row] = res.numPaths;
+      L.num_diffuse[row] = res.numDiffuse;
+      L.diffuse_share[row] = res.diffuseShare;
       L.strongest_interactions[row] = res.strongest;
       if (P && keep) for (const k of keep) appendPath(P, row, k, t.settings.link.txPowerDbm);
     }
@@ -165,4 +206,5 @@ function appendPath(P: PathColumns, row: number, k: PathRecord, txPowerDbm: numb
   P.aoa_elevation_deg.push(aoaEl);
   P.aod_azimuth_deg.push(aodAz);
   P.aod_elevation_deg.push(aodEl);
+  P.scatter_tiles.push(k.tiles);
 }

@@ -41,11 +41,14 @@ export function reflectionPoints(fs: FlatScene, tree: ImageTree, node: number, r
   return true;
 }
 
-/** Is any segment of the reflected path site -> pts[0] -> ... -> receiver blocked? */
-export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: number, rx: number, ry: number, rz: number, pts: Float64Array): boolean {
+/**
+ * Is any segment of the reflected path site -> pts[0] -> ... -> receiver blocked? `endSurface`: the surface
+ * the receiver point lies on (a scattering tile), excluded from the last segment's test.
+ */
+export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: number, rx: number, ry: number, rz: number, pts: Float64Array, endSurface = -1): boolean {
   // Walk from the receiver back to the site; the receiver-side segments are the likelier to be blocked.
   let bx = rx, by = ry, bz = rz;
-  let bSurf = -1;
+  let bSurf = endSurface;
   for (let n = node; n >= 0; n = tree.parent[n]) {
     let ax: number, ay: number, az: number;
     if (n > 0) {

@@ -1,4 +1,4 @@
-import { type FieldContext, type PathField, pathFieldInto } from '../radio/field.ts';
+import { type FieldContext, type PathField, pathFieldInto, SPEED_OF_LIGHT } from '../radio/field.ts';
 import { quantizeAngleDeg } from '../radio/link-budget.ts';
 import type { Vec3 } from '../scene/types.ts';
 import { interactionLabel, type PropagationPath } from './path.ts';
@@ -9,8 +9,10 @@ import { interactionLabel, type PropagationPath } from './path.ts';
 //   (coherent), with g_i = |a_i|^2 the propagation gain and G(u_i) the site array's gain toward the path's
 //   direction at the site u_i (beam steered toward it).
 // - path_loss_db = -10 log10(sum_i g_i): propagation only, antennas excluded, always the incoherent sum.
+// - Diffuse paths (scattering.ts) have random phase: they add power, also to the coherent sum.
 // - The strongest path is the one with the largest g_i G(u_i), the power the steered array actually sees;
-//   ties keep the earlier path (LOS, then reflections, then diffractions).
+//   ties keep the earlier path (LOS, reflections, diffractions, then diffuse paths). A diffuse path's power is
+//   its group's sum over tiles; when it is the strongest, AoA and ToF are those of its strongest tile.
 // - AoA: direction from the site toward the path's first interaction (the UE for LOS), azimuth from +x
 //   counter-clockwise in [0, 360), elevation from the horizontal.
 
@@ -35,14 +37,28 @@ export interface LinkResult {
   aoaAzimuthQDeg: number;
   aoaElevationQDeg: number;
   numPaths: number;
+  /** Diffuse paths among numPaths, and their share of the path gain (0..1). */
+  numDiffuse: number;
+  diffuseShare: number;
   strongest: string;
+}
+
+/** A diffuse path for evaluateLink: its powers summed over its tiles, its geometry built on demand. */
+export interface DiffuseLinkPath {
+  gain: number;
+  rxGain: number;
+  tiles: number;
+  path: () => PropagationPath;
 }
 
 /** Per-path quantities, kept for paths.arrow. */
 export interface PathRecord {
   path: PropagationPath;
   field: PathField;
+  /** Array gain toward the path (diffuse: the power-weighted mean over its tiles). */
   arrayGain: number;
+  /** Tiles a diffuse path sums (0 for the others). */
+  tiles: number;
 }
 
 const DEG = 180 / Math.PI;
@@ -70,6 +86,7 @@ export function evaluateLink(
   paths: PropagationPath[],
   s: LinkSettings,
   keep?: PathRecord[],
+  diffuse: DiffuseLinkPath[] = [],
 ): LinkResult {
   let sumGain = 0;
   let sumRx = 0;
@@ -97,14 +114,36 @@ export function evaluateLink(
       best = i;
       bestDelay = f.delaySeconds;
     }
-    if (keep) keep.push({ path: p, field: { ...f }, arrayGain: G });
+    if (keep) keep.push({ path: p, field: { ...f }, arrayGain: G, tiles: 0 });
   }
-  if (best < 0 || !(sumGain > 0)) {
-    return { heard: false, los: false, rxPowerDbm: NaN, pathLossDb: NaN, tofNs: NaN, aoaAzimuthDeg: NaN, aoaElevationDeg: NaN, aoaAzimuthQDeg: NaN, aoaElevationQDeg: NaN, numPaths: paths.length, strongest: '' };
+  let diffuseGain = 0;
+  let diffuseRx = 0;
+  let bestPath = best >= 0 ? paths[best] : null;
+  for (let i = 0; i < diffuse.length; i++) {
+    const d = diffuse[i];
+    sumGain += d.gain;
+    sumRx += d.rxGain;
+    diffuseGain += d.gain;
+    diffuseRx += d.rxGain;
+    const kept = keep ? d.path() : null;
+    if (d.rxGain > bestPower) {
+      bestPower = d.rxGain;
+      bestPath = kept ?? d.path();
+      bestDelay = pathLength(bestPath) / SPEED_OF_LIGHT;
+    }
+    if (keep && kept) {
+      const L = pathLength(kept);
+      const a = Math.sqrt(d.gain), ph = -ctx.k * L;
+      keep.push({ path: kept, field: { gain: d.gain, re: a * Math.cos(ph), im: a * Math.sin(ph), delaySeconds: L / SPEED_OF_LIGHT, lengthMeters: L }, arrayGain: d.rxGain / d.gain, tiles: d.tiles });
+    }
+  }
+  const numPaths = paths.length + diffuse.length;
+  if (!bestPath || !(sumGain > 0)) {
+    return { heard: false, los: false, rxPowerDbm: NaN, pathLossDb: NaN, tofNs: NaN, aoaAzimuthDeg: NaN, aoaElevationDeg: NaN, aoaAzimuthQDeg: NaN, aoaElevationQDeg: NaN, numPaths, numDiffuse: diffuse.length, diffuseShare: NaN, strongest: '' };
   }
   const pathLossDb = -10 * Math.log10(sumGain);
-  const received = s.coherent ? cohRe * cohRe + cohIm * cohIm : sumRx;
-  const u = departureAtSite(paths[best]);
+  const received = s.coherent ? cohRe * cohRe + cohIm * cohIm + diffuseRx : sumRx;
+  const u = departureAtSite(bestPath);
   const [az, el] = directionAngles(u[0], u[1], u[2]);
   return {
     heard: pathLossDb <= s.cutoffDb,
@@ -116,7 +155,18 @@ export function evaluateLink(
     aoaElevationDeg: el,
     aoaAzimuthQDeg: quantizeAngleDeg(az, s.aoaResolutionDeg, true),
     aoaElevationQDeg: quantizeAngleDeg(el, s.aoaResolutionDeg, false),
-    numPaths: paths.length,
-    strongest: interactionLabel(paths[best]),
+    numPaths,
+    numDiffuse: diffuse.length,
+    diffuseShare: diffuseGain / sumGain,
+    strongest: interactionLabel(bestPath),
   };
+}
+
+function pathLength(p: PropagationPath): number {
+  let L = 0;
+  for (let i = 1; i < p.vertices.length; i++) {
+    const a = p.vertices[i - 1], b = p.vertices[i];
+    L += Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
+  }
+  return L;
 }

@@ -1,13 +1,17 @@
 import type { Vec3 } from '../scene/types.ts';
 
-/** Interaction at an interior path vertex: specular reflection on a surface or diffraction on an edge. */
-export type InteractionKind = 'R' | 'D';
+/**
+ * Interaction at an interior path vertex: specular reflection on a surface, diffraction on an edge, or
+ * diffuse scattering from a surface tile (always the last interaction before the UE).
+ */
+export type InteractionKind = 'R' | 'D' | 'S';
 
 /**
  * One exact propagation path between a site (gNB) and a UE, found by the path search
  * (src/raytrace) and handed to the field calculator (src/radio/field.ts).
  * vertices[0] is the site's antenna, vertices[last] the UE's antenna; interior vertex i+1 is the
- * interaction kinds[i] on surface ids[i] (kind 'R') or edge ids[i] (kind 'D').
+ * interaction kinds[i] on surface ids[i] (kinds 'R', 'S') or edge ids[i] (kind 'D'). A diffuse path ('S')
+ * stands for a group of tiles of one surface; its vertex is the centre of the group's strongest tile.
  */
 export interface PropagationPath {
   vertices: Vec3[];

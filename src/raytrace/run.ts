@@ -1,13 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Scenario } from '../scenario/load.ts';
+import { materialScattering } from '../radio/materials.ts';
+import type { ScatteringParams } from '../radio/scattering.ts';
+import { mapMaterials, type Scenario } from '../scenario/load.ts';
 import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
 import { DEFAULT_CANDIDATE_RAYS } from './candidates.ts';
-import { type BlockResult, makeTracer, precomputeTracerSite, traceBlock, traceSettings, type Tracer } from './chunk.ts';
+import { type BlockResult, makeTracer, precomputeTracerSite, setSites, traceBlock, traceSettings, type Tracer } from './chunk.ts';
 import { readCsvReceivers, readTrajectoryReceivers, type Receivers } from './receivers.ts';
 import { linkSchema, pathSchema } from './schema.ts';
 import type { SitePrecomputed } from './search.ts';
@@ -93,7 +95,7 @@ function inlinePool(tracer: Tracer): Pool {
       }
     },
     broadcast(m: ToWorker) {
-      if (m.type === 'sites') tracer.pre = m.pre;
+      if (m.type === 'sites') setSites(tracer, m.pre);
     },
     async close() {},
   };
@@ -104,11 +106,17 @@ function nullable(a: Float64Array): ColumnValues {
   return a.some((v) => Number.isNaN(v)) ? Array.from(a, (v) => (Number.isNaN(v) ? null : v)) : a;
 }
 
+/** The diffuse-scattering parameters of each material of the map (the table's defaults with the scenario's overrides). */
+function scatteringByMaterial(scenario: Scenario): Record<string, ScatteringParams> {
+  const of = materialScattering(scenario.file.raytrace.scattering);
+  return Object.fromEntries(mapMaterials(scenario.map).map((m) => [m, of(m)]));
+}
+
 /** The input_key runRaytrace writes for these receivers (upstreamKey: trajectories.arrow's input_key), without running it. */
 export function raytraceInputKey(scenario: Scenario, upstreamKey: string): string {
   const f = scenario.file;
   // The map and the radio sections only: editing e.g. the train block keeps links.arrow valid.
-  return stageKey('raytrace', SIMGEN_VERSION, scenario.mapHash, f.carrier_freq_hz, f.ue, scenario.sites, scenario.array, f.raytrace, traceSettings(scenario), DEFAULT_CANDIDATE_RAYS, upstreamKey);
+  return stageKey('raytrace', SIMGEN_VERSION, scenario.mapHash, f.carrier_freq_hz, f.ue, scenario.sites, scenario.array, f.raytrace, traceSettings(scenario), scatteringByMaterial(scenario), DEFAULT_CANDIDATE_RAYS, upstreamKey);
 }
 
 export async function runRaytrace(scenario: Scenario, outDir: string, opts: RaytraceOptions = {}): Promise<RaytraceResult> {
@@ -138,6 +146,7 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     ['max_reflection_order', String(r.max_reflection_order)],
     ['diffraction', String(r.diffraction)],
     ['diffraction_reflections', String(r.diffraction_reflections)],
+    ['scattering', JSON.stringify(r.scattering.enabled ? { ...r.scattering, materials: scatteringByMaterial(scenario) } : { enabled: false })],
     ['power_combining', r.power_combining],
     ['polarization', r.polarization],
   ]);
@@ -214,7 +223,7 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
       rx_power_dbm: nullable(L.rx_power_dbm), path_loss_db: nullable(L.path_loss_db), tof_ns: nullable(L.tof_ns),
       aoa_azimuth_deg: nullable(L.aoa_azimuth_deg), aoa_elevation_deg: nullable(L.aoa_elevation_deg),
       aoa_azimuth_q_deg: nullable(L.aoa_azimuth_q_deg), aoa_elevation_q_deg: nullable(L.aoa_elevation_q_deg),
-      num_paths: L.num_paths,
+      num_paths: L.num_paths, num_diffuse: L.num_diffuse, diffuse_share: nullable(L.diffuse_share),
       strongest_interactions: L.strongest_interactions.map((s) => (s === '' ? null : s)),
     });
     const P = res.paths;

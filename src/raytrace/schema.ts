@@ -2,7 +2,7 @@ import { Bool, Field, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
 
 // Arrow schemas of the raytrace outputs. links.arrow: one row per (sample, site), ordered by
 // (trajectory_id, sample, site_id). paths.arrow (--paths): one row per path of every link, same order,
-// then paths in search order (LOS, reflections, diffractions).
+// then paths in search order (LOS, reflections, diffractions, diffuse).
 
 const f64 = (name: string, nullable = false) => new Field(name, new Float64(), nullable);
 const i32 = (name: string) => new Field(name, new Int32(), false);
@@ -15,6 +15,8 @@ export const LINK_FIELDS = [
   f64('rx_power_dbm', true), f64('path_loss_db', true), f64('tof_ns', true),
   f64('aoa_azimuth_deg', true), f64('aoa_elevation_deg', true), f64('aoa_azimuth_q_deg', true), f64('aoa_elevation_q_deg', true),
   i32('num_paths'),
+  /** Diffuse paths among num_paths (a group of tiles of one surface lit through one sequence), and their share of the path gain. */
+  i32('num_diffuse'), f64('diffuse_share', true),
   new Field('strongest_interactions', new Utf8(), true),
 ];
 
@@ -33,6 +35,8 @@ export const PATH_FIELDS = [
   f64('array_gain_dbi'), f64('rx_power_dbm'),
   /** At the site: toward the first interaction (or the UE). At the UE: toward its last interaction (or the site). */
   f64('aoa_azimuth_deg'), f64('aoa_elevation_deg'), f64('aod_azimuth_deg'), f64('aod_elevation_deg'),
+  /** Diffuse paths: the tiles summed (their vertex is the strongest tile's centre); 0 for the others. */
+  i32('scatter_tiles'),
 ];
 
 export function linkSchema(metadata: Map<string, string>): Schema {

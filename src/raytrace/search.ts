@@ -3,6 +3,7 @@ import { buildImageTree, DEFAULT_CANDIDATE_RAYS, type ImageTree } from './candid
 import { buildSiteCombined, findDR, findRD, type SiteCombined } from './combined.ts';
 import { buildSiteEdges, diffractedPath, type SiteEdges } from './diffraction.ts';
 import type { FlatScene } from './flat-scene.ts';
+import type { SiteIllumination } from './illumination.ts';
 import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
 import { segmentBlocked } from './occlusion.ts';
 import type { PropagationPath } from './path.ts';
@@ -18,21 +19,27 @@ export interface SearchSettings {
   diffractionReflections?: boolean;
   /** Rays shot from each site to find reflection candidates. */
   candidateRays?: number;
+  /** With diffuse scattering: reflections allowed before the final scattering (the image tree must reach one deeper). */
+  scatterReflections?: number;
 }
 
-/** Everything precomputed for one site: its image tree, its sampled view of every edge, and its images' views (RD/DR). */
+/** Everything precomputed for one site: its image tree, its sampled view of every edge, its images' views (RD/DR) and the tiles it lights. */
 export interface SitePrecomputed {
   site: Vec3;
   tree: ImageTree;
   edges: SiteEdges | null;
   combined?: SiteCombined | null;
-  /** Reflection paths use tree nodes up to this depth (default: all; the tree is deeper when only RD needs it). */
+  /** Reflection paths use tree nodes up to this depth (default: all; the tree is deeper when RD or scattering needs it). */
   reflectionOrder?: number;
+  /** Diffuse scattering: the tiles the site lights (illumination.ts), set by the tracer. */
+  illumination?: SiteIllumination | null;
 }
 
 export function precomputeSite(fs: FlatScene, scene: Scene, site: Vec3, settings: SearchSettings): SitePrecomputed {
-  // RD needs the first-order images even when reflections alone are off.
-  const order = settings.diffraction && settings.diffractionReflections ? Math.max(1, settings.maxReflectionOrder) : settings.maxReflectionOrder;
+  // RD needs the first-order images even when reflections alone are off; scattering after k reflections needs
+  // the surfaces the candidate rays hit after them, the nodes of depth k + 1.
+  let order = settings.diffraction && settings.diffractionReflections ? Math.max(1, settings.maxReflectionOrder) : settings.maxReflectionOrder;
+  if (settings.scatterReflections !== undefined) order = Math.max(order, settings.scatterReflections + 1);
   const tree = buildImageTree(fs, site, order, settings.candidateRays ?? DEFAULT_CANDIDATE_RAYS);
   const edges = settings.diffraction ? buildSiteEdges(fs, scene.edges, site) : null;
   const combined = edges && settings.diffractionReflections ? buildSiteCombined(fs, tree, edges) : null;

@@ -1,11 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Scenario } from '../scenario/load.ts';
-import { makeTracer, precomputeTracerSite, traceBlock } from './chunk.ts';
+import { makeTracer, precomputeTracerSite, setSites, traceBlock } from './chunk.ts';
 import type { SitePrecomputed } from './search.ts';
 
 // Worker thread of `simgen raytrace` (started by run.ts with tsx's loader). It rebuilds the scene and its
 // BVH from the scenario (deterministic, a few ms), precomputes the sites it is asked for, receives every
-// site's precomputation, then traces blocks of receivers.
+// site's precomputation (and indexes the tiles they light), then traces blocks of receivers.
 
 export type ToWorker =
   | { type: 'site'; index: number }
@@ -17,6 +17,6 @@ const tracer = makeTracer((workerData as { scenario: Scenario }).scenario);
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'site') port.postMessage({ type: 'site', index: m.index, pre: precomputeTracerSite(tracer, m.index) });
-  else if (m.type === 'sites') tracer.pre = m.pre;
+  else if (m.type === 'sites') setSites(tracer, m.pre);
   else port.postMessage({ type: 'block', id: m.id, result: traceBlock(tracer, m.receivers, m.withPaths) });
 });

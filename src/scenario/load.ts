@@ -41,6 +41,12 @@ export interface Scenario {
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_SCENARIO = path.join(PACKAGE_ROOT, 'scenarios/hyploc-madrid.yaml');
 
+/** The materials a map uses (ground, pedestrian areas, walls, roofs), sorted. */
+export function mapMaterials(map: CityMap): string[] {
+  const all = [map.groundMaterial, ...map.pedestrianAreas.map((a) => a.material), ...map.buildings.flatMap((b) => [b.wallMaterial, b.roofMaterial])];
+  return [...new Set(all)].sort();
+}
+
 /** Every material of the map must be an ITU-R P.2040 material valid at the carrier frequency. */
 function checkMaterials(map: CityMap, freqHz: number, allowOutOfRange: boolean): void {
   const label = `map ${path.basename(map.path)}`;
@@ -68,6 +74,10 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
   if (!fs.existsSync(mapPath)) throw new UserError(`${label}: field "map": file not found: ${mapPath} (paths resolve relative to the scenario file)`);
   const map = loadMap(mapPath);
   checkMaterials(map, sf.carrier_freq_hz, sf.raytrace.allow_material_out_of_range);
+  const used = mapMaterials(map);
+  for (const name of Object.keys(sf.raytrace.scattering.materials))
+    if (!used.includes(name))
+      throw new UserError(`${label}: field "raytrace.scattering.materials.${name}": not a material of map ${path.basename(mapPath)} (its materials: ${used.join(', ')})`);
   if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 2 ** 31 - 1))
     throw new UserError(`--seed must be an integer >= 0 and <= ${2 ** 31 - 1} (got ${opts.seed})`);
   const seed = opts.seed ?? sf.seed;

@@ -28,6 +28,30 @@ export const ArraySchema = z.strictObject({
   element: z.literal('3gpp-38.901'),
 });
 
+/** Diffuse-scattering overrides of one material (any key left out keeps the material table's default). */
+export const MaterialScatteringSchema = z.strictObject({
+  /** S: share of the reflected field amplitude scattered diffusely. */
+  coefficient: numberIn(0, 1).optional(),
+  /** K_x: share of the scattered power moved to the orthogonal polarisation. */
+  cross_polarized_fraction: numberIn(0, 1).optional(),
+  pattern: z.enum(['lambertian', 'directive', 'backscatter']).optional(),
+  /** Lobe exponents (integers, the closed-form normalisation needs them): specular lobe, backscatter lobe. */
+  alpha_r: numberIn(1, 100, '', { int: true }).optional(),
+  alpha_i: numberIn(1, 100, '', { int: true }).optional(),
+  /** Share of the diffuse power in the specular lobe (backscatter pattern). */
+  lambda: numberIn(0, 1).optional(),
+});
+
+export const ScatteringSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Specular reflections allowed before the final scattering: 0 = "S" only, 1 = also "RS", 2 = also "RRS". */
+  reflections_before: numberIn(0, 2, '', { int: true }).default(1),
+  /** Edge length of the surface tiles whose centres carry the scattered field. */
+  tile_m: numberIn(0.25, 10, 'm').default(2),
+  /** Per map material, e.g. { glass: { coefficient: 0.2 } }. */
+  materials: z.record(z.string(), MaterialScatteringSchema).default({}),
+});
+
 export const ScenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must use letters, digits, ".", "_" and "-" only'),
   description: z.string().optional(),
@@ -67,6 +91,8 @@ export const ScenarioSchema = z.strictObject({
     polarization: z.enum(['vertical', 'horizontal']),
     /** Allow ITU-R P.2040 materials outside their validity range (e.g. ground above 10 GHz). */
     allow_material_out_of_range: z.boolean().default(false),
+    /** Diffuse scattering from rough surfaces (effective-roughness model); off when the block is absent. */
+    scattering: ScatteringSchema.default({ enabled: false, reflections_before: 1, tile_m: 2, materials: {} }),
   }),
   train: z.strictObject({
     epochs: numberIn(1, 10000, '', { int: true }),
@@ -81,3 +107,4 @@ export const ScenarioSchema = z.strictObject({
 export type ScenarioFile = z.infer<typeof ScenarioSchema>;
 export type SitePosition = z.infer<typeof SitePositionSchema>;
 export type ArraySpec = z.infer<typeof ArraySchema>;
+export type ScatteringSpec = z.infer<typeof ScatteringSchema>;
