@@ -41,7 +41,7 @@ function scatterer(map: CityMap, material: string, p: ScatteringParams, tileM: n
   const tiles = buildTiles(scene, tileM, (s) => ctx.surfaceScattering[s].coefficient > 0);
   const pre = sites.map((s) => precomputeSite(fs, scene, s, { maxReflectionOrder: 1, diffraction: false, scatterReflections: reflectionsBefore }));
   const ill = pre.map((sp) => illuminate(fs, ctx, tiles, sp.tree, 0, iso, reflectionsBefore));
-  const index = buildScatterIndex(tiles, buildFootprints(scene), ill);
+  const index = buildScatterIndex(tiles, buildFootprints(scene), ctx, ill);
   return {
     scene, fs, ctx, tiles, pre, ill,
     /** Total diffuse gain of each site at receiver r, per group surface. */

@@ -88,7 +88,7 @@ export function precomputeTracerSite(t: Tracer, i: number): SitePrecomputed {
 /** Hands the tracer every site's precomputation (in site order) and indexes the tiles they light. */
 export function setSites(t: Tracer, pre: SitePrecomputed[]): void {
   t.pre = pre;
-  t.scatter = t.tiles ? buildScatterIndex(t.tiles, t.footprints!, pre.map((p) => p.illumination!)) : null;
+  t.scatter = t.tiles ? buildScatterIndex(t.tiles, t.footprints!, t.field, pre.map((p) => p.illumination!)) : null;
 }
 
 /** Per-link columns of a block, row = receiver * sites + site. */

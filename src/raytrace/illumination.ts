@@ -18,7 +18,7 @@ import { SUB, type ScatterTiles } from './tiles.ts';
 //   g = g0 f_s(k_i, k_s) / r_s^2  (the tile formula of src/radio/scattering.ts, antennas excluded).
 // A tile closer to its source than NEAR tile edges gets cos(theta_i) / r_i^2 averaged over 4 x 4 sub-points.
 
-export const NEAR = 3;
+export const NEAR = 2;
 
 export interface SiteIllumination {
   /** Groups: the tiles of one surface lit through one image-tree node (node 0: directly by the site). */
@@ -33,6 +33,8 @@ export interface SiteIllumination {
   gainArray: Float64Array;
   /** Per entry: k_i (3), k_r (3) and the pattern normalisation at theta_i. */
   geom: Float32Array;
+  /** Per entry: unfolded distance from the site to the tile centre. */
+  range: Float32Array;
 }
 
 /** The surfaces hit next after each node of the tree (its children), sorted. */
@@ -62,7 +64,7 @@ export function illuminate(
   const site: Vec3 = [tree.image[0], tree.image[1], tree.image[2]];
   const next = nextSurfaces(tree);
   const groupNode: number[] = [], groupSurface: number[] = [];
-  const tile: number[] = [], group: number[] = [], gain: number[] = [], gainArray: number[] = [], geom: number[] = [];
+  const tile: number[] = [], group: number[] = [], gain: number[] = [], gainArray: number[] = [], geom: number[] = [], range: number[] = [];
   const pts = new Float64Array(3 * 8);
   const nrm = ctx.surfaceNormal;
   for (let n = 0; n < tree.count; n++) {
@@ -102,6 +104,7 @@ export function illuminate(
         gain.push(g0);
         gainArray.push(g0 * G);
         geom.push(kx, ky, kz, kx + c2 * nx, ky + c2 * ny, kz + c2 * nz, patternNormalization(params, inc.cosThetaI));
+        range.push(inc.lengthMeters);
         lit++;
       }
       if (lit > 0) {
@@ -119,6 +122,7 @@ export function illuminate(
     gain: Float64Array.from(gain),
     gainArray: Float64Array.from(gainArray),
     geom: Float32Array.from(geom),
+    range: Float32Array.from(range),
   };
 }
 

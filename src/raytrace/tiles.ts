@@ -10,6 +10,8 @@ import type { Scene } from '../scene/types.ts';
 
 /** Sub-points per side used for the area of partial cells and the near-field averages. */
 export const SUB = 4;
+/** Tiles per side of a block (the unit of the far-field sums of scattering.ts). */
+export const BLOCK = 4;
 
 export interface ScatterTiles {
   /** Nominal tile edge, m. */
@@ -28,11 +30,21 @@ export interface ScatterTiles {
   wallRows: Int32Array;
   /** Ground grid: nx x ny cells of dx x dy over the map; groundCell[j * nx + i] = tile id or -1. */
   ground: { nx: number; ny: number; dx: number; dy: number; cell: Int32Array };
+  /**
+   * Blocks of BLOCK x BLOCK neighbouring tiles of one surface (wall columns x rows, grid cells): block of
+   * each tile; per block the number of tiles, the centre of their bounding box and its diagonal.
+   */
+  block: Int32Array;
+  blocks: number;
+  blockTiles: Int32Array;
+  blockCenter: Float64Array;
+  blockSize: Float64Array;
 }
 
 export function buildTiles(scene: Scene, size: number, scatters: (surface: number) => boolean): ScatterTiles {
   const { map } = scene;
-  const center: number[] = [], area: number[] = [], surface: number[] = [], halfU: number[] = [], halfV: number[] = [];
+  const center: number[] = [], area: number[] = [], surface: number[] = [], halfU: number[] = [], halfV: number[] = [], block: number[] = [];
+  const blockOf = new Map<string, number>();
   const S = scene.surfaces.length;
   const surfaceStart = new Int32Array(S + 1);
   const wallColumns = new Int32Array(S);
@@ -44,7 +56,11 @@ export function buildTiles(scene: Scene, size: number, scatters: (surface: numbe
   const boxes = footprints.map((fp) => [Math.min(...fp.map((p) => p[0])), Math.min(...fp.map((p) => p[1])), Math.max(...fp.map((p) => p[0])), Math.max(...fp.map((p) => p[1]))]);
   /** Footprints whose bounding box meets cell (i, j): the only ones that can cover part of it. */
   const near = (i: number, j: number) => footprints.filter((_, k) => boxes[k][0] < (i + 1) * dx && boxes[k][2] > i * dx && boxes[k][1] < (j + 1) * dy && boxes[k][3] > j * dy);
-  const push = (c: number[], a: number, s: number, u: number[], v: number[]) => {
+  /** Adds a tile; (bi, bj) are its grid or column/row indices on surface s, which place it in a block. */
+  const push = (c: number[], a: number, s: number, u: number[], v: number[], bi: number, bj: number) => {
+    const key = `${s}:${Math.floor(bi / BLOCK)}:${Math.floor(bj / BLOCK)}`;
+    if (!blockOf.has(key)) blockOf.set(key, blockOf.size);
+    block.push(blockOf.get(key)!);
     center.push(...c);
     area.push(a);
     surface.push(s);
@@ -74,7 +90,7 @@ export function buildTiles(scene: Scene, size: number, scatters: (surface: numbe
       const v = [0, 0, H / (2 * nr)];
       for (let c = 0; c < nc; c++) {
         const f = (c + 0.5) / nc;
-        for (let r = 0; r < nr; r++) push([p0[0] + f * (p1[0] - p0[0]), p0[1] + f * (p1[1] - p0[1]), ((r + 0.5) / nr) * H], (L / nc) * (H / nr), s.id, u, v);
+        for (let r = 0; r < nr; r++) push([p0[0] + f * (p1[0] - p0[0]), p0[1] + f * (p1[1] - p0[1]), ((r + 0.5) / nr) * H], (L / nc) * (H / nr), s.id, u, v, c, r);
       }
     } else if (s.kind === 'ground') {
       for (let j = 0; j < ny; j++)
@@ -84,7 +100,7 @@ export function buildTiles(scene: Scene, size: number, scatters: (surface: numbe
           const outside = (px: number, py: number) => !fps.some((fp) => pointInPolygon([px, py], fp));
           if (!outside(x, y)) continue;
           groundCell[j * nx + i] = area.length;
-          push([x, y, 0], dx * dy * share(i, j, outside), s.id, [dx / 2, 0, 0], [0, dy / 2, 0]);
+          push([x, y, 0], dx * dy * share(i, j, outside), s.id, [dx / 2, 0, 0], [0, dy / 2, 0], i, j);
         }
     } else {
       const fp = map.buildings.find((b) => b.id === s.buildingId)!.footprint;
@@ -94,10 +110,27 @@ export function buildTiles(scene: Scene, size: number, scatters: (surface: numbe
       for (let j = Math.floor(Math.min(...ys) / dy); j < Math.min(ny, Math.ceil(Math.max(...ys) / dy)); j++)
         for (let i = Math.floor(Math.min(...xs) / dx); i < Math.min(nx, Math.ceil(Math.max(...xs) / dx)); i++) {
           const x = (i + 0.5) * dx, y = (j + 0.5) * dy;
-          if (inside(x, y)) push([x, y, z], dx * dy * share(i, j, inside), s.id, [dx / 2, 0, 0], [0, dy / 2, 0]);
+          if (inside(x, y)) push([x, y, z], dx * dy * share(i, j, inside), s.id, [dx / 2, 0, 0], [0, dy / 2, 0], i, j);
         }
     }
     surfaceStart[s.id + 1] = area.length;
+  }
+  // Block extents: bounding box of the block's tiles (tile extents included).
+  const nb = blockOf.size;
+  const lo = new Float64Array(3 * nb).fill(Infinity), hi = new Float64Array(3 * nb).fill(-Infinity);
+  const blockTiles = new Int32Array(nb);
+  block.forEach((b, t) => {
+    blockTiles[b]++;
+    for (let k = 0; k < 3; k++) {
+      const e = Math.abs(halfU[3 * t + k]) + Math.abs(halfV[3 * t + k]);
+      lo[3 * b + k] = Math.min(lo[3 * b + k], center[3 * t + k] - e);
+      hi[3 * b + k] = Math.max(hi[3 * b + k], center[3 * t + k] + e);
+    }
+  });
+  const blockCenter = new Float64Array(3 * nb), blockSize = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) {
+    for (let k = 0; k < 3; k++) blockCenter[3 * b + k] = (lo[3 * b + k] + hi[3 * b + k]) / 2;
+    blockSize[b] = Math.hypot(hi[3 * b] - lo[3 * b], hi[3 * b + 1] - lo[3 * b + 1], hi[3 * b + 2] - lo[3 * b + 2]);
   }
   return {
     size,
@@ -111,5 +144,10 @@ export function buildTiles(scene: Scene, size: number, scatters: (surface: numbe
     wallColumns,
     wallRows,
     ground: { nx, ny, dx, dy, cell: groundCell },
+    block: Int32Array.from(block),
+    blocks: nb,
+    blockTiles,
+    blockCenter,
+    blockSize,
   };
 }
