@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runExport } from '../dataset/export.ts';
 import { UserError } from '../util/errors.ts';
+import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface ExportArgs extends CommonArgs {
@@ -12,8 +13,8 @@ interface ExportArgs extends CommonArgs {
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`.padStart(7);
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
-  command: 'export',
-  describe: 'constellations, 56-feature samples, splits -> dataset.arrow',
+  command: COMMANDS.export.usage,
+  describe: COMMANDS.export.describe,
   builder: (y) =>
     withCommonOptions(y)
       .option('arrow', { type: 'boolean', default: true, describe: 'write <out>/dataset.arrow (always on: it is what "simgen train" reads)' })
