@@ -144,7 +144,10 @@ export function deepMimoParams(scenario: Scenario, p: RaytracePaths, sel: PathSe
       raw_params: {
         simgen_raytrace: raytraceMeta,
         transmitters: 'the sites: transmitter index i of t000 is the site with the (i+1)-th smallest id (raw_params.sites)',
-        receivers: p.receiverSource === 'trajectories' ? 'trajectory samples, ordered by (trajectory_id, sample): simgen_receivers.npz' : 'the points of the --rx CSV file, in file order',
+        receivers:
+          p.receiverSource === 'trajectories'
+            ? 'trajectory samples, ordered by (trajectory_id, sample): simgen_receivers.npz'
+            : 'the points of the --rx CSV file, in file order (simgen_receivers.npz: sample = data row from 0, trajectory_id -1)',
         sites: p.sites.map((s, i) => ({ tx_idx: i, ...s })),
         power: 'propagation gain |a|^2 in dB between isotropic antennas (0 dBW transmitted); the sites array gain and the UE transmit power are not included',
         paths: `the ${MAX_PATHS} strongest per link, strongest first; ${sel.linksCut} link(s) had more (${sel.pathsCut} path(s) left out)`,
