@@ -5,7 +5,7 @@ import { writeDirAtomic } from '../../util/atomic.ts';
 import { UserError } from '../../util/errors.ts';
 import { npzBytes } from '../../util/npz.ts';
 import { Progress } from '../../util/progress.ts';
-import { selectPaths, siteMatrices } from './matrices.ts';
+import { MAX_PATHS, selectPaths, siteMatrices } from './matrices.ts';
 import { deepMimoParams } from './params.ts';
 import { readRaytracePaths } from './read-paths.ts';
 
@@ -19,7 +19,9 @@ export interface DeepMimoResult {
   dir: string;
   transmitters: number;
   receivers: number;
-  /** Paths in paths.arrow, kept (<= MAX_PATHS per link), and links that had more than MAX_PATHS. */
+  /** Paths kept per link at most (DeepMIMO's MAX_PATHS). */
+  maxPaths: number;
+  /** Paths in paths.arrow, kept (<= maxPaths per link), and links that had more than maxPaths. */
   paths: number;
   pathsKept: number;
   linksCut: number;
@@ -66,6 +68,7 @@ export function runDeepMimoExport(scenario: Scenario, outDir: string, opts: { qu
     dir,
     transmitters: p.sites.length,
     receivers: p.receivers.trajectoryId.length,
+    maxPaths: MAX_PATHS,
     paths: p.interactions.length,
     pathsKept: sel.pathsKept,
     linksCut: sel.linksCut,
