@@ -1,23 +1,65 @@
 import type { CommandModule } from 'yargs';
 
-// Every simgen command, in pipeline order, loaded on demand: a command module imports its whole
-// stage (three, tfjs, arrow...), so a run loads only the module of the command it runs.
+// Every simgen command, in pipeline order. A command module imports its whole stage (three, tfjs,
+// arrow...), so a run loads only the modules of the commands named on the command line; the others
+// are listed from this table alone (usage + description), which keeps `simgen --help` fast.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyCommand = CommandModule<any, any>;
 
-export const commandLoaders: Record<string, () => Promise<AnyCommand>> = {
-  scene: async () => (await import('./scene.ts')).sceneCommand,
-  trajectories: async () => (await import('./trajectories.ts')).trajectoriesCommand,
-  raytrace: async () => (await import('./raytrace.ts')).raytraceCommand,
-  export: async () => (await import('./export.ts')).exportCommand,
-  train: async () => (await import('./train.ts')).trainCommand,
-  predict: async () => (await import('./predict.ts')).predictCommand,
-  experiment: async () => (await import('./experiment.ts')).experimentCommand,
+interface CommandEntry {
+  /** yargs command string (name and positionals). */
+  usage: string;
+  describe: string;
+  load: () => Promise<AnyCommand>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  scene: {
+    usage: 'scene',
+    describe: 'build the 3D scene from the map; print a summary; --out exports .glb and Mitsuba XML',
+    load: async () => (await import('./scene.ts')).sceneCommand,
+  },
+  trajectories: {
+    usage: 'trajectories',
+    describe: 'drive vehicles on the street network -> trajectories.arrow + .svg',
+    load: async () => (await import('./trajectories.ts')).trajectoriesCommand,
+  },
+  raytrace: {
+    usage: 'raytrace',
+    describe: 'ray-trace every trajectory sample to every site -> links.arrow',
+    load: async () => (await import('./raytrace.ts')).raytraceCommand,
+  },
+  export: {
+    usage: 'export',
+    describe: 'constellations, 56-feature samples, splits -> dataset.arrow; --deepmimo: paths.arrow in DeepMIMO v4 layout',
+    load: async () => (await import('./export.ts')).exportCommand,
+  },
+  train: {
+    usage: 'train',
+    describe: 'train HypLoc and its baselines on dataset.arrow (runs missing stages first)',
+    load: async () => (await import('./train.ts')).trainCommand,
+  },
+  predict: {
+    usage: 'predict',
+    describe: 'predict positions with a trained model -> predictions.arrow',
+    load: async () => (await import('./predict.ts')).predictCommand,
+  },
+  experiment: {
+    usage: 'experiment <name>',
+    describe: "reproduce the paper's figures: baseline (Fig. 4), constellations (Figs. 5-6), unseen (Figs. 7-8)",
+    load: async () => (await import('./experiment.ts')).experimentCommand,
+  },
 };
 
-/** The modules needed to parse `argv`: the named command alone, or all of them (help, typos). */
+/**
+ * The commands for parsing `argv`: the full module of every command named in it, a listing-only stub
+ * (usage and description, never run) for the others. A stub can only be reached by naming it, and
+ * every named command is loaded in full, so stubs serve `--help`, typos and "no command" alone.
+ */
 export async function loadCommands(argv: string[]): Promise<AnyCommand[]> {
-  const first = argv.find((a) => !a.startsWith('-'));
-  const names = first && first in commandLoaders ? [first] : Object.keys(commandLoaders);
-  return Promise.all(names.map((n) => commandLoaders[n]()));
+  return Promise.all(
+    Object.entries(COMMANDS).map(([name, c]) =>
+      argv.includes(name) ? c.load() : Promise.resolve<AnyCommand>({ command: c.usage, describe: c.describe, handler: () => {} }),
+    ),
+  );
 }

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runExperiment } from '../experiment/run.ts';
 import { EXPERIMENT_NAMES, type ExperimentName } from '../experiment/types.ts';
+import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, numberList, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface ExperimentArgs extends CommonArgs {
@@ -14,8 +15,8 @@ interface ExperimentArgs extends CommonArgs {
 }
 
 export const experimentCommand: CommandModule<object, ExperimentArgs> = {
-  command: 'experiment <name>',
-  describe: "reproduce the paper's figures: baseline (Fig. 4), constellations (Figs. 5-6), unseen (Figs. 7-8)",
+  command: COMMANDS.experiment.usage,
+  describe: COMMANDS.experiment.describe,
   builder: (y) =>
     withCommonOptions(y)
       .positional('name', { type: 'string', choices: EXPERIMENT_NAMES, describe: 'which figures to reproduce' })

@@ -1,29 +1,42 @@
 import type { CommandModule } from 'yargs';
 import { runExport } from '../dataset/export.ts';
 import { UserError } from '../util/errors.ts';
+import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface ExportArgs extends CommonArgs {
-  arrow: boolean;
+  arrow?: boolean;
   parquet: boolean;
+  deepmimo: boolean;
   constellations?: number;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`.padStart(7);
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
-  command: 'export',
-  describe: 'constellations, 56-feature samples, splits -> dataset.arrow',
+  command: COMMANDS.export.usage,
+  describe: COMMANDS.export.describe,
   builder: (y) =>
     withCommonOptions(y)
-      .option('arrow', { type: 'boolean', default: true, describe: 'write <out>/dataset.arrow (always on: it is what "simgen train" reads)' })
+      .option('arrow', { type: 'boolean', describe: 'write <out>/dataset.arrow (what "simgen train" reads)', defaultDescription: 'true unless --deepmimo alone' })
       .option('parquet', { type: 'boolean', default: false, describe: 'also write <out>/dataset.parquet (zstd)' })
+      .option('deepmimo', { type: 'boolean', default: false, describe: 'write <out>/deepmimo/<scenario>/: the paths of "raytrace --paths" in DeepMIMO v4 layout' })
       .option('constellations', { type: 'number', describe: 'known constellations (#1 from the scenario + seeded draws); the unseen one comes on top', defaultDescription: 'scenario constellations.count' }),
   handler: async (args) => {
-    if (!args.arrow) throw new UserError('--arrow: dataset.arrow is always written (allowed: --arrow, or leave it out); add --parquet for a Parquet copy');
+    if (args.arrow === false && !args.deepmimo) throw new UserError('--no-arrow: name a format to write (allowed: --arrow, --deepmimo); add --parquet for a Parquet copy of dataset.arrow');
     const started = performance.now();
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
+    if (args.deepmimo) {
+      const { runDeepMimoExport } = await import('../dataset/deepmimo/export.ts');
+      const d = runDeepMimoExport(scenario, outDir, { quiet: args.quiet });
+      log(`deepmimo: ${d.transmitters} transmitters (sites) x ${d.receivers} receivers, ${d.pathsKept} paths kept of ${d.paths} (${d.linksCut} links over ${d.maxPaths} paths), up to ${d.maxInteractions} interactions a path`);
+      log(`wrote ${shownPath(d.dir)}/ (params.json and ${d.files - 1} more files)`);
+      if (!(args.arrow ?? args.parquet)) {
+        log(`time ${((performance.now() - started) / 1000).toFixed(2)} s`);
+        return;
+      }
+    }
     const r = await runExport(scenario, outDir, { constellations: args.constellations, parquet: args.parquet, quiet: args.quiet });
 
     const size = r.meta.constellations[0].sites.length;

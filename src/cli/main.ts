@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from '../util/errors.ts';
+import { SIMGEN_VERSION } from '../util/meta.ts';
 import { loadCommands } from './commands.ts';
 
 // simgen command line: one thin module per command in this folder; each parses, calls a stage, prints.
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
       throw err ?? new UserError(msg);
     })
     .help()
-    .version();
+    // simgen's own version: yargs would look for the package.json nearest the started script, which for an
+    // installed package is the project's that depends on simgen (node_modules/.bin/simgen).
+    .version(SIMGEN_VERSION);
   for (const c of await loadCommands(hideBin(process.argv))) cli = cli.command(c);
   await cli.parseAsync();
 }

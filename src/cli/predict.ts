@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { runPredict } from '../learn/predict.ts';
 import { UserError } from '../util/errors.ts';
+import { COMMANDS } from './commands.ts';
 import { logger, numberList, shownPath } from './common.ts';
 
 interface PredictArgs {
@@ -14,8 +15,8 @@ interface PredictArgs {
 }
 
 export const predictCommand: CommandModule<object, PredictArgs> = {
-  command: 'predict',
-  describe: 'predict positions with a trained model -> predictions.arrow',
+  command: COMMANDS.predict.usage,
+  describe: COMMANDS.predict.describe,
   builder: (y) =>
     y
       .option('model-dir', { type: 'string', demandOption: true, describe: 'a model folder written by "simgen train" (<out>/models/<model>-c<K>)' })

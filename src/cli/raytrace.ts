@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { CommandModule } from 'yargs';
 import { runRaytrace } from '../raytrace/run.ts';
+import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface RaytraceArgs extends CommonArgs {
@@ -10,8 +11,8 @@ interface RaytraceArgs extends CommonArgs {
 }
 
 export const raytraceCommand: CommandModule<object, RaytraceArgs> = {
-  command: 'raytrace',
-  describe: 'ray-trace every trajectory sample to every site -> links.arrow',
+  command: COMMANDS.raytrace.usage,
+  describe: COMMANDS.raytrace.describe,
   builder: (y) =>
     withCommonOptions(y)
       .option('threads', { type: 'number', default: os.availableParallelism(), describe: 'worker threads (integer 1-256)' })

@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { buildScene } from '../scene/build.ts';
 import { formatSceneSummary, summarizeScene } from '../scene/summary.ts';
+import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 export const sceneCommand: CommandModule<object, CommonArgs> = {
-  command: 'scene',
-  describe: 'build the 3D scene from the map; print a summary; --out exports .glb and Mitsuba XML',
+  command: COMMANDS.scene.usage,
+  describe: COMMANDS.scene.describe,
   builder: (y) => withCommonOptions(y),
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);

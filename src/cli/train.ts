@@ -4,6 +4,7 @@ import { MODEL_LABELS, parseModelList, runTrain } from '../learn/run.ts';
 import { ensureDataset } from '../pipeline/dataset.ts';
 import { UserError } from '../util/errors.ts';
 import { Progress } from '../util/progress.ts';
+import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface TrainArgs extends CommonArgs {
@@ -21,8 +22,8 @@ function positiveInt(v: number | undefined, flag: string, max: number): number |
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
-  command: 'train',
-  describe: 'train HypLoc and its baselines on dataset.arrow (runs missing stages first)',
+  command: COMMANDS.train.usage,
+  describe: COMMANDS.train.describe,
   builder: (y) =>
     withCommonOptions(y)
       .option('model', { type: 'string', default: MODEL_KINDS.join(','), describe: `comma list of ${MODEL_KINDS.join(', ')}` })

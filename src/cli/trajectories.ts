@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { runTrajectories } from '../mobility/trajectories.ts';
+import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 export const trajectoriesCommand: CommandModule<object, CommonArgs> = {
-  command: 'trajectories',
-  describe: 'drive vehicles on the street network -> trajectories.arrow + .svg',
+  command: COMMANDS.trajectories.usage,
+  describe: COMMANDS.trajectories.describe,
   builder: (y) => withCommonOptions(y),
   handler: async (args) => {
     const started = performance.now();

@@ -45,30 +45,30 @@ export interface Splits {
   inputKey: string;
 }
 
-function column(table: Table, name: string, file: string) {
+export function column(table: Table, name: string, file: string) {
   const c = table.getChild(name);
   if (!c) throw new UserError(`${file}: column "${name}" is missing (rerun the stage that writes it)`);
   return c;
 }
 
-function float64(table: Table, name: string, file: string): Float64Array {
+export function float64(table: Table, name: string, file: string): Float64Array {
   const a = column(table, name, file).toArray();
   return a instanceof Float64Array ? a : Float64Array.from(a as ArrayLike<number>);
 }
 
-function int32(table: Table, name: string, file: string): Int32Array {
+export function int32(table: Table, name: string, file: string): Int32Array {
   const a = column(table, name, file).toArray();
   return a instanceof Int32Array ? a : Int32Array.from(a as ArrayLike<number>);
 }
 
-function metaValue(table: Table, key: string, file: string): string {
+export function metaValue(table: Table, key: string, file: string): string {
   const v = table.schema.metadata.get(key);
   if (v === undefined) throw new UserError(`${file}: schema metadata "${key}" is missing (rerun the stage that writes it)`);
   return v;
 }
 
 /** The file must be what this scenario and seed make (its recorded input_key), or its numbers describe another world. */
-function checkProvenance(table: Table, expectedKey: string, file: string, stage: string): void {
+export function checkProvenance(table: Table, expectedKey: string, file: string, stage: string): void {
   const key = metaValue(table, 'input_key', file);
   if (key !== expectedKey)
     throw new UserError(`${file} was written for another scenario, seed or upstream file (input_key ${key.slice(0, 12)}, expected ${expectedKey.slice(0, 12)}): rerun "simgen ${stage}"`);

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelKind } from '../learn/models.ts';
+import { childExecArgv, siblingModule } from '../util/entry.ts';
 import { UserError } from '../util/errors.ts';
 import { Progress } from '../util/progress.ts';
 import { adoptFromSibling, jobDirName, readResult } from './jobs.ts';
@@ -11,10 +12,8 @@ import type { Job, JobResult, WorkerMessage, WorkerRequest } from './types.ts';
 // experiment) are skipped, the rest go to a pool of worker processes, a job starting once the jobs
 // it depends on are done. Results are keyed by job, so they do not depend on which worker ran what.
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-// Workers load TypeScript through tsx's loader, whether simgen itself was started by bin/simgen.js
-// (tsx registered in-process) or by `node --import tsx`.
-const TSX = import.meta.resolve('tsx');
+// worker.js next to this module (dist/), or worker.ts run through tsx's loader (sources, tests).
+const WORKER = siblingModule(import.meta.url, 'worker');
 
 /** Relative training cost per sample (measured with bench/train.ts: Single is several times faster). */
 const KIND_COST: Record<ModelKind, number> = { hyploc: 1, 'single-plus': 0.85, single: 0.2 };
@@ -94,7 +93,7 @@ export class JobRunner {
   }
 
   private spawn(): Worker {
-    const proc = fork(WORKER, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(fileURLToPath(WORKER), [], { execArgv: childExecArgv(WORKER), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const w: Worker = { proc, ready: false };
     proc.on('message', (m: WorkerMessage) => {
       if (m.type === 'ready') w.ready = true;

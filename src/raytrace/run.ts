@@ -1,10 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { materialScattering } from '../radio/materials.ts';
 import type { ScatteringParams } from '../radio/scattering.ts';
 import { mapMaterials, type Scenario } from '../scenario/load.ts';
 import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
+import { siblingModule, startWorkerThread } from '../util/entry.ts';
 import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
@@ -45,12 +46,10 @@ interface Pool {
   close(): Promise<void>;
 }
 
-// On Node 20, `execArgv: ['--import', 'tsx']` does not reach a worker's entry module (ERR_UNKNOWN_FILE_EXTENSION
-// for worker.ts), so a two-line bootstrap registers tsx's loader in the worker, then imports worker.ts.
-const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
+const WORKER = siblingModule(import.meta.url, 'worker');
 
 function workerPool(scenario: Scenario, threads: number): Pool {
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER_BOOT, { eval: true, workerData: { scenario } }));
+  const workers = Array.from({ length: threads }, () => startWorkerThread(WORKER, { workerData: { scenario } }));
   return {
     run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void) {
       return new Promise<void>((resolve, reject) => {

@@ -3,9 +3,10 @@ import type { Scenario } from '../scenario/load.ts';
 import { makeTracer, precomputeTracerSite, setSites, traceBlock } from './chunk.ts';
 import type { SitePrecomputed } from './search.ts';
 
-// Worker thread of `simgen raytrace` (started by run.ts with tsx's loader). It rebuilds the scene and its
-// BVH from the scenario (deterministic, a few ms), precomputes the sites it is asked for, receives every
-// site's precomputation (and indexes the tiles they light), then traces blocks of receivers.
+// Worker thread of `simgen raytrace` (started by run.ts: worker.js from dist/, or worker.ts through tsx).
+// It rebuilds the scene and its BVH from the scenario (deterministic, a few ms), precomputes the sites it
+// is asked for, receives every site's precomputation (and indexes the tiles they light), then traces
+// blocks of receivers.
 
 export type ToWorker =
   | { type: 'site'; index: number }

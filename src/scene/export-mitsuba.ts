@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeDirAtomic } from '../util/atomic.ts';
 import { SIMGEN_VERSION } from '../util/meta.ts';
 import { surfacesToGeometry } from './build.ts';
 import { MATERIAL_COLORS, sceneMaterials } from './export-gltf.ts';
@@ -87,19 +88,10 @@ export function buildMitsubaScene(scene: Scene): MitsubaScene {
  */
 export function writeMitsubaScene(scene: Scene, dir: string): MitsubaScene {
   const ms = buildMitsubaScene(scene);
-  const parent = path.dirname(dir);
-  const tmp = path.join(parent, `.${path.basename(dir)}.${process.pid}.tmp`);
-  const old = path.join(parent, `.${path.basename(dir)}.${process.pid}.old`);
-  fs.rmSync(tmp, { recursive: true, force: true });
-  try {
+  writeDirAtomic(dir, (tmp) => {
     fs.mkdirSync(path.join(tmp, 'meshes'), { recursive: true });
     for (const m of ms.meshes) fs.writeFileSync(path.join(tmp, m.file), m.ply);
     fs.writeFileSync(path.join(tmp, 'scene.xml'), ms.xml);
-    if (fs.existsSync(dir)) fs.renameSync(dir, old);
-    fs.renameSync(tmp, dir);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.rmSync(old, { recursive: true, force: true });
-  }
+  });
   return ms;
 }

@@ -30,3 +30,24 @@ export async function withAtomicFile<T>(target: string, write: (tmpPath: string)
     throw err;
   }
 }
+
+/**
+ * Write a whole directory atomically: `fill` writes into a temporary sibling directory, which then
+ * replaces `dir` in one rename, so `dir` is never a partial output nor a mix of two runs.
+ */
+export function writeDirAtomic<T>(dir: string, fill: (tmpDir: string) => T): T {
+  const parent = path.dirname(dir);
+  const tmp = path.join(parent, `.${path.basename(dir)}.${process.pid}.tmp`);
+  const old = path.join(parent, `.${path.basename(dir)}.${process.pid}.old`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    fs.mkdirSync(tmp, { recursive: true });
+    const result = fill(tmp);
+    if (fs.existsSync(dir)) fs.renameSync(dir, old);
+    fs.renameSync(tmp, dir);
+    return result;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(old, { recursive: true, force: true });
+  }
+}
