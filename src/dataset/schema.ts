@@ -8,15 +8,10 @@ import type { Normalisation } from './normalisation.ts';
 // dataset.arrow: one row per (constellation, trajectory sample). Everything a reader needs to use
 // it (constellations, feature names, sentinel, normalisation) travels in the schema metadata.
 
-/** How the unseen constellation was chosen (see UNSEEN_RULE). */
-export interface UnseenSelection {
-  rule: string;
-  candidates: number;
-  cell_m: number;
-  min_heard: number;
-  covered_cells: number;
-  covered_samples: number;
-}
+/** How the unseen constellation was chosen (see UNSEEN_RULE), or why there is none. */
+export type UnseenSelection =
+  | { rule: string; candidates: number; cell_m: number; min_heard: number; covered_cells: number; covered_samples: number }
+  | { skipped: string };
 
 /** The schema metadata of dataset.arrow, parsed. */
 export interface DatasetMeta {
@@ -27,7 +22,7 @@ export interface DatasetMeta {
   inputKey: string;
   linksInputKey: string;
   trajectoriesInputKey: string;
-  /** Known constellations 1..count, then the unseen one (unseen: true). */
+  /** Known constellations 1..count, then the unseen one (unseen: true) unless unseenSelection says it was skipped. */
   constellations: Constellation[];
   /** Names of the feature vector's entries, slot by slot. */
   featureLayout: string[];

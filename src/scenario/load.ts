@@ -9,6 +9,7 @@ import type { CityMap } from '../map/types.ts';
 import { materialAt } from '../radio/materials.ts';
 import { UserError } from '../util/errors.ts';
 import { parseOrThrow } from '../util/validate.ts';
+import { type ConstellationSettings, resolveConstellations } from './constellations.ts';
 import { type ArraySpec, type ScenarioFile, ScenarioSchema } from './schema.ts';
 
 /** A gNB site resolved to absolute coordinates (z = antenna height above ground). */
@@ -30,6 +31,8 @@ export interface Scenario {
   map: CityMap;
   sites: Site[];
   array: ArraySpec;
+  /** The constellations section, checked against the sites (#1 resolved). */
+  constellations: ConstellationSettings;
   seed: number;
   /** sha256 over the scenario file and the map file contents: outputs record it. */
   hash: string;
@@ -82,10 +85,7 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
   });
   const ids = new Set(sites.map((s) => s.id));
   if (ids.size !== sites.length) throw new UserError(`${label}: field "sites.positions": site ids must be unique`);
-  const c = sf.constellations;
-  if (c.size > sites.length) throw new UserError(`${label}: field "constellations.size" must be <= the number of sites (${sites.length}) (got ${c.size})`);
-  if (c.first.length !== c.size || new Set(c.first).size !== c.size || c.first.some((id) => !ids.has(id)))
-    throw new UserError(`${label}: field "constellations.first" must list ${c.size} distinct site ids from sites.positions (got ${JSON.stringify(c.first)})`);
+  const constellations = resolveConstellations(sf.constellations, sites.map((s) => s.id), label);
   if (sf.trajectories.test_tracks >= sf.trajectories.count)
     throw new UserError(`${label}: field "trajectories.test_tracks" must be < trajectories.count (${sf.trajectories.count}) (got ${sf.trajectories.test_tracks})`);
   if (sf.trajectories.sample_period_s > sf.trajectories.duration_s)
@@ -94,5 +94,5 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
   const mapBytes = fs.readFileSync(map.path);
   const hash = crypto.createHash('sha256').update(text).update('\0').update(mapBytes).digest('hex');
   const mapHash = crypto.createHash('sha256').update(mapBytes).digest('hex');
-  return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, seed, hash, mapHash };
+  return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, constellations, seed, hash, mapHash };
 }

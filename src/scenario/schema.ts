@@ -47,8 +47,10 @@ export const ScenarioSchema = z.strictObject({
   constellations: z.strictObject({
     size: numberIn(1, 64, 'sites', { int: true }),
     count: numberIn(1, 1000, '', { int: true }),
-    /** Constellation #1, fixed (site ids). */
-    first: z.array(numberIn(1, 1e6, '', { int: true })).min(1),
+    /** Constellation #1, fixed (site ids); default: the `size` lowest site ids. */
+    first: z.array(numberIn(1, 1e6, '', { int: true })).min(1).optional(),
+    /** Hold out one more constellation as "unseen" (default true; skipped with a note when no combination is left). */
+    unseen: z.boolean().optional(),
   }),
   trajectories: z.strictObject({
     count: numberIn(1, 10000, '', { int: true }),
