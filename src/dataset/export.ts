@@ -108,6 +108,7 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
         }
       : { skipped: skipped! },
     sites: links.sites,
+    ...(scenario.map.origin ? { originLonLat: [scenario.map.origin.lon, scenario.map.origin.lat] as [number, number] } : {}),
   };
 
   const target = path.join(outDir, 'dataset.arrow');

@@ -1,4 +1,5 @@
 import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import { ORIGIN_KEY } from '../map/origin.ts';
 import { UserError } from '../util/errors.ts';
 import type { Constellation } from './constellations.ts';
 import type { Sentinel } from './features.ts';
@@ -31,6 +32,8 @@ export interface DatasetMeta {
   unseenSelection: UnseenSelection;
   /** Every candidate site (id, position m). */
   sites: LinkSite[];
+  /** WGS84 [lon, lat] of the map frame's origin, for maps made from lon/lat (metadata `origin_lon_lat`). */
+  originLonLat?: [number, number];
 }
 
 /** JSON-valued metadata keys and their DatasetMeta fields. */
@@ -56,6 +59,7 @@ export function metaToMap(meta: DatasetMeta): Map<string, string> {
   for (const [k, f] of Object.entries(TEXT_KEYS)) m.set(k, meta[f]);
   m.set('seed', String(meta.seed));
   for (const [k, f] of Object.entries(JSON_KEYS)) m.set(k, JSON.stringify(meta[f]));
+  if (meta.originLonLat) m.set(ORIGIN_KEY, JSON.stringify(meta.originLonLat));
   return m;
 }
 
@@ -69,6 +73,8 @@ export function metaFromMap(m: Map<string, string>, file: string): DatasetMeta {
   const meta: Record<string, unknown> = { seed: Number(get('seed')) };
   for (const [k, f] of Object.entries(TEXT_KEYS)) meta[f] = get(k);
   for (const [k, f] of Object.entries(JSON_KEYS)) meta[f] = JSON.parse(get(k));
+  const origin = m.get(ORIGIN_KEY);
+  if (origin) meta.originLonLat = JSON.parse(origin);
   return meta as unknown as DatasetMeta;
 }
 

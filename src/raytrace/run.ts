@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { originMetadata } from '../map/origin.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
@@ -140,6 +141,7 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     ['diffraction_reflections', String(r.diffraction_reflections)],
     ['power_combining', r.power_combining],
     ['polarization', r.polarization],
+    ...originMetadata(scenario.map),
   ]);
 
   const workers = Math.min(threads, Math.max(Math.ceil(nr / BLOCK_RECEIVERS), ns));

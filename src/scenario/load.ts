@@ -92,7 +92,9 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
     throw new UserError(`${label}: field "trajectories.sample_period_s" must be <= trajectories.duration_s (got ${sf.trajectories.sample_period_s})`);
 
   const mapBytes = fs.readFileSync(map.path);
-  const hash = crypto.createHash('sha256').update(text).update('\0').update(mapBytes).digest('hex');
-  const mapHash = crypto.createHash('sha256').update(mapBytes).digest('hex');
+  // A map converted from lon/lat also depends on the import rules and defaults applied to it.
+  const rules = map.importRules ? `\0${map.importRules}` : '';
+  const hash = crypto.createHash('sha256').update(text).update('\0').update(mapBytes).update(rules).digest('hex');
+  const mapHash = crypto.createHash('sha256').update(mapBytes).update(rules).digest('hex');
   return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, constellations, seed, hash, mapHash };
 }
