@@ -6,6 +6,7 @@ import type { CommandModule } from 'yargs';
 type AnyCommand = CommandModule<any, any>;
 
 export const commandLoaders: Record<string, () => Promise<AnyCommand>> = {
+  map: async () => (await import('./map.ts')).mapCommand,
   scene: async () => (await import('./scene.ts')).sceneCommand,
   trajectories: async () => (await import('./trajectories.ts')).trajectoriesCommand,
   raytrace: async () => (await import('./raytrace.ts')).raytraceCommand,

@@ -28,6 +28,23 @@ export const ArraySchema = z.strictObject({
   element: z.literal('3gpp-38.901'),
 });
 
+/** `sites.auto`: automatic placement on sidewalks in front of facades (rule in src/scenario/auto-sites.ts). */
+export const AutoSitesSchema = z.strictObject({
+  count: numberIn(1, 256, 'sites', { int: true }),
+  /** Distance from the facade, m. */
+  setback_m: numberIn(0, 10, 'm', { exclusiveMin: true }).default(1),
+  /** Candidate spacing along each facade, m. */
+  spacing_m: numberIn(0, 100, 'm', { exclusiveMin: true }).default(5),
+  /** Smallest distance between two placed sites, m. */
+  min_separation_m: numberIn(0, 10000, 'm').default(30),
+  /** Hearing range of the placement measure (line of sight in plan within this distance), m. */
+  range_m: numberIn(0, 10000, 'm', { exclusiveMin: true }).default(150),
+  /** "Several": the number of sites every street (and street point) should be heard by. */
+  min_heard: numberIn(1, 64, 'sites', { int: true }).default(3),
+  /** Street point spacing of the measure, m. */
+  sample_m: numberIn(0, 1000, 'm', { exclusiveMin: true }).default(10),
+});
+
 export const ScenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must use letters, digits, ".", "_" and "-" only'),
   description: z.string().optional(),
@@ -42,7 +59,10 @@ export const ScenarioSchema = z.strictObject({
   sites: z.strictObject({
     height_m: numberIn(0, 300, 'm', { exclusiveMin: true }),
     array: ArraySchema,
-    positions: z.array(SitePositionSchema).min(1).max(256),
+    /** Either the candidate sites by hand... */
+    positions: z.array(SitePositionSchema).min(1).max(256).optional(),
+    /** ...or placed automatically (src/scenario/auto-sites.ts). */
+    auto: AutoSitesSchema.optional(),
   }),
   constellations: z.strictObject({
     size: numberIn(1, 64, 'sites', { int: true }),
@@ -83,3 +103,4 @@ export const ScenarioSchema = z.strictObject({
 export type ScenarioFile = z.infer<typeof ScenarioSchema>;
 export type SitePosition = z.infer<typeof SitePositionSchema>;
 export type ArraySpec = z.infer<typeof ArraySchema>;
+export type AutoSites = z.infer<typeof AutoSitesSchema>;
