@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
 import { numberIn, parseOrThrow } from '../util/validate.ts';
 import { polygonsOverlap, segmentEntersPolygon, signedArea } from './geometry.ts';
-import { checkOneWayEnds, nodeStreets } from './noding.ts';
+import { nodeStreets, oneWayDeadEnds } from './noding.ts';
 import { importOsm } from './osm/import.ts';
 import type { Building, CityMap, PedestrianArea, Point2, Street } from './types.ts';
 
@@ -166,8 +166,17 @@ export function finishMap(map: CityMap, label: string): CityMap {
     for (let j = i + 1; j < buildings.length; j++)
       if (polygonsOverlap(buildings[i].footprint, buildings[j].footprint))
         throw new UserError(`${label}: buildings ${idText(buildings[i])} and ${idText(buildings[j])} overlap; footprints may touch but not overlap`);
-  const { streets } = nodeStreets(map.streets, label);
-  checkOneWayEnds(streets, label);
+  let { streets } = nodeStreets(map.streets, label);
+  const notes = [...(map.notes ?? [])];
+  // A one-way street with a dead end: refused in simgen's own format; in an imported map (often cut at the
+  // map's edge) driven both ways, with a note.
+  for (const d of oneWayDeadEnds(streets)) {
+    if (!map.importRules)
+      throw new UserError(`${label}: one-way street ${d.street.id} ends in a dead end at ${JSON.stringify(d.at)}; vehicles could not ${d.end === 'start' ? 'enter' : 'leave'} it: join it to another street or drop "oneway"`);
+    const width = Math.max(d.street.width, 2 * d.street.lanesPerDirection * d.street.laneWidth);
+    streets = streets.map((s) => (s.id === d.street.id ? { ...s, oneway: false, width } : s));
+    notes.push(`one-way street ${d.street.id} ends in a dead end: driven both ways (the map's edge cuts it)${width > d.street.width ? `, widened to ${width} m` : ''}`);
+  }
   // Vehicles drive on the centre lines: none may cut through a building or a pedestrian area.
   const blocked = [...buildings.map((b) => ({ what: nameOf('building', b), poly: b.footprint })), ...pedestrianAreas.map((a) => ({ what: `pedestrian area ${a.name}`, poly: a.polygon }))];
   for (const s of streets)
@@ -175,5 +184,5 @@ export function finishMap(map: CityMap, label: string): CityMap {
       const hit = blocked.find((o) => segmentEntersPolygon(s.centerline[k - 1], s.centerline[k], o.poly));
       if (hit) throw new UserError(`${label}: ${nameOf('street', s)} centre line ${JSON.stringify(s.centerline[k - 1])}-${JSON.stringify(s.centerline[k])} runs through ${hit.what}; centre lines stay outside footprints and pedestrian areas`);
     }
-  return { ...map, streets };
+  return { ...map, streets, ...(notes.length ? { notes } : {}) };
 }

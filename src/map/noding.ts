@@ -147,19 +147,16 @@ export function nodeStreets(streets: Street[], label: string): NodingReport {
   return { streets: out, inserted, snapped };
 }
 
-/**
- * One-way streets must be left and entered somewhere: each end has to be shared with another street
- * (or with itself, a loop). A one-way end that is a dead end is refused, naming the street.
- */
-export function checkOneWayEnds(streets: Street[], label: string): void {
+/** One-way streets whose start or end is a dead end (shared with no other street, not a loop): vehicles could not enter or leave them. */
+export function oneWayDeadEnds(streets: Street[]): { street: Street; at: Point2; end: 'start' | 'end' }[] {
   const count = new Map<string, number>();
   for (const s of streets) for (const p of new Set(s.centerline.map((q) => `${q[0]},${q[1]}`))) count.set(p, (count.get(p) ?? 0) + 1);
+  const out: { street: Street; at: Point2; end: 'start' | 'end' }[] = [];
   for (const s of streets) {
     if (!s.oneway) continue;
     const line = s.centerline;
-    const loop = dist(line[0], line[line.length - 1]) === 0;
-    for (const p of [line[0], line[line.length - 1]])
-      if (!loop && count.get(`${p[0]},${p[1]}`)! < 2)
-        throw new UserError(`${label}: one-way street ${s.id} ends in a dead end at ${JSON.stringify(p)}; vehicles could not ${p === line[0] ? 'enter' : 'leave'} it: join it to another street or drop "oneway"`);
+    if (dist(line[0], line[line.length - 1]) === 0) continue; // a loop
+    for (const [p, end] of [[line[0], 'start'], [line[line.length - 1], 'end']] as const) if (count.get(`${p[0]},${p[1]}`)! < 2) out.push({ street: s, at: p, end });
   }
+  return out;
 }
