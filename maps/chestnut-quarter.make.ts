@@ -27,11 +27,12 @@ const ways: Way[] = [];
 let nextId = 1;
 const way = (tags: Record<string, string>, line: Point2[]) => ways.push({ id: nextId++, tags, line });
 
-// Roundabout: centre C, centre-line radius R, drawn counter-clockwise (right-hand traffic), a 24-gon.
+// Roundabout: centre C, centre-line radius R, drawn counter-clockwise (right-hand traffic), a 16-gon
+// (8.6 m edges: a turn arc may use half of each edge next to a junction).
 const C: Point2 = [175, 140];
-const R = 16;
-const ring: Point2[] = Array.from({ length: 25 }, (_, k) => [C[0] + R * Math.cos((2 * Math.PI * (k % 24)) / 24), C[1] + R * Math.sin((2 * Math.PI * (k % 24)) / 24)] as Point2);
-way({ highway: 'secondary', junction: 'roundabout', lanes: '1', width: '7 m', name: 'Chestnut Circle' }, ring);
+const R = 22;
+const ring: Point2[] = Array.from({ length: 17 }, (_, k) => [C[0] + R * Math.cos((2 * Math.PI * (k % 16)) / 16), C[1] + R * Math.sin((2 * Math.PI * (k % 16)) / 16)] as Point2);
+way({ highway: 'secondary', junction: 'roundabout', lanes: '2', width: '8 m', name: 'Chestnut Circle' }, ring);
 
 // Curved avenue from the west edge to the roundabout: a quadratic Bezier, ending 1.5 m short of the ring
 // (noding snaps it on).

@@ -7,7 +7,8 @@ import type { Point2, Street } from './types.ts';
 // vertices. Streets on different `layer`s (bridges, tunnels) never join.
 //
 // 1. A street end that stops short of another street's centre line, or overshoots it, by at most that
-//    street's half width (or SNAP_M) is moved onto it: it ends inside that carriageway, so it joins it.
+//    street's half width (or SNAP_M) is moved onto it: it ends inside that carriageway, so it joins it
+//    (at a vertex of that street when one lies within the same reach, else at the nearest point).
 // 2. Where segments of two streets cross, or a vertex of one lies on a segment of the other, the meeting
 //    point is inserted into both, with the same coordinates.
 
@@ -53,6 +54,8 @@ function snapEnds(lines: Point2[][], streets: Street[]): number {
   let moved = 0;
   const sharedBy = (p: Point2, i: number) => lines.some((l, j) => j !== i && l.some((c) => c[0] === p[0] && c[1] === p[1]));
   for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l[0][0] === l[l.length - 1][0] && l[0][1] === l[l.length - 1][1]) continue; // a closed loop has no loose end
     for (const end of [0, lines[i].length - 1]) {
       const p = lines[i][end];
       const inner = lines[i][end === 0 ? 1 : end - 1];
@@ -76,8 +79,9 @@ function snapEnds(lines: Point2[][], streets: Street[]): number {
           if (d <= reach && (!best || d < best.d)) best = { q, d, j };
         }
       }
-      // Prefer an existing vertex of the street joined when it is within SNAP_M.
-      const v = best && lines[best.j].find((c) => dist(c, best!.q) <= SNAP_M);
+      // Prefer an existing vertex of the street joined when it is within the snapping reach: a new vertex
+      // next to an existing one would leave an edge too short to drive a turn on.
+      const v = best && lines[best.j].find((c) => dist(c, p) <= Math.max(SNAP_M, streets[best!.j].width / 2));
       if (best && v) best.q = [v[0], v[1]];
       if (!best || best.d === 0) continue;
       if (dist(best.q, inner) < SAME_M) continue; // would collapse the end segment
