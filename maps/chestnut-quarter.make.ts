@@ -52,7 +52,8 @@ way({ highway: 'residential', name: 'Church Lane' }, [[0, 222], [120, 226], [250
 // School Lane starts on Church Lane's segment (a T-junction, no shared vertex).
 way({ highway: 'residential', name: 'School Lane', maxspeed: '30' }, [[60, 222 + (4 * 60) / 120], [66, H]]);
 // Yard Way: a service road off Station Road, ending in a dead end.
-way({ highway: 'service', name: 'Yard Way' }, [[182 - (4 * 45) / 80, 105], [250, 96], [292, 70]]);
+const yard0: Point2 = [C[0] + ((182 - C[0]) * (C[1] - R - 105)) / (C[1] - R - 60), 105]; // on Station Road's segment
+way({ highway: 'service', name: 'Yard Way' }, [yard0, [250, 96], [292, 70]]);
 // Brook Street: from Mill Road south to the map edge, a T-junction on Mill Road.
 way({ highway: 'residential', name: 'Brook Street' }, [[300, 154], [305, 80], [312, 0]]);
 // Garden Row: a living street off the avenue, ending 0.3 m short of it (snapped).
