@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { detectFormat, loadMap } from '../map/load.ts';
@@ -5,7 +6,6 @@ import { formatGeojson, toSimgenGeojson } from '../map/write.ts';
 import { buildStreetGraph } from '../mobility/street-graph.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { shownPath } from './common.ts';
-import fs from 'node:fs';
 
 // `simgen map import FILE --out map.geojson`: read a map in either format (an OpenStreetMap-style WGS84
 // GeoJSON is converted to the metric frame), node its streets, and write it in simgen's own format.
