@@ -182,3 +182,24 @@ test('map import output: simgen-map/1 that loads back to the same map, origin an
   assert.deepEqual(again.pedestrianAreas, map.pedestrianAreas);
   assert.deepEqual([again.width, again.height], [map.width, map.height]);
 });
+
+test('simgen map import: converts, reports, writes atomically; a bad file exits 2 with one line and writes nothing', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const run = promisify(execFile);
+  const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', path.resolve('src/cli/main.ts'), ...args], { cwd: path.resolve('.') });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-import-cli-'));
+  const out = path.join(dir, 'converted.geojson');
+  const { stdout } = await cli('map', 'import', 'maps/chestnut-quarter.geojson', '--out', out);
+  assert.match(stdout, /^read {5}maps\/chestnut-quarter\.geojson \(osm-geojson\)$/m);
+  assert.match(stdout, /^content  44 buildings, 10 streets \(1 one-way\), 1 pedestrian areas$/m);
+  assert.match(stdout, /^graph {4}\d+ nodes, 9 junctions/m);
+  assert.equal(JSON.parse(fs.readFileSync(out, 'utf8')).simgen.format, 'simgen-map/1');
+  assert.deepEqual(fs.readdirSync(dir), ['converted.geojson'], 'no temporary file left');
+  const bad = path.join(dir, 'bad.geojson');
+  fs.writeFileSync(bad, JSON.stringify({ type: 'FeatureCollection', features: [building({ height: '10' }, rect(10, 10, 30, 30), 'way/7'), building({ height: '20' }, rect(25, 10, 45, 30), 'way/8')] }));
+  const r = await cli('map', 'import', bad, '--out', path.join(dir, 'never.geojson')).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^simgen: map bad\.geojson: buildings way\/7 \(10 m\) and way\/8 \(20 m\) overlap.*\n$/);
+  assert.ok(!fs.existsSync(path.join(dir, 'never.geojson')));
+});
