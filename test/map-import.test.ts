@@ -203,3 +203,14 @@ test('simgen map import: converts, reports, writes atomically; a bad file exits 
   assert.match(r.stderr, /^simgen: map bad\.geojson: buildings way\/7 \(10 m\) and way\/8 \(20 m\) overlap.*\n$/);
   assert.ok(!fs.existsSync(path.join(dir, 'never.geojson')));
 });
+
+test('MultiPolygon parts, courtyards and ogr2ogr other_tags', () => {
+  const multi = { type: 'Feature', id: 'relation/5', properties: { building: 'yes', height: '12' }, geometry: { type: 'MultiPolygon', coordinates: [[[...rect(10, 10, 30, 30), [10, 10]].map((p) => ll(p as Point2))], [[...rect(60, 10, 80, 30), [60, 10]].map((p) => ll(p as Point2))]] } };
+  const courtyard = { type: 'Feature', properties: { osm_id: '77', building: 'yes', other_tags: '"building:levels"=>"5","building:material"=>"brick"' }, geometry: { type: 'Polygon', coordinates: [[...rect(100, 10, 140, 50), [100, 10]].map((p) => ll(p as Point2)), [...rect(110, 20, 130, 40), [110, 20]].map((p) => ll(p as Point2))] } };
+  const map = loadMap(osmFile([multi, courtyard, street({}, [[0, 70], [200, 70]], 'way/10')]));
+  assert.deepEqual(map.buildings.map((b) => b.osmId), ['relation/5#1', 'relation/5#2', 'way/77']);
+  assert.deepEqual(map.buildings.map((b) => b.height), [12, 12, 5 * STOREY_HEIGHT_M]);
+  assert.equal(map.buildings[2].wallMaterial, 'brick', 'tags from other_tags');
+  near(Math.abs(area(map.buildings[2].footprint)), 1600, 0.1, 'the courtyard is filled');
+  assert.match(map.notes!.join('\n'), /1 inner ring \(courtyards\) filled/);
+});
