@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { binomial, chooseUnseen, type CoverageInput, coverage, drawConstellations, UNSEEN_RULE } from '../src/dataset/constellations.ts';
-import { unseenNote } from '../src/scenario/constellations.ts';
+import { chooseUnseen, type CoverageInput, coverage, drawConstellations, UNSEEN_RULE } from '../src/dataset/constellations.ts';
+import { binomial, unseenNote } from '../src/scenario/constellations.ts';
 import { UserError } from '../src/util/errors.ts';
 
 const IDS = Array.from({ length: 18 }, (_, i) => i + 1);

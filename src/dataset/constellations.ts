@@ -6,8 +6,6 @@ import { type Rng, rngFor, shuffleInPlace } from '../util/rng.ts';
 // the others are seeded draws; one more, held out as "unseen", is picked for its coverage when the
 // scenario asks for it and the sites leave a combination for it (src/scenario/constellations.ts).
 
-export { binomial, type ConstellationSettings };
-
 export interface Constellation {
   /** 1..count for the known constellations, count + 1 for the unseen one. */
   id: number;
