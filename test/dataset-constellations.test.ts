@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { binomial, chooseUnseen, type CoverageInput, coverage, drawConstellations, UNSEEN_RULE } from '../src/dataset/constellations.ts';
+import { chooseUnseen, type CoverageInput, coverage, drawConstellations, UNSEEN_RULE } from '../src/dataset/constellations.ts';
+import { binomial, unseenNote } from '../src/scenario/constellations.ts';
 import { UserError } from '../src/util/errors.ts';
 
 const IDS = Array.from({ length: 18 }, (_, i) => i + 1);
@@ -28,18 +29,25 @@ test('draws: #1 fixed (sorted), 7 distinct known sites each, all constellations 
   assert.deepEqual(drawConstellations(IDS, { ...PAPER, count: 4 }, 2024), cs.slice(0, 4));
 });
 
-test('a small world: every combination but one is drawn, the count is bounded by n choose k - 1', () => {
+test('a small world: every combination can be known; the unseen one takes the last one left, or is skipped', () => {
   // 4 sites choose 3 = 4 combinations: 3 known leave exactly one for the unseen constellation.
   const cs = drawConstellations([1, 2, 3, 4], { size: 3, count: 3, first: [1, 2, 3] }, 7);
   assert.equal(new Set(cs.map((c) => c.sites.join())).size, 3);
-  assert.throws(() => drawConstellations([1, 2, 3, 4], { size: 3, count: 4, first: [1, 2, 3] }, 7), (e: Error) => e instanceof UserError && /1\.\.3/.test(e.message));
   const input: CoverageInput = { siteIds: [1, 2, 3, 4], x: new Float64Array([1]), y: new Float64Array([1]), heard: new Uint8Array([1, 1, 1, 1]) };
-  const u = chooseUnseen(cs, 3, input, 7);
+  const u = chooseUnseen(cs, 3, input, 7)!;
   const all = ['1,2,3', '1,2,4', '1,3,4', '2,3,4'];
   assert.deepEqual(u.constellation.sites.join(), all.find((k) => !cs.some((c) => c.sites.join() === k)));
   assert.equal(u.constellation.id, 4);
   assert.equal(u.constellation.unseen, true);
   assert.equal(u.candidates, 1);
+  // All 4 known: allowed, and no unseen constellation is left (the note says why).
+  const four = drawConstellations([1, 2, 3, 4], { size: 3, count: 4, first: [1, 2, 3] }, 7);
+  assert.deepEqual(four.map((c) => c.sites.join()).sort(), all);
+  assert.equal(chooseUnseen(four, 3, input, 7), undefined);
+  assert.match(unseenNote(4, { size: 3, count: 4, first: [1, 2, 3], unseen: true })!, /4 sites choose 3 give 4 constellations, all of them known/);
+  assert.equal(unseenNote(4, { size: 3, count: 3, first: [1, 2, 3], unseen: true }), undefined);
+  assert.match(unseenNote(4, { size: 3, count: 3, first: [1, 2, 3], unseen: false })!, /unseen: false/);
+  assert.throws(() => drawConstellations([1, 2, 3, 4], { size: 3, count: 5, first: [1, 2, 3] }, 7), (e: Error) => e instanceof UserError && /1\.\.4/.test(e.message));
 });
 
 test('coverage counts distinct 20 m cells of samples heard by >= 3 of the sites', () => {
@@ -70,7 +78,7 @@ test('the unseen constellation is the best-covering candidate and differs from t
   for (let s = 0; s < S; s++) for (let i = 0; i < 6; i++) heard[s * 6 + i] = i >= 3 || s === 0 ? 1 : 0;
   const input = { siteIds: [1, 2, 3, 4, 5, 6], x, y, heard };
   const known = drawConstellations([1, 2, 3, 4, 5, 6], { size: 3, count: 2, first: [1, 2, 3] }, 1);
-  const u = chooseUnseen(known, 3, input, 1);
+  const u = chooseUnseen(known, 3, input, 1)!;
   assert.deepEqual(u.constellation.sites, [4, 5, 6]);
   assert.equal(u.coveredCells, 10);
   assert.equal(u.candidates, 18);

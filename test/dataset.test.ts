@@ -26,7 +26,7 @@ after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
 test('constellations: #1 from the scenario, seeded distinct draws, one unseen on top', () => {
   const cs = ds.meta.constellations;
-  const { count, size, first } = scenario.file.constellations;
+  const { count, size, first } = scenario.constellations;
   assert.equal(cs.length, count + 1);
   assert.deepEqual(cs[0].sites, [...first].sort((a, b) => a - b));
   assert.deepEqual(cs.map((c) => c.id), cs.map((_, i) => i + 1));

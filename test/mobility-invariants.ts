@@ -39,7 +39,8 @@ export function checkTrackRules(map: CityMap, tracks: Track[], dt: number, turnS
         const segLen = Math.hypot(seg[0], seg[1]);
         assert.ok(Math.abs(h[0] * seg[1] - h[1] * seg[0]) / segLen < 1e-9, `track ${tr.id} sample ${k}: heading not along ${street.id}`);
         const left = h[0] * (p[1] - a[1]) - h[1] * (p[0] - a[0]); // signed distance, positive = left of heading
-        const offset = (street.lanesPerDirection - 0.5) * street.laneWidth;
+        // Right-most lane of its direction: on a one-way street the lanes are centred on the centre line.
+        const offset = (street.oneway ? street.lanesPerDirection / 2 - 0.5 : street.lanesPerDirection - 0.5) * street.laneWidth;
         assert.ok(Math.abs(-left - offset) < 1e-6, `track ${tr.id} sample ${k}: ${-left} m right of ${street.id}'s centre line, expected ${offset}`);
       }
       // On a street, never in a building or a pedestrian area.

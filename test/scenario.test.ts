@@ -91,6 +91,11 @@ test('other scenario checks: constellation #1, test tracks, duplicate site ids, 
     ['bad enum', (s) => (s.raytrace.polarization = 'circular'), /field "raytrace\.polarization" must be one of "vertical", "horizontal" \(got "circular"\)/],
     ['missing key', (s) => delete s.ue.tx_power_dbm, /field "ue\.tx_power_dbm" must be a number \(missing\)/],
     ['fractional count', (s) => (s.trajectories.count = 2.5), /field "trajectories\.count" must be an integer >= 1 and <= 10000 \(got 2\.5\)/],
+    ['more constellations than combinations', (s) => Object.assign(s.constellations, { size: 17, count: 19, first: undefined }), /field "constellations\.count" must be <= 18 \(18 sites choose 17 = 18 distinct constellations\) \(got 19\)/],
+    ['sites: both positions and auto', (s) => (s.sites.auto = { count: 4 }), /field "sites" needs exactly one of "positions".*"auto".*\(got both\)/],
+    ['sites: neither', (s) => delete s.sites.positions, /field "sites" needs exactly one of "positions".*\(got neither\)/],
+    ['sites.auto: more than fit', (s) => { delete s.sites.positions; s.sites.auto = { count: 200, min_separation_m: 100 }; s.constellations.first = undefined; }, /field "sites\.auto\.count": only \d+ sites fit 100 m apart/],
+    ['sites.auto: unknown key', (s) => { delete s.sites.positions; s.sites.auto = { count: 4, spacing: 3 }; }, /field "sites\.auto" unknown key\(s\) "spacing"/],
   ];
   const dir = tmp();
   for (const [name, edit, want] of cases) {

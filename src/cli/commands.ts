@@ -14,6 +14,11 @@ interface CommandEntry {
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
+  map: {
+    usage: 'map <command>',
+    describe: 'map tools: "map import FILE --out map.geojson" converts a lon/lat map into simgen\'s format',
+    load: async () => (await import('./map.ts')).mapCommand,
+  },
   scene: {
     usage: 'scene',
     describe: 'build the 3D scene from the map; print a summary; --out exports .glb and Mitsuba XML',

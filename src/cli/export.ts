@@ -21,7 +21,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .option('arrow', { type: 'boolean', describe: 'write <out>/dataset.arrow (what "simgen train" reads)', defaultDescription: 'true unless --deepmimo alone' })
       .option('parquet', { type: 'boolean', default: false, describe: 'also write <out>/dataset.parquet (zstd)' })
       .option('deepmimo', { type: 'boolean', default: false, describe: 'write <out>/deepmimo/<scenario>/: the paths of "raytrace --paths" in DeepMIMO v4 layout' })
-      .option('constellations', { type: 'number', describe: 'known constellations (#1 from the scenario + seeded draws); the unseen one comes on top', defaultDescription: 'scenario constellations.count' }),
+      .option('constellations', { type: 'number', describe: 'known constellations (#1 from the scenario + seeded draws); the unseen one, if any, comes on top', defaultDescription: 'scenario constellations.count' }),
   handler: async (args) => {
     if (args.arrow === false && !args.deepmimo) throw new UserError('--no-arrow: name a format to write (allowed: --arrow, --deepmimo); add --parquet for a Parquet copy of dataset.arrow');
     const started = performance.now();
@@ -41,11 +41,11 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
 
     const size = r.meta.constellations[0].sites.length;
     const perC = r.rows / r.meta.constellations.length;
-    const train = r.meta.normalisation.rows / (r.meta.constellations.length - 1);
-    log(`${shownPath(r.path)}: ${r.rows} rows = ${r.meta.constellations.length} constellations x ${perC} samples (${train} train, ${perC - train} test), ${r.meta.featureLayout.length} features`);
+    const train = r.meta.normalisation.rows / r.meta.constellations.filter((c) => !c.unseen).length;
+    log(`${shownPath(r.path)}: ${r.rows} rows = ${r.meta.constellations.length} constellation${r.meta.constellations.length === 1 ? '' : 's'} x ${perC} samples (${train} train, ${perC - train} test), ${r.meta.featureLayout.length} features`);
     if (r.parquetPath) log(`${shownPath(r.parquetPath)}: same rows and metadata`);
     const u = r.meta.unseenSelection;
-    log(`unseen constellation: ${u.rule}: ${u.covered_cells} cells, ${u.covered_samples} samples`);
+    log('skipped' in u ? `note: ${u.skipped}` : `unseen constellation: ${u.rule}: ${u.covered_cells} cells, ${u.covered_samples} samples`);
     log(`not heard -> rx power ${r.meta.sentinel.rx_power_dbm} dBm, ToF 0 ns, AoA (0, 0, 0)${r.heardBelowSentinel ? `; WARNING: ${r.heardBelowSentinel} heard links are weaker than that` : ''}`);
     log('');
     log(`share of samples hearing k of the constellation's sites`);

@@ -1,8 +1,10 @@
+import { binomial, type ConstellationSettings, maxKnownConstellations } from '../scenario/constellations.ts';
 import { UserError } from '../util/errors.ts';
 import { type Rng, rngFor, shuffleInPlace } from '../util/rng.ts';
 
 // gNB constellations: which `size` of the candidate sites are active. #1 is fixed by the scenario,
-// the others are seeded draws; one more, held out as "unseen", is picked for its coverage.
+// the others are seeded draws; one more, held out as "unseen", is picked for its coverage when the
+// scenario asks for it and the sites leave a combination for it (src/scenario/constellations.ts).
 
 export interface Constellation {
   /** 1..count for the known constellations, count + 1 for the unseen one. */
@@ -11,12 +13,6 @@ export interface Constellation {
   sites: number[];
   /** Held out for the adaptation experiment (paper IV-B.3): never in the normalisation statistics. */
   unseen: boolean;
-}
-
-export interface ConstellationSettings {
-  size: number;
-  count: number;
-  first: number[];
 }
 
 /**
@@ -45,33 +41,21 @@ export interface UnseenChoice {
   candidates: number;
 }
 
-/** n choose k (exact for the sizes involved; capped by float range otherwise). */
-export function binomial(n: number, k: number): number {
-  let c = 1;
-  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
-  return Math.round(c);
-}
-
 const keyOf = (sites: number[]) => sites.join(',');
 
 function draw(rng: Rng, siteIds: number[], size: number): number[] {
   return shuffleInPlace(rng, [...siteIds]).slice(0, size).sort((a, b) => a - b);
 }
 
-/** Largest count allowed: the known constellations plus the unseen one must all be distinct. */
-export function maxConstellations(sites: number, size: number): number {
-  return Math.min(1000, binomial(sites, size) - 1);
-}
-
 /**
  * The known constellations: #1 = settings.first, then seeded draws of `size` sites, all distinct.
  * The draws come from one stream, so a smaller count yields a prefix of a larger one.
  */
-export function drawConstellations(siteIds: number[], settings: ConstellationSettings, seed: number): Constellation[] {
+export function drawConstellations(siteIds: number[], settings: Omit<ConstellationSettings, 'unseen'>, seed: number): Constellation[] {
   const ids = [...siteIds].sort((a, b) => a - b);
-  const max = maxConstellations(ids.length, settings.size);
+  const max = maxKnownConstellations(ids.length, settings.size);
   if (!Number.isInteger(settings.count) || settings.count < 1 || settings.count > max)
-    throw new UserError(`--constellations must be an integer in 1..${max} (${ids.length} sites choose ${settings.size}, one kept for the unseen constellation) (got ${settings.count})`);
+    throw new UserError(`--constellations must be an integer in 1..${max} (${ids.length} sites choose ${settings.size} distinct constellations) (got ${settings.count})`);
   const rng = rngFor(seed, 'constellations');
   const first = [...settings.first].sort((a, b) => a - b);
   const out: Constellation[] = [{ id: 1, sites: first, unseen: false }];
@@ -104,8 +88,8 @@ export function coverage(sites: number[], input: CoverageInput): { cells: number
   return { cells: cells.size, samples };
 }
 
-/** The unseen constellation (id known.length + 1), deterministic from the seed and the links. */
-export function chooseUnseen(known: Constellation[], size: number, input: CoverageInput, seed: number): UnseenChoice {
+/** The unseen constellation (id known.length + 1), deterministic from the seed and the links; undefined when the known ones use every combination. */
+export function chooseUnseen(known: Constellation[], size: number, input: CoverageInput, seed: number): UnseenChoice | undefined {
   const ids = [...input.siteIds].sort((a, b) => a - b);
   // Its own stream: the choice does not move when --constellations changes (unless it collides).
   const rng = rngFor(seed, 'constellations/unseen');
@@ -121,5 +105,5 @@ export function chooseUnseen(known: Constellation[], size: number, input: Covera
     if (!best || c.cells > best.coveredCells || (c.cells === best.coveredCells && c.samples > best.coveredSamples))
       best = { constellation: { id: known.length + 1, sites, unseen: true }, coveredCells: c.cells, coveredSamples: c.samples, candidates: wanted };
   }
-  return best!;
+  return best;
 }

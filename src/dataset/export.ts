@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
+import { unseenNote } from '../scenario/constellations.ts';
 import { type Constellation, chooseUnseen, drawConstellations, UNSEEN_RULE } from './constellations.ts';
 import { featureLayout, fillFeatures, SENTINEL_MARGIN_DB, sentinelFor } from './features.ts';
 import { readLinks, readSplits } from './inputs.ts';
@@ -35,14 +36,16 @@ export interface ExportResult {
 
 /** The input_key runExport writes for these upstream keys (links.arrow, trajectories.arrow), without running it. */
 export function exportInputKey(scenario: Scenario, linksKey: string, trajectoriesKey: string, opts: Pick<ExportOptions, 'constellations'> = {}): string {
-  const settings = { ...scenario.file.constellations, count: opts.constellations ?? scenario.file.constellations.count };
+  // The section as written, with #1 resolved (it may default to the first sites).
+  const settings = { ...scenario.file.constellations, first: scenario.constellations.first, count: opts.constellations ?? scenario.constellations.count };
   return stageKey('export', scenario.seed, settings, UNSEEN_RULE, SENTINEL_MARGIN_DB, linksKey, trajectoriesKey);
 }
 
 /** The constellations, features and splits of `<outDir>/links.arrow` + `trajectories.arrow` -> `<outDir>/dataset.arrow`. */
 export async function runExport(scenario: Scenario, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
-  const settings = { ...scenario.file.constellations, count: opts.constellations ?? scenario.file.constellations.count };
+  const settings = { ...scenario.constellations, count: opts.constellations ?? scenario.constellations.count };
   const known = drawConstellations(scenario.sites.map((s) => s.id), settings, scenario.seed);
+  const skipped = unseenNote(scenario.sites.length, settings);
   const links = readLinks(path.join(outDir, 'links.arrow'), scenario);
   const splits = readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
   const S = links.samples;
@@ -57,8 +60,8 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
     split[s] = t ? 'test' : 'train';
   }
 
-  const unseen = chooseUnseen(known, settings.size, { siteIds: links.sites.map((s) => s.id), x: links.x, y: links.y, heard: links.heard }, scenario.seed);
-  const constellations: Constellation[] = [...known, unseen.constellation];
+  const unseen = skipped ? undefined : chooseUnseen(known, settings.size, { siteIds: links.sites.map((s) => s.id), x: links.x, y: links.y, heard: links.heard }, scenario.seed);
+  const constellations: Constellation[] = unseen ? [...known, unseen.constellation] : known;
   const sentinel = sentinelFor(links.ueTxPowerDbm, links.pathLossCutoffDb);
   let heardBelowSentinel = 0;
   for (let l = 0; l < links.heard.length; l++) if (links.heard[l] && links.rxPowerDbm[l] < sentinel.rx_power_dbm) heardBelowSentinel++;
@@ -94,15 +97,18 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
     featureLayout: layout,
     sentinel,
     normalisation: { features: featureStats.result(), labels: { names: ['x', 'y'], ...labelStats.result() }, rows: featureStats.count },
-    unseenSelection: {
-      rule: `among ${unseen.candidates} seeded candidates, most distinct ${UNSEEN_RULE.cellM} m cells holding a sample heard by >= ${UNSEEN_RULE.minHeard} of its sites`,
-      candidates: unseen.candidates,
-      cell_m: UNSEEN_RULE.cellM,
-      min_heard: UNSEEN_RULE.minHeard,
-      covered_cells: unseen.coveredCells,
-      covered_samples: unseen.coveredSamples,
-    },
+    unseenSelection: unseen
+      ? {
+          rule: `among ${unseen.candidates} seeded candidates, most distinct ${UNSEEN_RULE.cellM} m cells holding a sample heard by >= ${UNSEEN_RULE.minHeard} of its sites`,
+          candidates: unseen.candidates,
+          cell_m: UNSEEN_RULE.cellM,
+          min_heard: UNSEEN_RULE.minHeard,
+          covered_cells: unseen.coveredCells,
+          covered_samples: unseen.coveredSamples,
+        }
+      : { skipped: skipped! },
     sites: links.sites,
+    ...(scenario.map.origin ? { originLonLat: [scenario.map.origin.lon, scenario.map.origin.lat] as [number, number] } : {}),
   };
 
   const target = path.join(outDir, 'dataset.arrow');

@@ -1,4 +1,5 @@
 import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import { ORIGIN_KEY } from '../map/origin.ts';
 import { UserError } from '../util/errors.ts';
 import type { Constellation } from './constellations.ts';
 import type { Sentinel } from './features.ts';
@@ -8,15 +9,10 @@ import type { Normalisation } from './normalisation.ts';
 // dataset.arrow: one row per (constellation, trajectory sample). Everything a reader needs to use
 // it (constellations, feature names, sentinel, normalisation) travels in the schema metadata.
 
-/** How the unseen constellation was chosen (see UNSEEN_RULE). */
-export interface UnseenSelection {
-  rule: string;
-  candidates: number;
-  cell_m: number;
-  min_heard: number;
-  covered_cells: number;
-  covered_samples: number;
-}
+/** How the unseen constellation was chosen (see UNSEEN_RULE), or why there is none. */
+export type UnseenSelection =
+  | { rule: string; candidates: number; cell_m: number; min_heard: number; covered_cells: number; covered_samples: number }
+  | { skipped: string };
 
 /** The schema metadata of dataset.arrow, parsed. */
 export interface DatasetMeta {
@@ -27,7 +23,7 @@ export interface DatasetMeta {
   inputKey: string;
   linksInputKey: string;
   trajectoriesInputKey: string;
-  /** Known constellations 1..count, then the unseen one (unseen: true). */
+  /** Known constellations 1..count, then the unseen one (unseen: true) unless unseenSelection says it was skipped. */
   constellations: Constellation[];
   /** Names of the feature vector's entries, slot by slot. */
   featureLayout: string[];
@@ -36,6 +32,8 @@ export interface DatasetMeta {
   unseenSelection: UnseenSelection;
   /** Every candidate site (id, position m). */
   sites: LinkSite[];
+  /** WGS84 [lon, lat] of the map frame's origin, for maps made from lon/lat (metadata `origin_lon_lat`). */
+  originLonLat?: [number, number];
 }
 
 /** JSON-valued metadata keys and their DatasetMeta fields. */
@@ -61,6 +59,7 @@ export function metaToMap(meta: DatasetMeta): Map<string, string> {
   for (const [k, f] of Object.entries(TEXT_KEYS)) m.set(k, meta[f]);
   m.set('seed', String(meta.seed));
   for (const [k, f] of Object.entries(JSON_KEYS)) m.set(k, JSON.stringify(meta[f]));
+  if (meta.originLonLat) m.set(ORIGIN_KEY, JSON.stringify(meta.originLonLat));
   return m;
 }
 
@@ -74,6 +73,8 @@ export function metaFromMap(m: Map<string, string>, file: string): DatasetMeta {
   const meta: Record<string, unknown> = { seed: Number(get('seed')) };
   for (const [k, f] of Object.entries(TEXT_KEYS)) meta[f] = get(k);
   for (const [k, f] of Object.entries(JSON_KEYS)) meta[f] = JSON.parse(get(k));
+  const origin = m.get(ORIGIN_KEY);
+  if (origin) meta.originLonLat = JSON.parse(origin);
   return meta as unknown as DatasetMeta;
 }
 

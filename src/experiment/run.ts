@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { metaFromMap } from '../dataset/schema.ts';
 import { ensureDataset } from '../pipeline/dataset.ts';
+import { unseenNote } from '../scenario/constellations.ts';
 import type { Scenario } from '../scenario/load.ts';
+import { UserError } from '../util/errors.ts';
 import { readArrowFile } from '../util/arrow.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { SIMGEN_VERSION } from '../util/meta.ts';
@@ -34,6 +36,9 @@ export interface ExperimentRun {
 
 export async function runExperiment(name: ExperimentName, scenario: Scenario, outDir: string, opts: ExperimentOptions = {}, log: (msg: string) => void = () => {}): Promise<ExperimentRun> {
   const settings = resolveSettings(scenario, opts);
+  // Refused before any stage runs: a dataset without an unseen constellation cannot feed this experiment.
+  const noUnseen = unseenNote(scenario.sites.length, scenario.constellations);
+  if (name === 'unseen' && noUnseen) throw new UserError(`experiment unseen needs an unseen constellation, and this scenario has ${noUnseen.replace(/^no unseen constellation:? ?/, 'none: ')}`);
   const stages = await ensureDataset(scenario, outDir, { quiet: opts.quiet, log });
   const datasetPath = stages[stages.length - 1].path;
   const meta = metaFromMap(readArrowFile(datasetPath, 'dataset.arrow').schema.metadata, datasetPath);

@@ -52,6 +52,7 @@ export async function runPredict(o: PredictOptions): Promise<PredictResult> {
       ['model_dir', path.basename(path.resolve(o.modelDir))],
       ['split', o.split],
       ['constellations', JSON.stringify(constellations)],
+      ...(ds.meta.originLonLat ? [['origin_lon_lat', JSON.stringify(ds.meta.originLonLat)] as [string, string]] : []),
     ]),
   );
   const pick = (a: Int32Array) => Int32Array.from(set.rows, (r) => a[r]);

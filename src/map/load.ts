@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
 import { numberIn, parseOrThrow } from '../util/validate.ts';
 import { polygonsOverlap, segmentEntersPolygon, signedArea } from './geometry.ts';
+import { nodeStreets, oneWayDeadEnds } from './noding.ts';
+import { importOsm } from './osm/import.ts';
 import type { Building, CityMap, PedestrianArea, Point2, Street } from './types.ts';
 
 // Reads and validates a simgen map file: GeoJSON FeatureCollection in a local metric frame.
@@ -20,6 +22,7 @@ const BuildingProps = z.strictObject({
   wall_material: z.string().min(1),
   roof_material: z.string().min(1),
   name: z.string().optional(),
+  osm_id: z.string().optional(),
 });
 const GroundProps = z.strictObject({ kind: z.literal('ground'), material: z.string().min(1), name: z.string().optional() });
 const PedestrianProps = z.strictObject({ kind: z.literal('pedestrian'), name: z.string(), material: z.string().min(1) });
@@ -31,6 +34,9 @@ const StreetProps = z.strictObject({
   lanes_per_direction: numberIn(1, 8, '', { int: true }),
   lane_width: numberIn(0, 10, 'm', { exclusiveMin: true }).default(3.5),
   speed_limit_kmh: numberIn(0, 250, 'km/h', { exclusiveMin: true }).default(40),
+  oneway: z.boolean().default(false),
+  layer: numberIn(-5, 5, '', { int: true }).default(0),
+  osm_id: z.string().optional(),
 });
 
 const PolygonGeom = z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(Ring).length(1, 'one outer ring, no holes') });
@@ -39,7 +45,7 @@ const LineGeom = z.strictObject({ type: z.literal('LineString'), coordinates: z.
 const Header = z.object({
   type: z.literal('FeatureCollection'),
   name: z.string().optional(),
-  simgen: z.object({ format: z.literal('simgen-map/1'), width: z.number().positive(), height: z.number().positive() }).loose(),
+  simgen: z.object({ format: z.literal('simgen-map/1'), width: z.number().positive(), height: z.number().positive(), origin_lon_lat: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).optional() }).loose(),
   features: z.array(z.object({ type: z.literal('Feature'), properties: z.object({ kind: z.enum(['building', 'ground', 'street', 'pedestrian']) }).loose(), geometry: z.unknown() })),
 });
 
@@ -53,6 +59,15 @@ function openRing(ring: Point2[], where: string): Point2[] {
   return area < 0 ? open.reverse() : open;
 }
 
+/** Which of the two map formats a parsed GeoJSON file is (see docs/map-and-scenario.md). */
+export type MapFormat = 'simgen-map/1' | 'osm-geojson';
+
+/** A file with a `simgen` header is simgen's own format; any other FeatureCollection is read as OSM-style WGS84 GeoJSON. */
+export function detectFormat(json: unknown): MapFormat {
+  return json !== null && typeof json === 'object' && 'simgen' in json ? 'simgen-map/1' : 'osm-geojson';
+}
+
+/** Reads either format; a WGS84 file is converted to the metric frame on the way (src/map/osm/). */
 export function loadMap(file: string): CityMap {
   const abs = path.resolve(file);
   const label = `map ${path.basename(abs)}`;
@@ -63,6 +78,13 @@ export function loadMap(file: string): CityMap {
   } catch (e) {
     throw new UserError(`${label}: not valid JSON (${(e as Error).message})`);
   }
+  const name = path.basename(abs, path.extname(abs));
+  const raw = detectFormat(json) === 'simgen-map/1' ? parseSimgenMap(json, label, name) : importOsm(json, label, name).map;
+  return finishMap({ ...raw, path: abs }, label);
+}
+
+/** A simgen-map/1 document (already parsed JSON) -> its records, checked field by field. */
+export function parseSimgenMap(json: unknown, label: string, fallbackName: string): CityMap {
   const head = parseOrThrow(Header, json, label);
   const { width, height } = head.simgen;
   const buildings: Building[] = [];
@@ -83,7 +105,7 @@ export function loadMap(file: string): CityMap {
         const g = parseOrThrow(PolygonGeom, f.geometry, label, [...prefix, 'geometry']);
         const footprint = openRing(g.coordinates[0] as Point2[], `${where} (building ${p.id})`);
         offMap(footprint, `building ${p.id} footprint`);
-        buildings.push({ id: p.id, footprint, height: p.height, wallMaterial: p.wall_material, roofMaterial: p.roof_material });
+        buildings.push({ id: p.id, footprint, height: p.height, wallMaterial: p.wall_material, roofMaterial: p.roof_material, ...(p.osm_id ? { osmId: p.osm_id } : {}) });
         break;
       }
       case 'ground': {
@@ -110,34 +132,57 @@ export function loadMap(file: string): CityMap {
         const p = parseOrThrow(StreetProps, f.properties, label, [...prefix, 'properties']);
         const g = parseOrThrow(LineGeom, f.geometry, label, [...prefix, 'geometry']);
         offMap(g.coordinates as Point2[], `street ${p.id} centre line`);
-        if (2 * p.lanes_per_direction * p.lane_width > p.width + 1e-9)
-          throw new UserError(`${where}: street ${p.id}: 2 x lanes_per_direction x lane_width = ${2 * p.lanes_per_direction * p.lane_width} m exceeds width ${p.width} m`);
-        streets.push({ id: p.id, name: p.name, centerline: g.coordinates as Point2[], width: p.width, lanesPerDirection: p.lanes_per_direction, laneWidth: p.lane_width, speedLimitKmh: p.speed_limit_kmh });
+        const dirs = p.oneway ? 1 : 2;
+        if (dirs * p.lanes_per_direction * p.lane_width > p.width + 1e-9)
+          throw new UserError(`${where}: street ${p.id}: ${dirs === 2 ? '2 x ' : ''}lanes_per_direction x lane_width = ${dirs * p.lanes_per_direction * p.lane_width} m exceeds width ${p.width} m`);
+        streets.push({ id: p.id, name: p.name, centerline: g.coordinates as Point2[], width: p.width, lanesPerDirection: p.lanes_per_direction, laneWidth: p.lane_width, speedLimitKmh: p.speed_limit_kmh, oneway: p.oneway, layer: p.layer, ...(p.osm_id ? { osmId: p.osm_id } : {}) });
         break;
       }
     }
   });
   if (!groundMaterial) throw new UserError(`${label}: no ground feature (kind "ground" with a material) found`);
+  const o = head.simgen.origin_lon_lat;
+  return { name: head.name ?? fallbackName, width, height, groundMaterial, buildings, streets, pedestrianAreas, path: '', ...(o ? { origin: { lon: o[0], lat: o[1] } } : {}) };
+}
+
+/** A building or street id in messages, with its OpenStreetMap id when it has one. */
+const idText = (x: { id: number | string; osmId?: string }) => `${x.id}${x.osmId ? ` (${x.osmId})` : ''}`;
+export const nameOf = (what: 'building' | 'street', x: { id: number | string; osmId?: string }) => `${what} ${idText(x)}`;
+
+/** Checks shared by both formats, after the streets are noded: unique ids, no overlapping footprints, free centre lines. */
+export function finishMap(map: CityMap, label: string): CityMap {
+  const { buildings, pedestrianAreas } = map;
   const ids = new Set<number>();
   for (const b of buildings) {
     if (ids.has(b.id)) throw new UserError(`${label}: building id ${b.id} is used twice; ids must be unique`);
     ids.add(b.id);
   }
   const sids = new Set<string>();
-  for (const s of streets) {
+  for (const s of map.streets) {
     if (sids.has(s.id)) throw new UserError(`${label}: street id "${s.id}" is used twice; ids must be unique`);
     sids.add(s.id);
   }
   for (let i = 0; i < buildings.length; i++)
     for (let j = i + 1; j < buildings.length; j++)
       if (polygonsOverlap(buildings[i].footprint, buildings[j].footprint))
-        throw new UserError(`${label}: buildings ${buildings[i].id} and ${buildings[j].id} overlap; footprints may touch but not overlap`);
+        throw new UserError(`${label}: buildings ${idText(buildings[i])} and ${idText(buildings[j])} overlap; footprints may touch but not overlap`);
+  let { streets } = nodeStreets(map.streets, label);
+  const notes = [...(map.notes ?? [])];
+  // A one-way street with a dead end: refused in simgen's own format; in an imported map (often cut at the
+  // map's edge) driven both ways, with a note.
+  for (const d of oneWayDeadEnds(streets)) {
+    if (!map.importRules)
+      throw new UserError(`${label}: one-way street ${d.street.id} ends in a dead end at ${JSON.stringify(d.at)}; vehicles could not ${d.end === 'start' ? 'enter' : 'leave'} it: join it to another street or drop "oneway"`);
+    const width = Math.max(d.street.width, 2 * d.street.lanesPerDirection * d.street.laneWidth);
+    streets = streets.map((s) => (s.id === d.street.id ? { ...s, oneway: false, width } : s));
+    notes.push(`one-way street ${d.street.id} ends in a dead end: driven both ways (the map's edge cuts it)${width > d.street.width ? `, widened to ${width} m` : ''}`);
+  }
   // Vehicles drive on the centre lines: none may cut through a building or a pedestrian area.
-  const blocked = [...buildings.map((b) => ({ what: `building ${b.id}`, poly: b.footprint })), ...pedestrianAreas.map((a) => ({ what: `pedestrian area ${a.name}`, poly: a.polygon }))];
+  const blocked = [...buildings.map((b) => ({ what: nameOf('building', b), poly: b.footprint })), ...pedestrianAreas.map((a) => ({ what: `pedestrian area ${a.name}`, poly: a.polygon }))];
   for (const s of streets)
     for (let k = 1; k < s.centerline.length; k++) {
       const hit = blocked.find((o) => segmentEntersPolygon(s.centerline[k - 1], s.centerline[k], o.poly));
-      if (hit) throw new UserError(`${label}: street ${s.id} centre line ${JSON.stringify(s.centerline[k - 1])}-${JSON.stringify(s.centerline[k])} runs through ${hit.what}; centre lines stay outside footprints and pedestrian areas`);
+      if (hit) throw new UserError(`${label}: ${nameOf('street', s)} centre line ${JSON.stringify(s.centerline[k - 1])}-${JSON.stringify(s.centerline[k])} runs through ${hit.what}; centre lines stay outside footprints and pedestrian areas`);
     }
-  return { name: head.name ?? path.basename(abs, path.extname(abs)), width, height, groundMaterial, buildings, streets, pedestrianAreas, path: abs };
+  return { ...map, streets, ...(notes.length ? { notes } : {}) };
 }

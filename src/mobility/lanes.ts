@@ -1,11 +1,12 @@
 import type { Point2, Street } from '../map/types.ts';
 
 // Right-hand traffic: a vehicle drives the right-most lane of its direction, whose centre is
-// (lanes_per_direction - 0.5) lane widths to the right of the street's centre line.
+// (lanes_per_direction - 0.5) lane widths to the right of the street's centre line. On a one-way street
+// the lanes are centred on the centre line: the right-most one is (lanes / 2 - 0.5) lane widths right of it.
 
 /** Lateral offset of the driven lane centre from the street centre line, m (to the right). */
 export function laneOffset(street: Street): number {
-  return (street.lanesPerDirection - 0.5) * street.laneWidth;
+  return (street.oneway ? street.lanesPerDirection / 2 - 0.5 : street.lanesPerDirection - 0.5) * street.laneWidth;
 }
 
 /** Right-hand normal of a unit direction. */

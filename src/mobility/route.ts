@@ -6,7 +6,8 @@ import { clearance, dirFrom, otherEnd, type StreetGraph } from './street-graph.t
 import type { ExitDecision, MobilityRules, Piece } from './types.ts';
 
 // A random drive through the street graph: a seeded start on a random lane, then at every node one of
-// the allowed exits (every edge but the one arrived on; a U-turn only at a dead end), all equally likely.
+// the allowed exits (every edge but the one arrived on, one-way streets in their direction only; a U-turn
+// only at a dead end), all equally likely.
 
 export interface Route {
   pieces: Piece[];
@@ -22,7 +23,8 @@ export function randomRoute(g: StreetGraph, rng: Rng, minLength: number, rules: 
   const total = g.edges.reduce((sum, e) => sum + e.length, 0);
   let r = rng() * total;
   let edge = g.edges.find((e) => (r -= e.length) < 0) ?? g.edges[g.edges.length - 1];
-  const forward = rng() < 0.5;
+  // One-way streets are entered in their direction only (the draw stays, so two-way maps keep their tracks).
+  const forward = rng() < 0.5 || !!edge.street.oneway;
   let from = forward ? edge.a : edge.b;
   let to = otherEnd(edge, from);
   const o = laneOffset(edge.street);
@@ -42,7 +44,8 @@ export function randomRoute(g: StreetGraph, rng: Rng, minLength: number, rules: 
   while (length < minLength) {
     const u = dirFrom(edge, from);
     const node = g.nodes[to];
-    const options = node.edges.filter((id) => id !== edge.id).map((id) => g.edges[id]);
+    // Every edge but the one arrived on, a one-way edge only from its start.
+    const options = node.edges.filter((id) => id !== edge.id && (!g.edges[id].street.oneway || g.edges[id].a === to)).map((id) => g.edges[id]);
     let out = edge;
     let m: Maneuver;
     if (options.length === 0) {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Field, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import { originMetadata } from '../map/origin.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { readArrowFile, writeArrowFile } from '../util/arrow.ts';
@@ -37,6 +38,7 @@ function schemaFor(scenario: Scenario, inputKey: string, testIds: number[]): Sch
       ['input_key', inputKey],
       ['sample_period_s', String(scenario.file.trajectories.sample_period_s)],
       ['test_trajectories', JSON.stringify(testIds)],
+      ...originMetadata(scenario.map),
     ]),
   );
 }

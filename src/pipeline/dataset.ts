@@ -4,6 +4,7 @@ import { RecordBatchReader } from 'apache-arrow';
 import { exportInputKey, runExport } from '../dataset/export.ts';
 import { runTrajectories, TRAJECTORIES_FILE, trajectoriesInputKey } from '../mobility/trajectories.ts';
 import { raytraceInputKey, runRaytrace } from '../raytrace/run.ts';
+import { unseenNote } from '../scenario/constellations.ts';
 import type { Scenario } from '../scenario/load.ts';
 
 // Make <out>/dataset.arrow current: trajectories -> raytrace -> export, each stage re-run only when
@@ -72,6 +73,8 @@ export async function ensureDataset(scenario: Scenario, outDir: string, opts: En
     export: () => runExport(scenario, outDir, { quiet }),
   };
   const plan = await planDataset(scenario, outDir);
+  const note = unseenNote(scenario.sites.length, scenario.constellations);
+  if (note) log(`note: ${note}`);
   for (const s of plan) {
     const file = path.basename(s.path);
     if (s.action === 'reuse') {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { originMetadata } from '../map/origin.ts';
 import { materialScattering } from '../radio/materials.ts';
 import type { ScatteringParams } from '../radio/scattering.ts';
 import { mapMaterials, type Scenario } from '../scenario/load.ts';
@@ -148,6 +149,7 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     ['scattering', JSON.stringify(r.scattering.enabled ? { ...r.scattering, materials: scatteringByMaterial(scenario) } : { enabled: false })],
     ['power_combining', r.power_combining],
     ['polarization', r.polarization],
+    ...originMetadata(scenario.map),
   ]);
 
   const workers = Math.min(threads, Math.max(Math.ceil(nr / BLOCK_RECEIVERS), ns));

@@ -9,6 +9,8 @@ import type { CityMap } from '../map/types.ts';
 import { materialAt } from '../radio/materials.ts';
 import { UserError } from '../util/errors.ts';
 import { parseOrThrow } from '../util/validate.ts';
+import { type PlacementReport, placeSites } from './auto-sites.ts';
+import { type ConstellationSettings, resolveConstellations } from './constellations.ts';
 import { type ArraySpec, type ScenarioFile, ScenarioSchema } from './schema.ts';
 
 /** A gNB site resolved to absolute coordinates (z = antenna height above ground). */
@@ -30,6 +32,10 @@ export interface Scenario {
   map: CityMap;
   sites: Site[];
   array: ArraySpec;
+  /** The constellations section, checked against the sites (#1 resolved). */
+  constellations: ConstellationSettings;
+  /** With `sites.auto`: where the sites went and the measure of the placement. */
+  placement?: PlacementReport;
   seed: number;
   /** sha256 over the scenario file and the map file contents: outputs record it. */
   hash: string;
@@ -82,7 +88,16 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
     throw new UserError(`--seed must be an integer >= 0 and <= ${2 ** 31 - 1} (got ${opts.seed})`);
   const seed = opts.seed ?? sf.seed;
 
-  const sites: Site[] = sf.sites.positions.map((p, i) => {
+  const given = [sf.sites.positions !== undefined, sf.sites.auto !== undefined].filter(Boolean).length;
+  if (given !== 1) throw new UserError(`${label}: field "sites" needs exactly one of "positions" (a list of sites) or "auto" (automatic placement: { count: N }) (got ${given === 0 ? 'neither' : 'both'})`);
+  let placement: PlacementReport | undefined;
+  if (sf.sites.auto) {
+    placement = placeSites(map, sf.sites.auto, seed);
+    if (placement.sites.length < sf.sites.auto.count)
+      throw new UserError(`${label}: field "sites.auto.count": only ${placement.sites.length} sites fit ${sf.sites.auto.min_separation_m} m apart on the sidewalks of ${map.name} (${placement.candidates} candidates) (got ${sf.sites.auto.count}); lower the count or sites.auto.min_separation_m`);
+  }
+  const positions = sf.sites.positions ?? placement!.sites.map((p) => ({ id: p.id, x: p.x, y: p.y, height_m: undefined, orientation_deg: undefined }));
+  const sites: Site[] = positions.map((p, i) => {
     const field = `sites.positions[${i}]`;
     if (p.x < 0 || p.x > map.width || p.y < 0 || p.y > map.height)
       throw new UserError(`${label}: field "${field}" site ${p.id} at (${p.x}, ${p.y}) is off the map (allowed x 0..${map.width}, y 0..${map.height})`);
@@ -92,17 +107,16 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
   });
   const ids = new Set(sites.map((s) => s.id));
   if (ids.size !== sites.length) throw new UserError(`${label}: field "sites.positions": site ids must be unique`);
-  const c = sf.constellations;
-  if (c.size > sites.length) throw new UserError(`${label}: field "constellations.size" must be <= the number of sites (${sites.length}) (got ${c.size})`);
-  if (c.first.length !== c.size || new Set(c.first).size !== c.size || c.first.some((id) => !ids.has(id)))
-    throw new UserError(`${label}: field "constellations.first" must list ${c.size} distinct site ids from sites.positions (got ${JSON.stringify(c.first)})`);
+  const constellations = resolveConstellations(sf.constellations, sites.map((s) => s.id), label);
   if (sf.trajectories.test_tracks >= sf.trajectories.count)
     throw new UserError(`${label}: field "trajectories.test_tracks" must be < trajectories.count (${sf.trajectories.count}) (got ${sf.trajectories.test_tracks})`);
   if (sf.trajectories.sample_period_s > sf.trajectories.duration_s)
     throw new UserError(`${label}: field "trajectories.sample_period_s" must be <= trajectories.duration_s (got ${sf.trajectories.sample_period_s})`);
 
   const mapBytes = fs.readFileSync(map.path);
-  const hash = crypto.createHash('sha256').update(text).update('\0').update(mapBytes).digest('hex');
-  const mapHash = crypto.createHash('sha256').update(mapBytes).digest('hex');
-  return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, seed, hash, mapHash };
+  // A map converted from lon/lat also depends on the import rules and defaults applied to it.
+  const rules = map.importRules ? `\0${map.importRules}` : '';
+  const hash = crypto.createHash('sha256').update(text).update('\0').update(mapBytes).update(rules).digest('hex');
+  const mapHash = crypto.createHash('sha256').update(mapBytes).update(rules).digest('hex');
+  return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, constellations, placement, seed, hash, mapHash };
 }

@@ -52,6 +52,23 @@ export const ScatteringSchema = z.strictObject({
   materials: z.record(z.string(), MaterialScatteringSchema).default({}),
 });
 
+/** `sites.auto`: automatic placement on sidewalks in front of facades (rule in src/scenario/auto-sites.ts). */
+export const AutoSitesSchema = z.strictObject({
+  count: numberIn(1, 256, 'sites', { int: true }),
+  /** Distance from the facade, m. */
+  setback_m: numberIn(0, 10, 'm', { exclusiveMin: true }).default(1),
+  /** Candidate spacing along each facade, m. */
+  spacing_m: numberIn(0, 100, 'm', { exclusiveMin: true }).default(5),
+  /** Smallest distance between two placed sites, m. */
+  min_separation_m: numberIn(0, 10000, 'm').default(30),
+  /** Hearing range of the placement measure (line of sight in plan within this distance), m. */
+  range_m: numberIn(0, 10000, 'm', { exclusiveMin: true }).default(150),
+  /** "Several": the number of sites every street (and street point) should be heard by. */
+  min_heard: numberIn(1, 64, 'sites', { int: true }).default(3),
+  /** Street point spacing of the measure, m. */
+  sample_m: numberIn(0, 1000, 'm', { exclusiveMin: true }).default(10),
+});
+
 export const ScenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must use letters, digits, ".", "_" and "-" only'),
   description: z.string().optional(),
@@ -66,13 +83,18 @@ export const ScenarioSchema = z.strictObject({
   sites: z.strictObject({
     height_m: numberIn(0, 300, 'm', { exclusiveMin: true }),
     array: ArraySchema,
-    positions: z.array(SitePositionSchema).min(1).max(256),
+    /** Either the candidate sites by hand... */
+    positions: z.array(SitePositionSchema).min(1).max(256).optional(),
+    /** ...or placed automatically (src/scenario/auto-sites.ts). */
+    auto: AutoSitesSchema.optional(),
   }),
   constellations: z.strictObject({
     size: numberIn(1, 64, 'sites', { int: true }),
     count: numberIn(1, 1000, '', { int: true }),
-    /** Constellation #1, fixed (site ids). */
-    first: z.array(numberIn(1, 1e6, '', { int: true })).min(1),
+    /** Constellation #1, fixed (site ids); default: the `size` lowest site ids. */
+    first: z.array(numberIn(1, 1e6, '', { int: true })).min(1).optional(),
+    /** Hold out one more constellation as "unseen" (default true; skipped with a note when no combination is left). */
+    unseen: z.boolean().optional(),
   }),
   trajectories: z.strictObject({
     count: numberIn(1, 10000, '', { int: true }),
@@ -108,3 +130,4 @@ export type ScenarioFile = z.infer<typeof ScenarioSchema>;
 export type SitePosition = z.infer<typeof SitePositionSchema>;
 export type ArraySpec = z.infer<typeof ArraySchema>;
 export type ScatteringSpec = z.infer<typeof ScatteringSchema>;
+export type AutoSites = z.infer<typeof AutoSitesSchema>;

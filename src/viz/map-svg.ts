@@ -115,8 +115,10 @@ export class MapSvg {
     const w = this.map.width * this.scale + 2 * MARGIN;
     const h = this.map.height * this.scale + 2 * MARGIN;
     const title = this.opts.title ? `<text x="${w + 8}" y="${MARGIN + 2}" font-size="12" font-weight="bold" font-family="sans-serif">${esc(this.opts.title)}</text>` : '';
+    // Wide enough for the title (bold 12 px sans: ~7.5 px a character).
+    const legendW = Math.max(LEGEND_W, 16 + 7.5 * (this.opts.title?.length ?? 0));
     return [
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${(w + LEGEND_W).toFixed(0)}" height="${h.toFixed(0)}" viewBox="0 0 ${(w + LEGEND_W).toFixed(0)} ${h.toFixed(0)}">`,
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${(w + legendW).toFixed(0)}" height="${h.toFixed(0)}" viewBox="0 0 ${(w + legendW).toFixed(0)} ${h.toFixed(0)}">`,
       `<rect width="100%" height="100%" fill="#fff"/>`,
       this.base(),
       ...this.layers,
