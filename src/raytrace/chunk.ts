@@ -131,9 +131,10 @@ export interface PathColumns {
 export interface BlockResult {
   links: LinkColumns;
   paths: PathColumns | null;
-  /** Paths found and rays cast (occlusion tests), for the throughput numbers. */
+  /** Paths found, rays cast (occlusion tests) and seconds spent on diffuse scattering, for the throughput numbers. */
   pathCount: number;
   rays: number;
+  scatterSeconds: number;
 }
 
 /** Traces receivers (x, y, z triples) against every site of the tracer. */
@@ -153,10 +154,13 @@ export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolea
     : null;
   const keep: PathRecord[] | undefined = withPaths ? [] : undefined;
   let pathCount = 0;
+  let scatterMs = 0;
   const rays0 = rayCounter.rays;
   for (let r = 0; r < nr; r++) {
     const rx: Vec3 = [receivers[3 * r], receivers[3 * r + 1], receivers[3 * r + 2]];
+    const t0 = performance.now();
     const diffuse = t.scatter ? diffuseAt(t.scatter, t.field, rx[0], rx[1], rx[2]) : null;
+    scatterMs += performance.now() - t0;
     for (let s = 0; s < ns; s++) {
       const row = r * ns + s;
       const paths = findPaths(t.fs, t.pre[s], rx);
@@ -183,7 +187,7 @@ export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolea
       if (P && keep) for (const k of keep) appendPath(P, row, k, t.settings.link.txPowerDbm);
     }
   }
-  return { links: L, paths: P, pathCount, rays: rayCounter.rays - rays0 };
+  return { links: L, paths: P, pathCount, rays: rayCounter.rays - rays0, scatterSeconds: scatterMs / 1000 };
 }
 
 function appendPath(P: PathColumns, row: number, k: PathRecord, txPowerDbm: number): void {

@@ -36,8 +36,12 @@ export interface RaytraceResult {
   rows: number;
   inputKey: string;
   pathsFile?: string;
-  /** Links with at least one path found, heard (path loss <= cutoff), with LOS; paths found and occlusion rays cast in total. */
-  stats: { links: number; withPaths: number; heard: number; los: number; paths: number; rays: number; seconds: number };
+  /**
+   * Links with at least one path found, heard (path loss <= cutoff), with LOS; paths found and occlusion rays
+   * cast in total; wall seconds of the whole run and of the site precomputation; thread-seconds spent on the
+   * per-receiver diffuse scattering.
+   */
+  stats: { links: number; withPaths: number; heard: number; los: number; paths: number; rays: number; seconds: number; siteSeconds: number; scatterSeconds: number };
 }
 
 /** Runs tasks on a pool of workers (or inline), handing out the next task as soon as a thread is free. */
@@ -158,12 +162,14 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
   const pathsFile = path.join(outDir, 'paths.arrow');
   let links: ArrowFileWriter | null = null;
   let paths: ArrowFileWriter | null = null;
-  const stats = { links: nr * ns, withPaths: 0, heard: 0, los: 0, paths: 0, rays: 0, seconds: 0 };
+  const stats = { links: nr * ns, withPaths: 0, heard: 0, los: 0, paths: 0, rays: 0, seconds: 0, siteSeconds: 0, scatterSeconds: 0 };
   try {
     // Sites first (one task each), then every thread gets all of them.
     const pre: SitePrecomputed[] = new Array(ns);
+    const siteStart = Date.now();
     await pool.run<SitePrecomputed>(sites.map((_, index) => ({ type: 'site', index })), (i, p) => (pre[i] = p));
     pool.broadcast({ type: 'sites', pre });
+    stats.siteSeconds = (Date.now() - siteStart) / 1000;
 
     links = new ArrowFileWriter(linksFile, linkSchema(metadata));
     if (opts.paths) paths = new ArrowFileWriter(pathsFile, pathSchema(metadata));
@@ -218,6 +224,7 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     }
     stats.paths += res.pathCount;
     stats.rays += res.rays;
+    stats.scatterSeconds += res.scatterSeconds;
     links!.write({
       trajectory_id: tid, sample: smp, site_id: sid, x, y, z,
       heard: Array.from(L.heard, Boolean), los: Array.from(L.los, Boolean),

@@ -1,4 +1,5 @@
-import { materialAt, type MaterialModel } from '../../radio/materials.ts';
+import { materialAt, type MaterialModel, materialScattering } from '../../radio/materials.ts';
+import type { ScatteringParams } from '../../radio/scattering.ts';
 import { DEFAULT_CANDIDATE_RAYS } from '../../raytrace/candidates.ts';
 import type { Scenario } from '../../scenario/load.ts';
 import { extrudeMap } from '../../scene/build.ts';
@@ -35,7 +36,7 @@ function txrxSet(id: number, name: string, isTx: boolean, points: number, active
   };
 }
 
-function material(id: number, m: MaterialModel, freqHz: number) {
+function material(id: number, m: MaterialModel, freqHz: number, sc: ScatteringParams) {
   const fGHz = freqHz / 1e9;
   return {
     id,
@@ -44,12 +45,13 @@ function material(id: number, m: MaterialModel, freqHz: number) {
     // parametrisation (eps = a + b f^c + j d f^c), so they stay null; the P.2040 constants are in raw_params.
     permittivity: m.a * fGHz ** m.b,
     conductivity: m.c * fGHz ** m.d,
-    scattering_model: 'none',
-    scattering_coefficient: 0,
-    cross_polarization_coefficient: 0,
-    alpha_r: 4,
-    alpha_i: 4,
-    lambda_param: 0.5,
+    // DeepMIMO's models: none, lambertian, directive (Degli-Esposti's lobes; lambda 1 = no backscatter lobe).
+    scattering_model: sc.coefficient === 0 ? 'none' : sc.pattern === 'lambertian' ? 'lambertian' : 'directive',
+    scattering_coefficient: sc.coefficient,
+    cross_polarization_coefficient: sc.crossPolarizedFraction,
+    alpha_r: sc.alphaR,
+    alpha_i: sc.alphaI,
+    lambda_param: sc.pattern === 'backscatter' ? sc.lambda : 1,
     roughness: 0,
     thickness: 0,
     vertical_attenuation: 0,
@@ -77,6 +79,7 @@ export function deepMimoParams(scenario: Scenario, p: RaytracePaths, sel: PathSe
 
   const names = [...new Set(surfaces.map((s) => s.material))].sort();
   const models = names.map((n) => materialAt(n, freqHz, `map material "${n}"`, rt.allow_material_out_of_range));
+  const scattering = materialScattering(rt.scattering);
   const materialId = new Map(names.map((n, i) => [n, i]));
 
   // Scene.export_data: a shared vertex list (deduplicated) and per object its faces as vertex indices
@@ -123,17 +126,19 @@ export function deepMimoParams(scenario: Scenario, p: RaytracePaths, sel: PathSe
       max_path_depth: Math.max(maxReflections, sel.maxInteractions),
       max_reflections: maxReflections,
       max_diffractions: p.metadata.diffraction === 'false' ? 0 : 1,
-      // simgen records no scattering limit: the most scattering events found on one path.
+      // One scattering event at most (the last interaction); 0 when none was found.
       max_scattering: maxScattering,
       max_transmissions: 0,
-      diffuse_reflections: 0,
+      // Reflections allowed in paths with diffuse scattering (before it): raytrace.scattering.reflections_before.
+      diffuse_reflections: rt.scattering.enabled ? rt.scattering.reflections_before : 0,
       diffuse_diffractions: 0,
       diffuse_transmissions: 0,
-      diffuse_final_interaction_only: false,
-      diffuse_random_phases: false,
+      // simgen scatters only as the last interaction, with random phase (added as power).
+      diffuse_final_interaction_only: true,
+      diffuse_random_phases: rt.scattering.enabled,
       terrain_reflection: true,
       terrain_diffraction: false,
-      terrain_scattering: false,
+      terrain_scattering: rt.scattering.enabled && scattering(scenario.map.groundMaterial).coefficient > 0,
       // Candidate interaction sequences come from rays shot on a Fibonacci sphere; every path is then exact (image method).
       num_rays: DEFAULT_CANDIDATE_RAYS,
       ray_casting_method: 'uniform',
@@ -161,7 +166,7 @@ export function deepMimoParams(scenario: Scenario, p: RaytracePaths, sel: PathSe
       txrx_set_0: txrxSet(0, 'gNB sites', true, ns, activeTx),
       txrx_set_1: txrxSet(1, p.receiverSource === 'trajectories' ? 'trajectory samples' : 'rx points', false, nr, activeRx),
     },
-    materials: Object.fromEntries(models.map((m, i) => [`material_${i}`, material(i, m, freqHz)])),
+    materials: Object.fromEntries(models.map((m, i) => [`material_${i}`, material(i, m, freqHz, scattering(m.name))])),
     scene: { num_scenes: 1, n_objects: objects.length, n_vertices: vertexIndex.size, n_faces: surfaces.length, n_triangular_faces: triangles },
   };
   return { params, objects, vertices: { data: Float32Array.from(xyz), shape: [vertexIndex.size, 3] } };
