@@ -1,28 +1,23 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { originMetadata } from '../map/origin.ts';
 import { materialScattering } from '../radio/materials.ts';
 import type { ScatteringParams } from '../radio/scattering.ts';
 import { mapMaterials, type Scenario } from '../scenario/load.ts';
 import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
-import { siblingModule, startWorkerThread } from '../util/entry.ts';
 import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
 import { DEFAULT_CANDIDATE_RAYS } from './candidates.ts';
-import { type BlockResult, makeTracer, precomputeTracerSite, setSites, traceBlock, traceSettings, type Tracer } from './chunk.ts';
+import { type BlockResult, makeTracer, traceSettings } from './chunk.ts';
+import { tracePoints } from './pool.ts';
 import { readCsvReceivers, readTrajectoryReceivers, type Receivers } from './receivers.ts';
 import { linkSchema, pathSchema } from './schema.ts';
-import type { SitePrecomputed } from './search.ts';
-import type { ToWorker } from './worker.ts';
 
 // `simgen raytrace`: every receiver (trajectory sample or --rx point) against every site -> links.arrow
-// (and paths.arrow with --paths). Receivers are cut into fixed blocks of BLOCK_RECEIVERS; blocks run on
-// worker threads in any order and are written strictly in block order, one record batch each, so the
-// file is the same bytes whatever the thread count, and memory holds only the blocks in flight.
-
-export const BLOCK_RECEIVERS = 64;
+// (and paths.arrow with --paths). The receivers are traced in blocks on worker threads (pool.ts); each block
+// is written as one record batch in block order, so the file is the same bytes whatever the thread count,
+// and memory holds only the blocks in flight.
 
 export interface RaytraceOptions {
   threads?: number;
@@ -42,67 +37,6 @@ export interface RaytraceResult {
    * per-receiver diffuse scattering.
    */
   stats: { links: number; withPaths: number; heard: number; los: number; paths: number; rays: number; seconds: number; siteSeconds: number; scatterSeconds: number };
-}
-
-/** Runs tasks on a pool of workers (or inline), handing out the next task as soon as a thread is free. */
-interface Pool {
-  run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void): Promise<void>;
-  broadcast(m: ToWorker): void;
-  close(): Promise<void>;
-}
-
-const WORKER = siblingModule(import.meta.url, 'worker');
-
-function workerPool(scenario: Scenario, threads: number): Pool {
-  const workers = Array.from({ length: threads }, () => startWorkerThread(WORKER, { workerData: { scenario } }));
-  return {
-    run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void) {
-      return new Promise<void>((resolve, reject) => {
-        let next = 0;
-        let done = 0;
-        if (tasks.length === 0) return resolve();
-        const feed = (w: Worker) => {
-          if (next >= tasks.length) return;
-          const i = next++;
-          const onMessage = (m: { result?: T; pre?: T }) => {
-            w.off('error', onError);
-            onResult(i, (m.result ?? m.pre) as T);
-            done++;
-            if (done === tasks.length) resolve();
-            else feed(w);
-          };
-          const onError = (e: Error) => reject(e);
-          w.once('message', onMessage);
-          w.once('error', onError);
-          w.postMessage(tasks[i]);
-        };
-        for (const w of workers) feed(w);
-      });
-    },
-    broadcast(m: ToWorker) {
-      for (const w of workers) w.postMessage(m);
-    },
-    async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
-  };
-}
-
-function inlinePool(tracer: Tracer): Pool {
-  return {
-    async run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void) {
-      for (let i = 0; i < tasks.length; i++) {
-        const m = tasks[i];
-        if (m.type === 'site') onResult(i, precomputeTracerSite(tracer, m.index) as T);
-        else if (m.type === 'block') onResult(i, traceBlock(tracer, m.receivers, m.withPaths) as T);
-        await new Promise((r) => setImmediate(r)); // let the progress bar and signals through
-      }
-    },
-    broadcast(m: ToWorker) {
-      if (m.type === 'sites') setSites(tracer, m.pre);
-    },
-    async close() {},
-  };
 }
 
 /** Float column with null for NaN (a link without any path). */
@@ -156,42 +90,22 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     ...originMetadata(scenario.map),
   ]);
 
-  const workers = Math.min(threads, Math.max(Math.ceil(nr / BLOCK_RECEIVERS), ns));
-  const pool = workers > 1 ? workerPool(scenario, workers) : inlinePool(tracer);
   const linksFile = path.join(outDir, 'links.arrow');
   const pathsFile = path.join(outDir, 'paths.arrow');
   let links: ArrowFileWriter | null = null;
   let paths: ArrowFileWriter | null = null;
   const stats = { links: nr * ns, withPaths: 0, heard: 0, los: 0, paths: 0, rays: 0, seconds: 0, siteSeconds: 0, scatterSeconds: 0 };
   try {
-    // Sites first (one task each), then every thread gets all of them.
-    const pre: SitePrecomputed[] = new Array(ns);
-    const siteStart = Date.now();
-    await pool.run<SitePrecomputed>(sites.map((_, index) => ({ type: 'site', index })), (i, p) => (pre[i] = p));
-    pool.broadcast({ type: 'sites', pre });
-    stats.siteSeconds = (Date.now() - siteStart) / 1000;
-
     links = new ArrowFileWriter(linksFile, linkSchema(metadata));
     if (opts.paths) paths = new ArrowFileWriter(pathsFile, pathSchema(metadata));
-    const blocks: ToWorker[] = [];
-    for (let b = 0; b * BLOCK_RECEIVERS < nr; b++) {
-      const lo = b * BLOCK_RECEIVERS, hi = Math.min(nr, lo + BLOCK_RECEIVERS);
-      blocks.push({ type: 'block', id: b, receivers: receivers.xyz.slice(3 * lo, 3 * hi), withPaths: Boolean(opts.paths) });
-    }
     const progress = new Progress('raytrace', nr * ns, opts.quiet);
-    const pending = new Map<number, BlockResult>();
-    let nextToWrite = 0;
     let linksDone = 0;
-    await pool.run<BlockResult>(blocks, (b, res) => {
-      pending.set(b, res);
+    const traced = await tracePoints(scenario, tracer, receivers.xyz, { threads, withPaths: Boolean(opts.paths) }, (first, res) => {
+      writeBlock(first, res);
       linksDone += res.links.heard.length;
       progress.update(linksDone);
-      for (let w = pending.get(nextToWrite); w; w = pending.get(nextToWrite)) {
-        pending.delete(nextToWrite);
-        writeBlock(nextToWrite * BLOCK_RECEIVERS, w);
-        nextToWrite++;
-      }
     });
+    stats.siteSeconds = traced.siteSeconds;
     progress.done();
     await links.close();
     if (paths) await paths.close();
@@ -199,8 +113,6 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     links?.abort();
     paths?.abort();
     throw e;
-  } finally {
-    await pool.close();
   }
   stats.seconds = (Date.now() - started) / 1000;
   return { path: linksFile, rows: nr * ns, inputKey, pathsFile: opts.paths ? pathsFile : undefined, stats };

@@ -1,0 +1,117 @@
+import type { Worker } from 'node:worker_threads';
+import type { Scenario } from '../scenario/load.ts';
+import { siblingModule, startWorkerThread } from '../util/entry.ts';
+import { type BlockResult, precomputeTracerSite, setSites, traceBlock, type Tracer } from './chunk.ts';
+import type { SitePrecomputed } from './search.ts';
+import type { ToWorker } from './worker.ts';
+
+// Tracing a list of receiver points against every site on all cores: the sites are precomputed first (one
+// task each) and handed to every thread, then the points go out in fixed blocks of BLOCK_RECEIVERS to
+// whichever thread is free, and the results come back in block order. Each block's numbers depend only on
+// its points, so the output is the same whatever the thread count. Used by `simgen raytrace`.
+
+export const BLOCK_RECEIVERS = 64;
+
+/** Runs tasks on a pool of workers (or inline), handing out the next task as soon as a thread is free. */
+interface Pool {
+  run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void): Promise<void>;
+  broadcast(m: ToWorker): void;
+  close(): Promise<void>;
+}
+
+const WORKER = siblingModule(import.meta.url, 'worker');
+
+function workerPool(scenario: Scenario, threads: number): Pool {
+  const workers = Array.from({ length: threads }, () => startWorkerThread(WORKER, { workerData: { scenario } }));
+  return {
+    run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void) {
+      return new Promise<void>((resolve, reject) => {
+        let next = 0;
+        let done = 0;
+        if (tasks.length === 0) return resolve();
+        const feed = (w: Worker) => {
+          if (next >= tasks.length) return;
+          const i = next++;
+          const onMessage = (m: { result?: T; pre?: T }) => {
+            w.off('error', onError);
+            onResult(i, (m.result ?? m.pre) as T);
+            done++;
+            if (done === tasks.length) resolve();
+            else feed(w);
+          };
+          const onError = (e: Error) => reject(e);
+          w.once('message', onMessage);
+          w.once('error', onError);
+          w.postMessage(tasks[i]);
+        };
+        for (const w of workers) feed(w);
+      });
+    },
+    broadcast(m: ToWorker) {
+      for (const w of workers) w.postMessage(m);
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+function inlinePool(tracer: Tracer): Pool {
+  return {
+    async run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void) {
+      for (let i = 0; i < tasks.length; i++) {
+        const m = tasks[i];
+        if (m.type === 'site') onResult(i, precomputeTracerSite(tracer, m.index) as T);
+        else if (m.type === 'block') onResult(i, traceBlock(tracer, m.receivers, m.withPaths) as T);
+        await new Promise((r) => setImmediate(r)); // let the progress bar and signals through
+      }
+    },
+    broadcast(m: ToWorker) {
+      if (m.type === 'sites') setSites(tracer, m.pre);
+    },
+    async close() {},
+  };
+}
+
+export interface TracePointsOptions {
+  threads: number;
+  /** Keep every path of every link (paths.arrow). */
+  withPaths: boolean;
+}
+
+/**
+ * Traces receiver points (x, y, z triples) against every site of the scenario; onBlock(first receiver,
+ * result) is called for each block in order. `tracer` is the caller's (it runs the work when one thread
+ * is enough). Returns the wall seconds of the site precomputation.
+ */
+export async function tracePoints(scenario: Scenario, tracer: Tracer, xyz: Float64Array, opts: TracePointsOptions, onBlock: (first: number, res: BlockResult) => void): Promise<{ siteSeconds: number }> {
+  const nr = xyz.length / 3;
+  const ns = tracer.sites.length;
+  const workers = Math.min(opts.threads, Math.max(Math.ceil(nr / BLOCK_RECEIVERS), ns));
+  const pool = workers > 1 ? workerPool(scenario, workers) : inlinePool(tracer);
+  try {
+    const pre: SitePrecomputed[] = new Array(ns);
+    const siteStart = Date.now();
+    await pool.run<SitePrecomputed>(tracer.sites.map((_, index) => ({ type: 'site', index })), (i, p) => (pre[i] = p));
+    pool.broadcast({ type: 'sites', pre });
+    const siteSeconds = (Date.now() - siteStart) / 1000;
+    const blocks: ToWorker[] = [];
+    for (let b = 0; b * BLOCK_RECEIVERS < nr; b++) {
+      const lo = b * BLOCK_RECEIVERS, hi = Math.min(nr, lo + BLOCK_RECEIVERS);
+      blocks.push({ type: 'block', id: b, receivers: xyz.slice(3 * lo, 3 * hi), withPaths: opts.withPaths });
+    }
+    const pending = new Map<number, BlockResult>();
+    let next = 0;
+    await pool.run<BlockResult>(blocks, (b, res) => {
+      pending.set(b, res);
+      for (let w = pending.get(next); w; w = pending.get(next)) {
+        pending.delete(next);
+        onBlock(next * BLOCK_RECEIVERS, w);
+        next++;
+      }
+    });
+    return { siteSeconds };
+  } finally {
+    await pool.close();
+  }
+}
