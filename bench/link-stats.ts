@@ -22,6 +22,9 @@ export interface LinkStats {
   noPath: number;
   los: number;
   umi: { LOS: Spread; NLOS: Spread };
+  /** NLOS deviation of the heard links only, and of all NLOS links by 3D distance. */
+  umiNlosHeard: Spread;
+  umiNlosByDistance: [string, Spread][];
   /** Share of constellation #1's samples heard by 0, 1 and >= 3 of its sites (null without a constellation #1). */
   first: { k0: number; k1: number; k3: number } | null;
   /** Median share of the path gain carried by diffuse paths, over the heard NLOS links. */
@@ -43,6 +46,9 @@ export function linkStats(file: string, scenario: Scenario): LinkStats {
   const [tid, smp, sid, x, y, z, loss, los, heard, np, share] = ['trajectory_id', 'sample', 'site_id', 'x', 'y', 'z', 'path_loss_db', 'los', 'heard', 'num_paths', 'diffuse_share'].map(col);
   const strongestCol = t.getChild('strongest_interactions')!;
   const dev: Record<'LOS' | 'NLOS', number[]> = { LOS: [], NLOS: [] };
+  const nlosHeard: number[] = [];
+  const BINS: [string, number, number][] = [['10-100 m', 0, 100], ['100-200 m', 100, 200], ['200-400 m', 200, 400], ['> 400 m', 400, Infinity]];
+  const byDistance: number[][] = BINS.map(() => []);
   const f = scenario.file.carrier_freq_hz;
   const first = new Set(scenario.file.constellations.first ?? []);
   const perSample = new Map<string, number>();
@@ -69,7 +75,12 @@ export function linkStats(file: string, scenario: Scenario): LinkStats {
     const d3 = Math.hypot(x[i] - s.x, y[i] - s.y, z[i] - s.z);
     if (Math.hypot(x[i] - s.x, y[i] - s.y) < 10) continue;
     if (los[i]) dev.LOS.push(loss[i] - umiLosPathLossDb(d3, f, s.z, z[i]));
-    else dev.NLOS.push(loss[i] - umiNlosPathLossDb(d3, f, s.z, z[i]));
+    else {
+      const d = loss[i] - umiNlosPathLossDb(d3, f, s.z, z[i]);
+      dev.NLOS.push(d);
+      if (heard[i]) nlosHeard.push(d);
+      byDistance[BINS.findIndex(([, lo, hi]) => d3 >= lo && d3 < hi)].push(d);
+    }
   }
   const counts = [...perSample.values()];
   const frac = (pred: (k: number) => boolean) => counts.filter(pred).length / Math.max(1, counts.length);
@@ -79,6 +90,8 @@ export function linkStats(file: string, scenario: Scenario): LinkStats {
     noPath: noPath / t.numRows,
     los: nLos / t.numRows,
     umi: { LOS: spread(dev.LOS), NLOS: spread(dev.NLOS) },
+    umiNlosHeard: spread(nlosHeard),
+    umiNlosByDistance: BINS.map(([label], k) => [label, spread(byDistance[k])]),
     first: first.size ? { k0: frac((k) => k === 0), k1: frac((k) => k === 1), k3: frac((k) => k >= 3) } : null,
     diffuseShareNlos: spread(shares).median ?? NaN,
     strongest: [...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, n / Math.max(1, nHeard)]),
@@ -95,6 +108,7 @@ export function formatLinkStats(s: LinkStats): string[] {
     const a = s.umi[k];
     lines.push(`38.901 UMi ${k}: ${a.n} links, deviation (simulated - model) median ${f1(a.median)} dB, quartiles ${f1(a.q25)} / ${f1(a.q75)} dB, 5-95 % ${f1(a.q05)} / ${f1(a.q95)} dB`);
   }
+  lines.push(`38.901 UMi NLOS, heard links only: ${s.umiNlosHeard.n} links, median ${f1(s.umiNlosHeard.median)} dB; by distance: ${s.umiNlosByDistance.map(([k, a]) => `${k} ${f1(a.median)} dB (${a.n})`).join(', ')}`);
   if (s.first) lines.push(`constellation #1: samples heard by 0 sites ${pct(s.first.k0)}, by 1 ${pct(s.first.k1)}, by >= 3 ${pct(s.first.k3)}`);
   lines.push(`heard NLOS links: median diffuse share of the path gain ${pct(s.diffuseShareNlos)}`);
   lines.push(`strongest path of the heard links: ${s.strongest.slice(0, 8).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`);

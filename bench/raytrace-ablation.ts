@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
 import { runRaytrace } from '../src/raytrace/run.ts';
-import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
+import { DEFAULT_SCENARIO, loadScenario, mapMaterials } from '../src/scenario/load.ts';
 import type { ScenarioFile } from '../src/scenario/schema.ts';
 import { linkStats } from './link-stats.ts';
 
@@ -33,7 +33,20 @@ const rows: [string, string, Partial<Raytrace>][] = [
   ['rrs', '+ RRS', { max_reflection_order: 3, diffraction: true, diffraction_reflections: true, scattering: on(2) }],
   ['r4', 'order 4 (+ D, RD/DR, S, RS)', { max_reflection_order: 4, diffraction: true, diffraction_reflections: true, scattering: on(1) }],
   ['r5', 'order 5 (+ D, RD/DR, S, RS)', { max_reflection_order: 5, diffraction: true, diffraction_reflections: true, scattering: on(1) }],
+  // Sensitivity to the scattering parameters (other published values, not the default), every material:
+  ['sionna', 'S, RS with Sionna RT street canyon: S = 1/sqrt(3), directive alpha_R 10, no cross-pol.', {
+    max_reflection_order: 3, diffraction: true, diffraction_reflections: true,
+    scattering: { ...on(1), materials: everyMaterial({ coefficient: 1 / Math.sqrt(3), pattern: 'directive', alpha_r: 10, cross_polarized_fraction: 0 }) },
+  }],
+  ['lambertian', 'S, RS with a Lambertian pattern (S 0.4, 40 % cross-pol.)', {
+    max_reflection_order: 3, diffraction: true, diffraction_reflections: true, scattering: { ...on(1), materials: everyMaterial({ pattern: 'lambertian' }) },
+  }],
 ];
+
+/** The same scattering override for every material of the map. */
+function everyMaterial(o: Raytrace['scattering']['materials'][string]): Raytrace['scattering']['materials'] {
+  return Object.fromEntries(mapMaterials(scenario.map).map((m) => [m, o]));
+}
 
 const pct = (x: number) => (100 * x).toFixed(1);
 const f1 = (x: number) => x.toFixed(1);

@@ -135,7 +135,7 @@ test('one tile: scattered + specular power <= incident; the specular reflection 
   }
 });
 
-test('visibility: the tiles a point sees are exactly those a three-mesh-bvh segment test finds unblocked', () => {
+test('visibility: the tiles a point sees are exactly those an independent three-mesh-bvh raycast finds unblocked', () => {
   const cases: [string, CityMap, Vec3[]][] = [];
   const madrid = loadScenario(`${PACKAGE_ROOT}/scenarios/smoke.yaml`).map;
   // Points off the tile grid's symmetries (a line through a building corner is a tie either way).
@@ -146,7 +146,6 @@ test('visibility: the tiles a point sees are exactly those a three-mesh-bvh segm
   cases.push(['low building', cityMap([[40, 40, 60, 60, 1], [80, 20, 120, 70, 25]], 'brick', 200, 100), [[30.3, 50.2, 1.5], [70.1, 10.4, 2], [65.3, 50.2, 1.2]]]);
   for (const [name, map, points] of cases) {
     const scene = buildScene(map);
-    const fs = flattenScene(scene);
     const tiles = buildTiles(scene, 3, () => true);
     const view = new View(buildFootprints(scene), tiles);
     for (const u of points) {
@@ -159,7 +158,7 @@ test('visibility: the tiles a point sees are exactly those a three-mesh-bvh segm
         const c: Vec3 = [tiles.center[3 * t], tiles.center[3 * t + 1], tiles.center[3 * t + 2]];
         const d = sub(u, c);
         const n = scene.surfaces[s].normal;
-        const expected = d[0] * n[0] + d[1] * n[1] + d[2] * n[2] > 0 && !segmentBlocked(fs, c[0], c[1], c[2], d[0], d[1], d[2], 1e-7, 1 - 1e-7, s, -1);
+        const expected = d[0] * n[0] + d[1] * n[1] + d[2] * n[2] > 0 && !blockedByThree(scene, c, u, [s]);
         if (expected !== seen.has(t)) mismatch++;
       }
       if (mismatch) {
@@ -168,14 +167,44 @@ test('visibility: the tiles a point sees are exactly those a three-mesh-bvh segm
           const c: Vec3 = [tiles.center[3 * t], tiles.center[3 * t + 1], tiles.center[3 * t + 2]];
           const d = sub(u, c);
           const n = scene.surfaces[s].normal;
-          const expected = d[0] * n[0] + d[1] * n[1] + d[2] * n[2] > 0 && !segmentBlocked(fs, c[0], c[1], c[2], d[0], d[1], d[2], 1e-7, 1 - 1e-7, s, -1);
-          if (expected !== seen.has(t)) console.log(name, u, 'tile', t, scene.surfaces[s].kind, s, c, 'bvh', expected);
+          const expected = d[0] * n[0] + d[1] * n[1] + d[2] * n[2] > 0 && !blockedByThree(scene, c, u, [s]);
+          if (expected !== seen.has(t)) console.log(name, u, 'tile', t, scene.surfaces[s].kind, s, c, 'three-mesh-bvh', expected);
         }
       }
       assert.equal(mismatch, 0, `${name} from ${u}: ${mismatch} of ${tiles.count} tiles differ (${view.count} seen)`);
     }
   }
 });
+
+test('segmentBlocked (walls in plan + height) agrees with a three-mesh-bvh raycast on random segments', () => {
+  for (const file of ['scenarios/smoke.yaml', 'test/fixtures/l-block.yaml']) {
+    const map = loadScenario(`${PACKAGE_ROOT}/${file}`).map;
+    const scene = buildScene(map);
+    const fs = flattenScene(scene);
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const outside = (p: Vec3) => !map.buildings.some((b) => p[0] > Math.min(...b.footprint.map((q) => q[0])) - 1e-6 && pointIn(p, b.footprint) && p[2] < b.height);
+    let blocked = 0, n = 0;
+    while (n < 4000) {
+      const a: Vec3 = [rnd() * map.width, rnd() * map.height, rnd() * 60];
+      const b: Vec3 = [rnd() * map.width, rnd() * map.height, rnd() < 0.5 ? 1.5 : rnd() * 60];
+      if (!outside(a) || !outside(b)) continue;
+      n++;
+      const d = sub(b, a);
+      const mine = segmentBlocked(fs, a[0], a[1], a[2], d[0], d[1], d[2], 1e-6, 1 - 1e-6, -1, -1);
+      assert.equal(mine, blockedByThree(scene, a, b, []), `${file}: ${a} -> ${b}`);
+      if (mine) blocked++;
+    }
+    assert.ok(blocked > 500 && blocked < 3500, `${blocked} of ${n} blocked: both outcomes exercised`);
+  }
+});
+
+function pointIn(p: Vec3, poly: [number, number][]): boolean {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++)
+    if (poly[i][1] > p[1] !== poly[j][1] > p[1] && p[0] < ((poly[j][0] - poly[i][0]) * (p[1] - poly[i][1])) / (poly[j][1] - poly[i][1]) + poly[i][0]) inside = !inside;
+  return inside;
+}
 
 function blockedByThree(s: Scene, a: Vec3, b: Vec3, ignore: number[]): boolean {
   const d = sub(b, a);

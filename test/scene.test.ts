@@ -108,7 +108,8 @@ test('concave L-shaped building: reflex corner gets no vertical edge, roof trian
   assert.equal(vertical.length, 5 + 4, 'the L has 5 convex corners, the box 4');
   assert.ok(!vertical.some((e) => e.a[0] === 30 && e.a[1] === 30), 'no diffracting edge at the reflex corner (30, 30)');
   assert.equal(lscene.edges.length - vertical.length, 6 + 4, 'one roof edge per wall');
-  // The roof's triangles cover exactly the L's area (ear clipping kept the notch open).
+  // The roof's triangles cover exactly the L's area (ear clipping kept the notch open): every triangle
+  // counter-clockwise, so overlapping triangles of opposite orientation cannot cancel out.
   const pos = lscene.geometry.getAttribute('position');
   const index = lscene.geometry.getIndex()!.array;
   let roofArea = 0;
@@ -116,10 +117,12 @@ test('concave L-shaped building: reflex corner gets no vertical edge, roof trian
     const s = lscene.surfaces[lscene.triangleSurface[t]];
     if (s.kind !== 'roof' || s.buildingId !== 1) continue;
     const [a, b, c] = [0, 1, 2].map((k) => index[3 * t + k]);
-    roofArea += ((pos.getX(b) - pos.getX(a)) * (pos.getY(c) - pos.getY(a)) - (pos.getX(c) - pos.getX(a)) * (pos.getY(b) - pos.getY(a))) / 2;
+    const area = ((pos.getX(b) - pos.getX(a)) * (pos.getY(c) - pos.getY(a)) - (pos.getX(c) - pos.getX(a)) * (pos.getY(b) - pos.getY(a))) / 2;
+    assert.ok(area > 0, 'counter-clockwise roof triangle');
+    roofArea += area;
   }
   assert.equal(roofArea, 1200);
-  assert.equal(cast(lscene, [40, 40, 50], [0, 0, -1])?.surface, 0, 'the notch at (40, 40) is ground');
+  for (const p of [[40, 40], [32, 32], [45, 32], [32, 45]]) assert.equal(cast(lscene, [p[0], p[1], 50], [0, 0, -1])?.surface, 0, `the notch at (${p}) is ground`);
 });
 
 test('summary numbers match closed forms', () => {

@@ -1,8 +1,10 @@
 import type { Scene } from '../scene/types.ts';
 
 // The scene as flat typed arrays for the hot loops: the BVH node buffer of three-mesh-bvh, the triangles
-// in BVH order with their surface ids, and each surface's plane and polygon (projected to 2D on the two
-// axes its normal is least aligned with). Nothing here allocates per query.
+// in BVH order with their surface ids, each surface's plane and polygon (projected to 2D on the two axes its
+// normal is least aligned with), and the walls as 2D segments grouped by building (the scene is extruded
+// footprints on flat ground, so a segment is blocked exactly when it crosses a wall below the roof: see
+// occlusion.ts). Nothing here allocates per query.
 
 export interface FlatScene {
   /** three-mesh-bvh root node buffer, viewed three ways (32 bytes a node). */
@@ -19,6 +21,13 @@ export interface FlatScene {
   polyXY: Float64Array;
   polyAxes: Int32Array;
   numSurfaces: number;
+  /** Walls of building b: [buildingWalls[b], buildingWalls[b + 1]); wall k: 2D segment ax, ay, bx, by at 4k, its surface id. */
+  buildingWalls: Int32Array;
+  wallSeg: Float64Array;
+  wallSurface: Int32Array;
+  /** Per building: height and 2D bounding box (min x, min y, max x, max y). */
+  buildingHeight: Float64Array;
+  buildingBox: Float64Array;
 }
 
 export function flattenScene(scene: Scene): FlatScene {
@@ -51,7 +60,26 @@ export function flattenScene(scene: Scene): FlatScene {
     for (const v of s.vertices) xy.push(v[a], v[b]);
     polyStart[s.id + 1] = xy.length / 2;
   }
+  const buildings = scene.map.buildings;
+  const buildingWalls = new Int32Array(buildings.length + 1);
+  const wallSeg: number[] = [], wallSurface: number[] = [];
+  const buildingBox = new Float64Array(4 * buildings.length);
+  buildings.forEach((b, i) => {
+    for (const w of scene.surfaces) {
+      if (w.kind !== 'wall' || w.buildingId !== b.id) continue;
+      wallSeg.push(w.vertices[0][0], w.vertices[0][1], w.vertices[1][0], w.vertices[1][1]);
+      wallSurface.push(w.id);
+    }
+    buildingWalls[i + 1] = wallSurface.length;
+    const xs = b.footprint.map((q) => q[0]), ys = b.footprint.map((q) => q[1]);
+    buildingBox.set([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], 4 * i);
+  });
   return {
+    buildingWalls,
+    wallSeg: Float64Array.from(wallSeg),
+    wallSurface: Int32Array.from(wallSurface),
+    buildingHeight: Float64Array.from(buildings, (b) => b.height),
+    buildingBox,
     nodesF32: new Float32Array(buf),
     nodesU32: new Uint32Array(buf),
     nodesU16: new Uint16Array(buf),

@@ -1,8 +1,9 @@
 import type { FlatScene } from './flat-scene.ts';
 
-// Allocation-free BVH traversal over three-mesh-bvh's node buffer (about 2x raycastFirst, see DESIGN.md):
-// `segmentBlocked` is an any-hit test with early exit (occlusion of a path segment), `closestHit` the
-// nearest hit of a ray (shooting and bouncing). Triangles are double-sided.
+// Ray queries against the scene, allocation-free: `segmentBlocked` is the any-hit test of a path segment
+// (occlusion), on the walls in plan with a height check; `closestHit` the nearest hit of a ray (shooting and
+// bouncing), a traversal of three-mesh-bvh's node buffer (about 2x its raycastFirst, see DESIGN.md) over the
+// double-sided triangles.
 
 const stack = new Int32Array(128);
 
@@ -50,30 +51,36 @@ function triHit(tri: Float64Array, k: number, ox: number, oy: number, oz: number
 }
 
 /**
- * Does anything block the open segment o + t d, t in (t0, t1)? Triangles of surfaces ex1, ex2 and ex3 (the
+ * Does anything block the open segment o + t d, t in (t0, t1)? Walls of surfaces ex1, ex2 and ex3 (the
  * surfaces the segment starts or ends on; -1 for none) are ignored.
+ * The scene is extruded footprints with flat roofs on flat ground, so a segment between two points outside
+ * every building (at or above the ground) is blocked exactly when it crosses a wall at a height between the
+ * ground and the roof: a segment that enters a building through its roof must leave it through a wall below
+ * the roof, and ground and roofs never block otherwise. Each building's 2D box is tested first.
  */
 export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1): boolean {
-  const f = fs.nodesF32, u32 = fs.nodesU32, u16 = fs.nodesU16, tri = fs.tri, ts = fs.triSurface;
-  const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
   rayCounter.rays++;
-  let sp = 0;
-  stack[sp++] = 0;
-  while (sp > 0) {
-    const n = stack[--sp];
-    if (!boxHit(f, n, ox, oy, oz, ix, iy, iz, t0, t1)) continue;
-    if (u16[2 * n + 15] === 0xffff) {
-      const off = u32[n + 6];
-      const end = off + u16[2 * n + 14];
-      for (let t = off; t < end; t++) {
-        const s = ts[t];
-        if (s === ex1 || s === ex2 || s === ex3) continue;
-        const h = triHit(tri, 9 * t, ox, oy, oz, dx, dy, dz);
-        if (h > t0 && h < t1) return true;
-      }
-    } else {
-      stack[sp++] = n + 8;
-      stack[sp++] = n + 8 * u32[n + 6];
+  const box = fs.buildingBox, seg = fs.wallSeg;
+  // The 2D extent of the segment's part in (t0, t1).
+  const xa = ox + t0 * dx, xb = ox + t1 * dx, ya = oy + t0 * dy, yb = oy + t1 * dy;
+  const minX = Math.min(xa, xb), maxX = Math.max(xa, xb), minY = Math.min(ya, yb), maxY = Math.max(ya, yb);
+  const nb = fs.buildingHeight.length;
+  for (let b = 0; b < nb; b++) {
+    if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) continue;
+    const H = fs.buildingHeight[b];
+    for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
+      const s = fs.wallSurface[k];
+      if (s === ex1 || s === ex2 || s === ex3) continue;
+      const ax = seg[4 * k], ay = seg[4 * k + 1], ex = seg[4 * k + 2] - ax, ey = seg[4 * k + 3] - ay;
+      const den = dx * ey - dy * ex;
+      if (den === 0) continue; // parallel in plan: it does not cross the wall
+      const wx = ax - ox, wy = ay - oy;
+      const t = (wx * ey - wy * ex) / den;
+      if (!(t > t0 && t < t1)) continue;
+      const u = (wx * dy - wy * dx) / den;
+      if (u < 0 || u > 1) continue;
+      const z = oz + t * dz;
+      if (z >= 0 && z <= H) return true;
     }
   }
   return false;

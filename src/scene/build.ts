@@ -20,7 +20,11 @@ export function triangulatePolygon(pts: [number, number][]): [number, number, nu
   const tris: [number, number, number][] = [];
   const cross2 = (o: number, a: number, b: number) =>
     (pts[a][0] - pts[o][0]) * (pts[b][1] - pts[o][1]) - (pts[a][1] - pts[o][1]) * (pts[b][0] - pts[o][0]);
-  const inTri = (p: number, a: number, b: number, c: number) => cross2(a, b, p) > 0 && cross2(b, c, p) > 0 && cross2(c, a, p) > 0;
+  // A vertex inside the ear or on its boundary blocks it (a vertex on the diagonal a-c, as at the inner
+  // corner of an L, would otherwise let the ear cover the notch). Vertices at a, b or c themselves do not.
+  const same = (p: number, q: number) => pts[p][0] === pts[q][0] && pts[p][1] === pts[q][1];
+  const inTri = (p: number, a: number, b: number, c: number) =>
+    !same(p, a) && !same(p, b) && !same(p, c) && cross2(a, b, p) >= 0 && cross2(b, c, p) >= 0 && cross2(c, a, p) >= 0;
   let guard = 0;
   while (idx.length > 3 && guard++ < 10000) {
     for (let i = 0; i < idx.length; i++) {
