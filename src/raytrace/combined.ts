@@ -29,6 +29,13 @@ export interface SiteCombined {
   /** Edges with at least one sample visible: edges[k] for node k (RD), siteEdges for the site itself (DR). */
   edges: Int32Array[];
   siteEdges: Int32Array;
+  /**
+   * DR: per face s, the site's visible edges that can hold Q in front of s: drEdge[drStart[s] .. drStart[s + 1]).
+   * An edge qualifies when some stretch between two samples, one of them visible, has an end in front of s
+   * (exactly the Q that the tests of findDR can accept) and s is not one of its faces.
+   */
+  drStart: Int32Array;
+  drEdge: Int32Array;
 }
 
 function visibleEdges(se: SiteEdges, visible: Uint8Array): Int32Array {
@@ -82,7 +89,25 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges)
     }
     return vis;
   });
-  return { nodes: Int32Array.from(nodes), visible, edges: visible.map((v) => visibleEdges(se, v)), siteEdges: visibleEdges(se, se.visible) };
+  const siteEdges = visibleEdges(se, se.visible);
+  const drStart = new Int32Array(fs.numSurfaces + 1);
+  const drEdge: number[] = [];
+  for (let s = 0; s < fs.numSurfaces; s++) {
+    const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
+    for (const e of siteEdges) {
+      if (se.faces[2 * e] === s || se.faces[2 * e + 1] === s) continue;
+      const base = se.sampleStart[e], m = se.sampleStart[e + 1] - base;
+      const front = (i: number) => {
+        const t = Math.min(i * EDGE_SAMPLE_M, se.len[e]);
+        return nx * (se.a[3 * e] + t * se.dir[3 * e]) + ny * (se.a[3 * e + 1] + t * se.dir[3 * e + 1]) + nz * (se.a[3 * e + 2] + t * se.dir[3 * e + 2]) - d > FRONT;
+      };
+      let ok = false;
+      for (let i = 0; i + 1 < m && !ok; i++) ok = (se.visible[base + i] === 1 || se.visible[base + i + 1] === 1) && (front(i) || front(i + 1));
+      if (ok) drEdge.push(e);
+    }
+    drStart[s + 1] = drEdge.length;
+  }
+  return { nodes: Int32Array.from(nodes), visible, edges: visible.map((v) => visibleEdges(se, v)), siteEdges, drStart, drEdge: Int32Array.from(drEdge) };
 }
 
 /** A combined path found for one receiver: the reflecting surface, the edge, and its two interior points. */
@@ -130,16 +155,14 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
   const out: CombinedHit[] = [];
   const pl = fs.plane;
   const sx = tree.image[0], sy = tree.image[1], sz = tree.image[2];
-  const edges = sc.siteEdges;
   for (let s = 0; s < fs.numSurfaces; s++) {
     const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
     const h = nx * rx + ny * ry + nz * rz - d;
     if (h <= FRONT) continue;
     const ix = rx - 2 * h * nx, iy = ry - 2 * h * ny, iz = rz - 2 * h * nz; // the UE's image R'
-    for (let j = 0; j < edges.length; j++) {
-      const e = edges[j];
+    for (let j = sc.drStart[s]; j < sc.drStart[s + 1]; j++) {
+      const e = sc.drEdge[j];
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
-      if (s === f0 || s === f1) continue;
       const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
       if (t !== t || !nearVisibleSample(se, se.visible, e, t)) continue;
       const qx = se.a[3 * e] + t * se.dir[3 * e], qy = se.a[3 * e + 1] + t * se.dir[3 * e + 1], qz = se.a[3 * e + 2] + t * se.dir[3 * e + 2];
