@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
+import { shownPath } from '../util/paths.ts';
 import { numberIn, parseOrThrow } from '../util/validate.ts';
 import { polygonsOverlap, segmentEntersPolygon, signedArea } from './geometry.ts';
 import { nodeStreets, oneWayDeadEnds } from './noding.ts';
@@ -71,7 +72,7 @@ export function detectFormat(json: unknown): MapFormat {
 export function loadMap(file: string): CityMap {
   const abs = path.resolve(file);
   const label = `map ${path.basename(abs)}`;
-  if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${abs}`);
+  if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${shownPath(abs)}`);
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(abs, 'utf8'));

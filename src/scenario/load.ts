@@ -8,6 +8,7 @@ import { pointInPolygon } from '../map/geometry.ts';
 import type { CityMap } from '../map/types.ts';
 import { materialAt } from '../radio/materials.ts';
 import { UserError } from '../util/errors.ts';
+import { shownPath } from '../util/paths.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { type PlacementReport, placeSites } from './auto-sites.ts';
 import { type ConstellationSettings, resolveConstellations } from './constellations.ts';
@@ -67,7 +68,7 @@ function checkMaterials(map: CityMap, freqHz: number, allowOutOfRange: boolean):
 export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: number } = {}): Scenario {
   const abs = path.resolve(file);
   const label = `scenario ${path.basename(abs)}`;
-  if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${abs}`);
+  if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${shownPath(abs)}`);
   const text = fs.readFileSync(abs, 'utf8');
   let raw: unknown;
   try {
@@ -77,7 +78,7 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
   }
   const sf = parseOrThrow(ScenarioSchema, raw, label);
   const mapPath = path.resolve(path.dirname(abs), sf.map);
-  if (!fs.existsSync(mapPath)) throw new UserError(`${label}: field "map": file not found: ${mapPath} (paths resolve relative to the scenario file)`);
+  if (!fs.existsSync(mapPath)) throw new UserError(`${label}: field "map": file not found: ${shownPath(mapPath)} (paths resolve relative to the scenario file)`);
   const map = loadMap(mapPath);
   checkMaterials(map, sf.carrier_freq_hz, sf.raytrace.allow_material_out_of_range);
   const used = mapMaterials(map);
