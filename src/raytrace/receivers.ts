@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { readArrowFile } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
+import { shownPath } from '../util/paths.ts';
 import { stageKey } from '../util/meta.ts';
 
 // The receiver points of a raytrace run: every trajectory sample (trajectories.arrow), or user points
@@ -40,7 +41,7 @@ export function readTrajectoryReceivers(file: string): Receivers {
 
 /** Parses a CSV of receiver points (header x,y,z); a bad line is a UserError naming line and column. */
 export function readCsvReceivers(file: string): Receivers {
-  if (!fs.existsSync(file)) throw new UserError(`--rx: file not found: ${file}`);
+  if (!fs.existsSync(file)) throw new UserError(`--rx: file not found: ${shownPath(file)}`);
   const text = fs.readFileSync(file, 'utf8');
   const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((h) => h.trim());

@@ -14,6 +14,7 @@ import {
 } from 'apache-arrow';
 import { tmpPathFor } from './atomic.ts';
 import { UserError } from './errors.ts';
+import { shownPath } from './paths.ts';
 
 // Arrow IPC *file* format I/O shared by every stage: batches stream to a temporary file that is
 // renamed when complete, so memory stays bounded and an interrupted run leaves no finished-looking file.
@@ -83,7 +84,7 @@ export async function writeArrowFile(target: string, schema: Schema, fill: (w: A
 
 /** Read a whole Arrow IPC file; a missing or unreadable file is a UserError naming it. */
 export function readArrowFile(file: string, what = 'Arrow file'): Table {
-  if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file} (run the stage that writes it first)`);
+  if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${shownPath(file)} (run the stage that writes it first)`);
   try {
     return tableFromIPC(fs.readFileSync(file));
   } catch (e) {
