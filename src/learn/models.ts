@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Rng, randInt } from '../util/rng.ts';
-import { dense, gelu, perSampleDense } from './fast-dense.ts';
+import { activate, denseLayer, perSampleDense } from './fast-dense.ts';
+import type { Activation } from './kernels/dense.ts';
 
 // The three architectures of the paper (III-C, IV-B) as tfjs LayersModels, built from two custom
 // layers so that training takes the fast-gradient ops of fast-dense.ts and the models save and
@@ -15,13 +16,9 @@ import { dense, gelu, perSampleDense } from './fast-dense.ts';
 export const MODEL_KINDS = ['hyploc', 'single', 'single-plus'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
-export type Activation = 'gelu' | 'sigmoid' | 'linear';
+export type { Activation };
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
-
-function activate(x: tf.Tensor, a: Activation): tf.Tensor {
-  return a === 'gelu' ? gelu(x) : a === 'sigmoid' ? tf.sigmoid(x) : x;
-}
 
 function checkActivation(a: unknown): Activation {
   if (a !== 'gelu' && a !== 'sigmoid' && a !== 'linear') throw new Error(`activation must be "gelu", "sigmoid" or "linear" (got ${JSON.stringify(a)})`);
@@ -67,7 +64,7 @@ export class FastDense extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      return activate(dense(x, this.kernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D), this.activation);
+      return denseLayer(x, this.kernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D, this.activation);
     });
   }
 

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { rngFor, shuffleInPlace } from '../util/rng.ts';
 import { type SampleSet, type Scaler, scaledLabels } from './data.ts';
 import { evaluate } from './evaluate.ts';
+import { FusedAdam } from './kernels/adam.ts';
+import { activeKernels } from './kernels/index.ts';
 import { buildModel, type ModelKind } from './models.ts';
 
 // The training loop of paper III-C: Adam, MSE loss, learning rate lr0 · (1 - decay)^⌊processed
@@ -51,7 +53,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const decaySamples = o.lrDecaySamples ?? 10000;
   const model = o.model ?? buildModel(o.kind, o.train.width, rngFor(o.seed, `learn/init/${o.kind}`));
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = tf.train.adam(lr0);
+  const optimizer = activeKernels() === 'stock' ? tf.train.adam(lr0) : new FusedAdam(lr0);
   // AdamOptimizer reads its (TS-protected) learningRate field at every step: set it per batch.
   const setLr = (lr: number) => ((optimizer as unknown as { learningRate: number }).learningRate = lr);
   let lr = lr0;
