@@ -16,6 +16,9 @@ import type { Activation } from './kernels/dense.ts';
 export const MODEL_KINDS = ['hyploc', 'single', 'single-plus'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
+/** Relative training cost per sample (bench/train.ts: Single is several times faster), for scheduling. */
+export const TRAIN_COST: Record<ModelKind, number> = { hyploc: 1, 'single-plus': 0.85, single: 0.2 };
+
 export type { Activation };
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
