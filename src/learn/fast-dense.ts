@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ACT, ACT_GRAD, type Activation, DENSE, DENSE_GRAD, withDerivative } from './kernels/dense.ts';
 import { activeKernels } from './kernels/index.ts';
+import { MSE, MSE_GRAD } from './kernels/loss.ts';
 
 // Differentiable ops for the models' layers, on either kernel set (kernels/index.ts).
 // simgen: a dense layer is one fused kernel each way (kernels/dense.ts); HypLoc's per-sample product
@@ -145,4 +146,18 @@ export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
 /** act(x·w + b) for the active kernel set: one fused op (simgen), or dense then the activation (stock). */
 export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, a: Activation): tf.Tensor2D {
   return activeKernels() === 'simgen' ? fusedDense(a)(x, w, b) : (activate(dense(x, w, b), a) as tf.Tensor2D);
+}
+
+/** The training loss mean((p - y)²): one kernel each way (simgen), or Sub, Square and Mean (stock). */
+export function meanSquaredError(p: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  if (activeKernels() === 'stock') return tf.mean(tf.square(tf.sub(p, y)));
+  // y is a constant: captured, not an input, so that no gradient is made for it.
+  const f = op((save, pred: tf.Tensor) => {
+    save([pred]);
+    return {
+      value: tf.engine().runKernel(MSE, { p: pred, y }) as tf.Scalar,
+      gradFunc: (dy, [sp]) => tf.engine().runKernel(MSE_GRAD, { p: sp, y, dy }) as tf.Tensor,
+    };
+  });
+  return f(p) as tf.Scalar;
 }

@@ -4,13 +4,17 @@ import { kernelsFor, ptr, type WasmBackend } from './wasm.ts';
 // Adam as one kernel over all variables. tf.train.adam runs ~16 kernels per variable (~190 of the
 // ~300 kernels of a HypLoc step at ~7 us of dispatch each); SimgenAdam makes one pass over every
 // parameter with tfjs's float32 operations in tfjs's order, so both give the same bits (a test checks
-// it). New weights go to new tensors (a weight may be shared, e.g. by a clone); the first and second
-// moments are FusedAdam's own tensors, never seen by another op, and are updated in place.
+// it). The first and second moments are FusedAdam's own tensors, never seen by another op, and are
+// updated in place; so is a weight whose buffer no other tensor shares (refCount 1: always so while
+// training), else the new weights go to a new tensor. No stock kernel runs on these tensors in
+// between (XNNPACK caches packed weights by tensor: simgen's matmuls do not).
 
 export const ADAM_KERNEL = 'SimgenAdam';
 
 interface AdamAttrs {
   count: number;
+  /** Per variable: update the weights in place (no other tensor shares them). */
+  inPlace: boolean[];
   beta1: number;
   beta2: number;
   epsilon: number;
@@ -30,7 +34,7 @@ export const adamKernelConfig: tf.KernelConfig = {
     const backend = b as unknown as WasmBackend;
     const a = attrs as unknown as AdamAttrs;
     const get = (name: string, i: number) => inputs[`${name}${i}`] as tf.TensorInfo;
-    const outs = Array.from({ length: a.count }, (_, i) => backend.makeOutput(get('w', i).shape, 'float32'));
+    const outs = Array.from({ length: a.count }, (_, i) => (a.inPlace[i] ? get('w', i) : backend.makeOutput(get('w', i).shape, 'float32')));
     // Allocated after the outputs: allocation may grow the memory (and detach older views).
     const table = backend.wasm._malloc(a.count * ROW_WORDS * 4);
     const rows = new Uint32Array(backend.wasm.HEAPU8.buffer, table, a.count * ROW_WORDS);
@@ -41,7 +45,7 @@ export const adamKernelConfig: tf.KernelConfig = {
     }
     kernelsFor(backend).adamUpdate(table, a.count, a.beta1, a.beta2, 1 - a.beta1, 1 - a.beta2, a.c1, a.c2, a.epsilon, -a.learningRate);
     backend.wasm._free(table);
-    return outs;
+    return outs.filter((_, i) => !a.inPlace[i]);
   },
 };
 
@@ -74,6 +78,7 @@ export class FusedAdam extends tf.Optimizer {
   override applyGradients(variableGradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
     const named = Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
     const vars = named.map(({ name }) => tf.engine().registeredVariables[name]);
+    const backend = tf.backend() as unknown as WasmBackend;
     tf.tidy(() => {
       for (let i = this.m.length; i < vars.length; i++) {
         this.m.push(tf.keep(tf.zerosLike(vars[i])));
@@ -83,6 +88,7 @@ export class FusedAdam extends tf.Optimizer {
       named.forEach(({ tensor }, i) => Object.assign(inputs, { [`w${i}`]: vars[i], [`g${i}`]: tensor, [`m${i}`]: this.m[i], [`v${i}`]: this.v[i] }));
       const attrs: AdamAttrs = {
         count: vars.length,
+        inPlace: vars.map((v) => backend.refCount(v.dataId) === 1),
         beta1: this.beta1,
         beta2: this.beta2,
         epsilon: this.epsilon,
@@ -91,7 +97,7 @@ export class FusedAdam extends tf.Optimizer {
         c2: Math.fround(1 - this.accBeta2),
       };
       const out = tf.engine().runKernel(ADAM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-      out.forEach((w, i) => vars[i].assign(w));
+      vars.filter((_, i) => !attrs.inPlace[i]).forEach((v, i) => v.assign(out[i]));
     });
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));

@@ -2,12 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../util/errors.ts';
 import { adamKernelConfig } from './adam.ts';
 import { actConfig, actGradConfig, denseConfig, denseGradConfig } from './dense.ts';
+import { mseConfig, mseGradConfig } from './loss.ts';
 import { batchMatMulKernel } from './matmul.ts';
 import { sliceKernel } from './slice.ts';
 import { kernelsFor, type WasmBackend } from './wasm.ts';
 
 // Which kernels training runs on. "simgen" (the default): tfjs-wasm with simgen's SIMD matmul
-// (BatchMatMul) and fused Adam; "stock": tfjs-wasm's own kernels and tf.train.adam, for comparison.
+// (BatchMatMul), fused dense layers, loss and Adam; "stock": tfjs-wasm's own kernels and
+// tf.train.adam, for comparison.
 // Both keep the in-place Slice kernel. Chosen per process with SIMGEN_KERNELS (or --kernels on
 // train/experiment/bench, which sets it, so worker processes inherit it).
 
@@ -46,7 +48,7 @@ export function useKernels(set: KernelSet): void {
   if (stock.size === 0) {
     for (const name of ['BatchMatMul', 'Slice']) stock.set(name, tf.getKernel(name, 'wasm')!);
     replace('Slice', sliceKernel(stock.get('Slice')!.kernelFunc));
-    for (const k of [adamKernelConfig, denseConfig, denseGradConfig, actConfig, actGradConfig]) tf.registerKernel(k);
+    for (const k of [adamKernelConfig, denseConfig, denseGradConfig, actConfig, actGradConfig, mseConfig, mseGradConfig]) tf.registerKernel(k);
   }
   if (set === 'simgen') {
     kernelsFor(tf.backend() as unknown as WasmBackend); // fails here, with the fix, if the module is not built

@@ -17,6 +17,8 @@ export interface KernelExports {
   biasAct(z: number, bias: number, y: number, d: number, M: number, N: number, act: number): void;
   actGrad(dy: number, s: number, dz: number, n: number, act: number): void;
   colSum(src: number, dst: number, M: number, N: number): void;
+  mseLoss(p: number, y: number, out: number, n: number): void;
+  mseGrad(p: number, y: number, dy: number, dp: number, n: number): void;
   adamUpdate(table: number, count: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, c1: number, c2: number, eps: number, negLr: number): void;
 }
 
@@ -27,6 +29,7 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): boolean;
+  refCount(dataId: object): number;
 }
 
 let instance: { memory: WebAssembly.Memory; exports: KernelExports } | undefined;

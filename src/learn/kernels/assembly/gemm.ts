@@ -42,6 +42,25 @@
   v128.store(pc, c30); v128.store(pc, c31, 16);
 }
 
+/** C[4 x 4] (the 4-column remainder of a row block). */
+@inline function nn4x4(pa: usize, am: usize, ak: usize, pb: usize, ldb: usize, K: i32, pc: usize, ldc: usize): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const am2 = am << 1, am3 = am * 3;
+  for (let k = 0; k < K; k++) {
+    const b = v128.load(pb);
+    c0 = mad(c0, v128.load32_splat(pa), b);
+    c1 = mad(c1, v128.load32_splat(pa + am), b);
+    c2 = mad(c2, v128.load32_splat(pa + am2), b);
+    c3 = mad(c3, v128.load32_splat(pa + am3), b);
+    pa += ak;
+    pb += ldb;
+  }
+  v128.store(pc, c0); pc += ldc;
+  v128.store(pc, c1); pc += ldc;
+  v128.store(pc, c2); pc += ldc;
+  v128.store(pc, c3);
+}
+
 /** One row of C, 8 columns. */
 @inline function nn1x8(pa: usize, ak: usize, pb: usize, ldb: usize, K: i32, pc: usize): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
@@ -86,7 +105,12 @@ function nnOne(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, sAm: i32, s
     for (; i + 4 <= M; i += 4) nn4x8(a + <usize>i * am, am, ak, pb, ldb, K, c + <usize>i * ldb + (<usize>j << 2), ldb);
     for (; i < M; i++) nn1x8(a + <usize>i * am, ak, pb, ldb, K, c + <usize>i * ldb + (<usize>j << 2));
   }
-  for (; j + 4 <= N; j += 4) for (let i = 0; i < M; i++) nn1x4(a + <usize>i * am, ak, b + (<usize>j << 2), ldb, K, c + <usize>i * ldb + (<usize>j << 2));
+  for (; j + 4 <= N; j += 4) {
+    const pb = b + (<usize>j << 2);
+    let i = 0;
+    for (; i + 4 <= M; i += 4) nn4x4(a + <usize>i * am, am, ak, pb, ldb, K, c + <usize>i * ldb + (<usize>j << 2), ldb);
+    for (; i < M; i++) nn1x4(a + <usize>i * am, ak, pb, ldb, K, c + <usize>i * ldb + (<usize>j << 2));
+  }
   for (; j < N; j++) for (let i = 0; i < M; i++) nn1x1(a + <usize>i * am, ak, b + (<usize>j << 2), ldb, K, c + <usize>i * ldb + (<usize>j << 2));
 }
 

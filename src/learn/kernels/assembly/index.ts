@@ -4,3 +4,4 @@
 export { gemmNN, gemmNT } from './gemm';
 export { adamUpdate } from './adam';
 export { actGrad, biasAct, colSum } from './activation';
+export { mseGrad, mseLoss } from './loss';
