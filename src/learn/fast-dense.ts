@@ -104,18 +104,22 @@ export function perSampleDense(x: tf.Tensor2D, params: tf.Tensor2D): tf.Tensor2D
   return activeKernels() === 'stock' ? perSampleStock(x, params) : perSampleBatched(x, params);
 }
 
-const fused = new Map<Activation, (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D>();
+const fused = new Map<string, (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D>();
 
-/** act(x·w + b) on simgen's fused dense kernels (SimgenDense forward, SimgenDenseGrad backward). */
-function fusedDense(activation: Activation): (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
-  let f = fused.get(activation);
+/**
+ * act(x·w + b) on simgen's fused dense kernels (SimgenDense forward, SimgenDenseGrad backward).
+ * inputGradient false: x is a constant (the model's input), its gradient is zeros, not computed.
+ */
+function fusedDense(activation: Activation, inputGradient: boolean): (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D {
+  const key = `${activation}/${inputGradient}`;
+  let f = fused.get(key);
   if (!f) {
     f = op((save, x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => {
       const [y, d] = tf.engine().runKernel(DENSE, { x, w, b }, { activation }) as tf.Tensor[];
       save([x, w, withDerivative(activation) ? d : y]);
-      return { value: y, gradFunc: (dy, [sx, sw, s]) => tf.engine().runKernel(DENSE_GRAD, { x: sx, w: sw, dy, s }, { activation }) as tf.Tensor[] };
+      return { value: y, gradFunc: (dy, [sx, sw, s]) => tf.engine().runKernel(DENSE_GRAD, { x: sx, w: sw, dy, s }, { activation, inputGradient }) as tf.Tensor[] };
     }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
-    fused.set(activation, f);
+    fused.set(key, f);
   }
   return f;
 }
@@ -143,9 +147,12 @@ export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   return a === 'gelu' ? gelu(x) : tf.sigmoid(x);
 }
 
-/** act(x·w + b) for the active kernel set: one fused op (simgen), or dense then the activation (stock). */
-export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, a: Activation): tf.Tensor2D {
-  return activeKernels() === 'simgen' ? fusedDense(a)(x, w, b) : (activate(dense(x, w, b), a) as tf.Tensor2D);
+/**
+ * act(x·w + b) for the active kernel set: one fused op (simgen), or dense then the activation (stock).
+ * inputGradient false (x is the model's input): simgen skips computing the gradient for x.
+ */
+export function denseLayer(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, a: Activation, inputGradient = true): tf.Tensor2D {
+  return activeKernels() === 'simgen' ? fusedDense(a, inputGradient)(x, w, b) : (activate(dense(x, w, b), a) as tf.Tensor2D);
 }
 
 /** The training loss mean((p - y)²): one kernel each way (simgen), or Sub, Square and Mean (stock). */

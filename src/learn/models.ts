@@ -67,7 +67,9 @@ export class FastDense extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      return denseLayer(x, this.kernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D, this.activation);
+      // Fed by the model's input (a constant), the layer needs no gradient for x.
+      const fromInput = this.inboundNodes[0]?.inboundLayers.every((l) => l.getClassName() === 'InputLayer') ?? false;
+      return denseLayer(x, this.kernel!.read() as tf.Tensor2D, this.bias!.read() as tf.Tensor1D, this.activation, !fromInput);
     });
   }
 

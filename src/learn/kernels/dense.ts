@@ -20,6 +20,8 @@ export const ACT_GRAD = 'SimgenActGrad';
 type Inputs = Record<string, tf.TensorInfo>;
 interface ActAttrs {
   activation: Activation;
+  /** SimgenDenseGrad: false when x is a constant (the model's input): dx is then zeros, not computed. */
+  inputGradient?: boolean;
 }
 
 /** Outputs of SimgenDense / SimgenAct: y, and for GELU the derivative d (what the gradient kernel reads as s). */
@@ -65,7 +67,8 @@ export const denseGradConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, backend: be, attrs }) => {
     const { x, w, dy, s } = inputs as Inputs;
     checkFloat(DENSE_GRAD, inputs as Inputs);
-    const act = code((attrs as unknown as ActAttrs).activation);
+    const { activation, inputGradient = true } = attrs as unknown as ActAttrs;
+    const act = code(activation);
     const [B, I] = x.shape;
     const O = w.shape[1];
     const backend = be as unknown as WasmBackend;
@@ -78,7 +81,7 @@ export const denseGradConfig: tf.KernelConfig = {
       dz = backend.wasm._malloc(B * O * 4);
       k.actGrad(ptr(backend, dy), ptr(backend, s), dz, B * O, act);
     }
-    if (O > 0) k.gemmNT(dz, ptr(backend, w), ptr(backend, dx), B, I, O, 1, 0, 0, 0);
+    if (O > 0 && inputGradient) k.gemmNT(dz, ptr(backend, w), ptr(backend, dx), B, I, O, 1, 0, 0, 0);
     else backend.typedArrayFromHeap(dx).fill(0);
     if (B > 0) k.gemmNN(ptr(backend, x), dz, ptr(backend, dw), I, O, B, 1, I, 1, 0, 0, 0);
     else backend.typedArrayFromHeap(dw).fill(0);
