@@ -102,7 +102,7 @@ test('SimgenDense / SimgenDenseGrad and SimgenAct / SimgenActGrad: values and gr
     }
 });
 
-test('FusedAdam gives tf.train.adam bit for bit (odd sizes, changing learning rate, 5 steps), in place or not', () => {
+test('FusedAdam moves the weights as tf.train.adam does, to 1e-5 (odd sizes, changing learning rate, 5 steps), in place or not', () => {
   const shapes = [[1], [3], [7, 5], [130], [33, 17]];
   const init = shapes.map((s) => rand(s));
   const grads = Array.from({ length: 5 }, () => shapes.map((s) => rand(s)));
@@ -122,8 +122,17 @@ test('FusedAdam gives tf.train.adam bit for bit (odd sizes, changing learning ra
   const fused = run(new FusedAdam(1e-3));
   assert.deepEqual(init.map((t) => Array.from(t.dataSync())), before, 'a buffer shared with another tensor is left alone');
   const stock = run(tf.train.adam(1e-3) as tf.AdamOptimizer & { learningRate: number });
-  assert.deepEqual(fused, stock);
-  assert.notDeepEqual(fused, before, 'the variables moved');
+  // Float32 rounding apart (1/c multiplications instead of divisions by c): within 2 ulp of each weight.
+  let worst = 0;
+  let moved = 0;
+  fused.forEach((v, i) =>
+    v.forEach((x, j) => {
+      worst = Math.max(worst, Math.abs(x - stock[i][j]) / Math.abs(stock[i][j]));
+      moved = Math.max(moved, Math.abs(stock[i][j] - before[i][j]));
+    }),
+  );
+  assert.ok(worst <= 2 * 2 ** -23, `largest difference ${worst.toExponential(2)} of a weight`);
+  assert.ok(moved > 1e-3, 'the variables moved');
   tf.dispose([...init, ...grads.flat()]);
 });
 

@@ -3,8 +3,9 @@ import { kernelsFor, ptr, type WasmBackend } from './wasm.ts';
 
 // Adam as one kernel over all variables. tf.train.adam runs ~16 kernels per variable (~190 of the
 // ~300 kernels of a HypLoc step at ~7 us of dispatch each); SimgenAdam makes one pass over every
-// parameter with tfjs's float32 operations in tfjs's order, so both give the same bits (a test checks
-// it). The first and second moments are FusedAdam's own tensors, never seen by another op, and are
+// parameter with tfjs's float32 operations in tfjs's order, but for the bias corrections, which
+// multiply by 1/c instead of dividing by c (assembly/adam.ts): within 2 ulp of tfjs's weights (a test
+// checks it). The first and second moments are FusedAdam's own tensors, never seen by another op, and are
 // updated in place; so is a weight whose buffer no other tensor shares (refCount 1: always so while
 // training), else the new weights go to a new tensor. No stock kernel runs on these tensors in
 // between (XNNPACK caches packed weights by tensor: simgen's matmuls do not).
