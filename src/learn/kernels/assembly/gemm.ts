@@ -95,6 +95,65 @@
   store<f32>(pc, s);
 }
 
+/**
+ * One column j of C (the < 4 columns left after the 8- and 4-wide panels, e.g. a 2-unit output
+ * layer), vectorised over rows (Aᵀ·B: 4 rows of A are contiguous at each k) or over k (A·B: dot
+ * products with B's column gathered 4 k at a time, shared by 4 rows); scalar otherwise.
+ */
+function nnColumn(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, sAm: i32, sAk: i32, j: i32): void {
+  const am = <usize>sAm << 2, ak = <usize>sAk << 2, ldb = <usize>N << 2;
+  const pb0 = b + (<usize>j << 2);
+  let i = 0;
+  if (sAm == 1) {
+    for (; i + 4 <= M; i += 4) {
+      let acc = f32x4.splat(0);
+      let pa = a + (<usize>i << 2), pb = pb0;
+      for (let k = 0; k < K; k++) {
+        acc = mad(acc, v128.load(pa), v128.load32_splat(pb));
+        pa += ak;
+        pb += ldb;
+      }
+      const pc = c + <usize>i * ldb + (<usize>j << 2);
+      store<f32>(pc, f32x4.extract_lane(acc, 0));
+      store<f32>(pc + ldb, f32x4.extract_lane(acc, 1));
+      store<f32>(pc + (ldb << 1), f32x4.extract_lane(acc, 2));
+      store<f32>(pc + ldb * 3, f32x4.extract_lane(acc, 3));
+    }
+  } else if (sAk == 1) {
+    for (; i + 4 <= M; i += 4) {
+      const a0 = a + <usize>i * am, a1 = a0 + am, a2 = a0 + (am << 1), a3 = a0 + am * 3;
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let k = 0;
+      for (; k + 4 <= K; k += 4) {
+        const pb = pb0 + <usize>k * ldb;
+        let g = v128.load32_zero(pb);
+        g = f32x4.replace_lane(g, 1, load<f32>(pb + ldb));
+        g = f32x4.replace_lane(g, 2, load<f32>(pb + (ldb << 1)));
+        g = f32x4.replace_lane(g, 3, load<f32>(pb + ldb * 3));
+        const o = <usize>k << 2;
+        c0 = mad(c0, v128.load(a0 + o), g);
+        c1 = mad(c1, v128.load(a1 + o), g);
+        c2 = mad(c2, v128.load(a2 + o), g);
+        c3 = mad(c3, v128.load(a3 + o), g);
+      }
+      let s0 = hsum(c0), s1 = hsum(c1), s2 = hsum(c2), s3 = hsum(c3);
+      for (; k < K; k++) {
+        const x = load<f32>(pb0 + <usize>k * ldb), o = <usize>k << 2;
+        s0 += load<f32>(a0 + o) * x;
+        s1 += load<f32>(a1 + o) * x;
+        s2 += load<f32>(a2 + o) * x;
+        s3 += load<f32>(a3 + o) * x;
+      }
+      const pc = c + <usize>i * ldb + (<usize>j << 2);
+      store<f32>(pc, s0);
+      store<f32>(pc + ldb, s1);
+      store<f32>(pc + (ldb << 1), s2);
+      store<f32>(pc + ldb * 3, s3);
+    }
+  }
+  for (; i < M; i++) nn1x1(a + <usize>i * am, ak, pb0, ldb, K, c + <usize>i * ldb + (<usize>j << 2));
+}
+
 function nnOne(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, sAm: i32, sAk: i32): void {
   const am = <usize>sAm << 2, ak = <usize>sAk << 2, ldb = <usize>N << 2;
   // Column panels outside, row blocks inside: a panel of B (K x 8) stays in L1 across the rows.
@@ -111,7 +170,7 @@ function nnOne(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, sAm: i32, s
     for (; i + 4 <= M; i += 4) nn4x4(a + <usize>i * am, am, ak, pb, ldb, K, c + <usize>i * ldb + (<usize>j << 2), ldb);
     for (; i < M; i++) nn1x4(a + <usize>i * am, ak, pb, ldb, K, c + <usize>i * ldb + (<usize>j << 2));
   }
-  for (; j < N; j++) for (let i = 0; i < M; i++) nn1x1(a + <usize>i * am, ak, b + (<usize>j << 2), ldb, K, c + <usize>i * ldb + (<usize>j << 2));
+  for (; j < N; j++) nnColumn(a, b, c, M, N, K, sAm, sAk, j);
 }
 
 /**
