@@ -28,7 +28,6 @@ export interface WasmBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  disposeData(dataId: object): boolean;
   refCount(dataId: object): number;
 }
 
