@@ -1,24 +1,26 @@
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/learn/backend.ts';
 import type { SampleSet, Scaler } from '../src/learn/data.ts';
-import { MODEL_KINDS, type ModelKind, PerSampleDense, trainableParams } from '../src/learn/models.ts';
+import { KERNEL_SETS, type KernelSet, useKernels } from '../src/learn/kernels/index.ts';
+import { MODEL_KINDS, type ModelKind, trainableParams } from '../src/learn/models.ts';
 import { trainModel } from '../src/learn/train.ts';
 import { rngFor } from '../src/util/rng.ts';
 
 // Training speed per model: samples/s over whole epochs on a synthetic set of the default dataset's
-// size (22775 x 56; speed does not depend on the values). Usage:
-//   npx tsx bench/train.ts [--batch 256] [--epochs 2] [--models hyploc,single,single-plus] [--reference]
-// --reference also times the same architectures built from tfjs's stock Dense layer (autograd
-// MatMul gradient with transpose flags), i.e. the speed-up of src/learn/fast-dense.ts.
+// size (22775 x 56; speed does not depend on the values), at each batch size, on tfjs-wasm's stock
+// kernels (tf.train.adam, explicit-transpose gradients) and on simgen's (src/learn/kernels). Usage:
+//   npx tsx bench/train.ts [--batches 32,256] [--epochs 1] [--models hyploc,single,single-plus] [--kernels simgen,stock]
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
-const batch = Number(arg('batch', '256'));
-const epochs = Number(arg('epochs', '2'));
+const batches = arg('batches', '32,256').split(',').map(Number);
+const epochs = Number(arg('epochs', '1'));
 const kinds = arg('models', MODEL_KINDS.join(',')).split(',') as ModelKind[];
-const reference = process.argv.includes('--reference');
+const sets = arg('kernels', 'stock,simgen').split(',') as KernelSet[];
+for (const s of sets) if (!(KERNEL_SETS as readonly string[]).includes(s)) throw new Error(`--kernels: ${s} is not one of ${KERNEL_SETS.join(', ')}`);
 
 await initBackend();
 const n = 22775;
@@ -30,31 +32,24 @@ const set: SampleSet = {
   features: Float32Array.from({ length: n * width }, () => rng() * 2 - 1),
   positions: Float32Array.from({ length: n * 2 }, () => rng() * 400),
   rows: new Int32Array(n),
+  heard: new Int32Array(n),
 };
 const scaler: Scaler = { featureMean: new Array(width).fill(0), featureStd: new Array(width).fill(1), labelMean: [200, 200], labelScale: 100 };
 
-/** The same layer sizes from tfjs's stock Dense layer (HypLoc: its dense parts; the main layer stays ours). */
-function stockModel(kind: ModelKind): tf.LayersModel {
-  const input = tf.input({ shape: [width] });
-  let out: tf.SymbolicTensor;
-  const d = (units: number, activation: 'gelu' | 'sigmoid' | 'linear', x: tf.SymbolicTensor) => tf.layers.dense({ units, activation }).apply(x) as tf.SymbolicTensor;
-  if (kind === 'hyploc') {
-    const p = d(width * 32 + 32, 'sigmoid', d(128, 'gelu', d(64, 'gelu', input)));
-    out = d(32, 'gelu', d(32, 'gelu', new PerSampleDense({ units: 32, activation: 'gelu' }).apply([input, p]) as tf.SymbolicTensor));
-  } else {
-    const w = kind === 'single' ? 32 : 340;
-    out = d(w, 'gelu', d(w, 'gelu', d(w, 'gelu', input)));
+console.log(`training samples/s, ${epochs} epoch(s) of ${n} samples, tfjs ${tf.version.tfjs} backend ${tf.getBackend()}; load average ${os.loadavg()[0].toFixed(1)} at start`);
+console.log(`model        batch   params  ${sets.map((s) => `${s.padStart(8)} samples/s`).join('  ')}${sets.length === 2 ? '  speed-up' : ''}`);
+for (const batch of batches)
+  for (const kind of kinds) {
+    const rate: number[] = [];
+    let params = 0;
+    for (const s of sets) {
+      useKernels(s);
+      const r = await trainModel({ kind, train: set, scaler, epochs, batchSize: batch, seed: 1 });
+      rate.push(r.samplesPerSecond);
+      params = trainableParams(r.model);
+      r.model.dispose();
+    }
+    const ratio = sets.length === 2 ? `  ${(rate[1] / rate[0]).toFixed(2).padStart(7)}x` : '';
+    console.log(`${kind.padEnd(12)} ${String(batch).padStart(5)} ${String(params).padStart(8)}  ${rate.map((r) => `${r.toFixed(0).padStart(8)}          `).join('  ')}${ratio}`);
   }
-  return tf.model({ inputs: input, outputs: d(2, 'linear', out) });
-}
-
-console.log(`training samples/s, batch ${batch}, ${epochs} epoch(s) of ${n} samples, tfjs ${tf.version.tfjs} backend ${tf.getBackend()}`);
-for (const kind of kinds) {
-  const variants: Array<[string, tf.LayersModel | undefined]> = [['fast-dense', undefined]];
-  if (reference) variants.push(['stock Dense', stockModel(kind)]);
-  for (const [label, model] of variants) {
-    const r = await trainModel({ kind, train: set, scaler, epochs, batchSize: batch, seed: 1, model });
-    console.log(`${kind.padEnd(12)} ${label.padEnd(12)} ${String(trainableParams(r.model)).padStart(7)} params  ${r.samplesPerSecond.toFixed(0).padStart(6)} samples/s  (${r.seconds.toFixed(1)} s)`);
-    r.model.dispose();
-  }
-}
+console.log(`load average ${os.loadavg()[0].toFixed(1)} at the end`);

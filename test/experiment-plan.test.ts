@@ -41,7 +41,7 @@ const scenario = loadScenario(path.resolve('scenarios/hyploc-madrid.yaml'));
 test('settings: scenario train block by default, --quick shrinks, flags override', () => {
   const full = resolveSettings(scenario, {});
   assert.equal(full.train.epochs, 30);
-  assert.equal(full.train.batchSize, 256);
+  assert.equal(full.train.batchSize, scenario.file.train.batch_size);
   assert.equal(full.train.maxTrainSamples, null);
   assert.deepEqual(full.counts, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.deepEqual(full.fractions, PAPER_FRACTIONS);

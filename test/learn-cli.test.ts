@@ -30,6 +30,8 @@ test('train and predict: bad flags -> exit 2, one line with the allowed values, 
     [['train', '--epochs', '0'], /--epochs must be an integer from 1 to 10000 \(got 0\)/],
     [['train', '--batch-size', '1.5'], /--batch-size must be an integer from 1 to 65536/],
     [['train', '--constellations', '4'], /--constellations must be an integer from 1 to 3 \(got 4\)/],
+    [['train', '--kernels', 'fast'], /SIMGEN_KERNELS \(--kernels\) must be one of simgen, stock \(got "fast"\)/],
+    [['train', '--jobs', '0'], /--jobs must be an integer from 1 to 64 \(got 0\)/],
     [['predict', '--model-dir', path.join(dir, 'none'), '--split', 'valid'], /--split must be "test" or "train"/],
     [['predict', '--model-dir', path.join(dir, 'none')], /--model-dir .*none: no model.json there/],
   ];

@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/learn/backend.ts';
 import { dense, gelu, perSampleDense } from '../src/learn/fast-dense.ts';
-import { buildModel, MAIN_UNITS, mainLayerParams, trainableParams } from '../src/learn/models.ts';
+import { buildModel, forwardTraining, MAIN_UNITS, mainLayerParams, trainableParams } from '../src/learn/models.ts';
 import { rngFor } from '../src/util/rng.ts';
 
 // The architectures against the paper's Table I / IV-B counts, and the fast-gradient ops against
@@ -106,4 +106,15 @@ test('the patched wasm Slice kernel returns what a plain index computation gives
   const m = tf.reshape(a, [20, 6]);
   assert.deepEqual(Array.from(tf.slice(m, [3, 4], [2, 2]).dataSync()), [22, 23, 28, 29]);
   tf.dispose([a, m]);
+});
+
+test('forwardTraining (layer by layer) gives model.apply bit for bit, for every model kind', () => {
+  for (const kind of ['hyploc', 'single', 'single-plus'] as const) {
+    const model = buildModel(kind, 56, rngFor(7, 'test'));
+    const rng = rngFor(8, 'test/x');
+    const x = tf.tensor2d(Float32Array.from({ length: 5 * 56 }, () => rng() * 4 - 2), [5, 56]);
+    assert.deepEqual(Array.from(forwardTraining(model, x).dataSync()), Array.from((model.apply(x, { training: true }) as tf.Tensor).dataSync()), kind);
+    x.dispose();
+    model.dispose();
+  }
 });

@@ -99,11 +99,11 @@ test('quantile: linear interpolation between order statistics', () => {
   assert.equal(quantile([7], 0.3), 7);
 });
 
-test('runTrain writes model, metrics and CDF plot; rerun gives byte-identical model and metrics; predict reproduces the test error', async () => {
+test('runTrain writes model, metrics and CDF plot; 2 worker processes give the bytes of 1 process; predict reproduces the test error', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-train-'));
   fs.copyFileSync(path.join(DATA_DIR, 'dataset.arrow'), path.join(out, 'dataset.arrow'));
   const opts = { models: ['hyploc', 'single', 'single-plus'] as const, constellations: 2, epochs: 1, batchSize: 64, learningRate: 1e-3, lrDecayRate: 0.04, lrDecaySamples: 10000 };
-  const r = await runTrain(scenario, out, { ...opts, models: [...opts.models] });
+  const r = await runTrain(scenario, out, { ...opts, models: [...opts.models], jobs: 2 });
   const files = ['model.json', 'weights.bin', 'metrics.json'];
   const read = () => r.models.map((m) => files.map((f) => fs.readFileSync(path.join(m.dir, f))));
   const first = read();
@@ -115,13 +115,21 @@ test('runTrain writes model, metrics and CDF plot; rerun gives byte-identical mo
   assert.equal(m.test_samples, both.n);
   assert.equal(m.curve.length, 1);
   assert.ok(m.median_error_m <= m.p90_error_m && m.cdf.error_m[50] === m.median_error_m && m.cdf.probability.length === 101);
+  assert.equal(m.kernels, 'simgen');
+  // The error split by how many of the constellations' sites hear the sample adds up to the whole.
+  assert.deepEqual(m.by_sites_heard.map((g: { sites_heard: string }) => g.sites_heard), ['0', '1', '2', '>=3']);
+  const counts = [0, 0, 0, 0];
+  for (const h of both.heard) counts[Math.min(h, 3)]++;
+  assert.deepEqual(m.by_sites_heard.map((g: { samples: number }) => g.samples), counts);
+  const weighted = m.by_sites_heard.reduce((a: number, g: { samples: number; mean_error_m: number | null }) => a + g.samples * (g.mean_error_m ?? 0), 0) / both.n;
+  assert.ok(Math.abs(weighted - m.mean_error_m) < 1e-3, `group means ${weighted} vs mean ${m.mean_error_m}`);
   const svg = fs.readFileSync(path.join(out, 'models/cdf-c2.svg'), 'utf8');
   for (const label of ['HypLoc', 'Single (', 'Single+']) assert.ok(svg.includes(label), `legend has ${label}`);
   assert.ok(svg.includes(`HypLoc (mean ${m.mean_error_m.toFixed(2)} m)`));
   assert.ok(svg.includes('2D positioning error (m)'));
 
-  await runTrain(scenario, out, { ...opts, models: [...opts.models] });
-  assert.deepEqual(read(), first, 'same scenario + seed -> same bytes');
+  await runTrain(scenario, out, { ...opts, models: [...opts.models], jobs: 1 });
+  assert.deepEqual(read(), first, 'same scenario + seed -> same bytes, one process or two');
 
   const p = await runPredict({ modelDir: path.join(out, 'models/hyploc-c2'), dataset: path.join(out, 'dataset.arrow'), split: 'test', output: path.join(out, 'pred.arrow') });
   assert.equal(p.summary.mean_error_m, m.mean_error_m);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { KERNEL_SETS, KERNELS_ENV, kernelSetFromEnv } from '../learn/kernels/index.ts';
 import { DEFAULT_SCENARIO, loadScenario, type Scenario } from '../scenario/load.ts';
 import { UserError } from '../util/errors.ts';
 
@@ -39,4 +40,18 @@ export function numberList(text: string | undefined, flag: string): number[] | u
   const values = String(text).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new UserError(`${flag} must be a comma-separated list of numbers (got ${JSON.stringify(text)})`);
   return values;
+}
+
+/** --kernels: which training kernels (src/learn/kernels); it sets SIMGEN_KERNELS, which worker processes inherit. */
+export interface KernelArgs {
+  kernels?: string;
+}
+
+export function withKernelsOption<T>(y: Argv<T>): Argv<T & KernelArgs> {
+  return y.option('kernels', { type: 'string', describe: `training kernels: ${KERNEL_SETS.join(' (SIMD, fused; default) or ')} (tfjs-wasm's own, for comparison)`, defaultDescription: `$${KERNELS_ENV} or simgen` }) as Argv<T & KernelArgs>;
+}
+
+export function applyKernelsOption(args: KernelArgs): void {
+  if (args.kernels !== undefined) process.env[KERNELS_ENV] = args.kernels;
+  kernelSetFromEnv(); // a bad value is refused here, before any work
 }

@@ -2,9 +2,9 @@ import type { CommandModule } from 'yargs';
 import { runExperiment } from '../experiment/run.ts';
 import { EXPERIMENT_NAMES, type ExperimentName } from '../experiment/types.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, numberList, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, numberList, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
 
-interface ExperimentArgs extends CommonArgs {
+interface ExperimentArgs extends CommonArgs, KernelArgs {
   name: string;
   quick: boolean;
   jobs: number;
@@ -18,7 +18,7 @@ export const experimentCommand: CommandModule<object, ExperimentArgs> = {
   command: COMMANDS.experiment.usage,
   describe: COMMANDS.experiment.describe,
   builder: (y) =>
-    withCommonOptions(y)
+    withKernelsOption(withCommonOptions(y))
       .positional('name', { type: 'string', choices: EXPERIMENT_NAMES, describe: 'which figures to reproduce' })
       .option('quick', { type: 'boolean', default: false, describe: 'tiny run for tests: 2 epochs, C in {1,2}, 10 and 50 %, <= 2000 training samples per job' })
       .option('jobs', { type: 'number', default: 2, describe: 'trainings run in parallel worker processes (one core each)' })
@@ -28,6 +28,7 @@ export const experimentCommand: CommandModule<object, ExperimentArgs> = {
       .option('pretrain', { type: 'number', describe: 'unseen: pre-train on constellations 1..N (default: all known)' }) as never,
   handler: async (args) => {
     const name = args.name as ExperimentName; // yargs checked it against EXPERIMENT_NAMES
+    applyKernelsOption(args);
     const opts = {
       quick: args.quick,
       jobs: args.jobs,

@@ -35,7 +35,7 @@ function trainingSet(ds: Dataset, scaler: Scaler, constellations: number[], frac
   return set;
 }
 
-export interface JobProgress {
+export interface JobCallbacks {
   onEpoch: (epoch: number, epochs: number) => void;
 }
 
@@ -44,7 +44,7 @@ export interface JobStats {
   samplesPerSecond: number;
 }
 
-export async function runJob(req: WorkerRequest, progress: JobProgress): Promise<JobStats> {
+export async function runJob(req: WorkerRequest, progress: JobCallbacks): Promise<JobStats> {
   await initBackend();
   const { job, jobDir } = req;
   const { ds, scaler } = dataset(req.datasetPath);

@@ -1,27 +1,24 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { ModelKind } from '../learn/models.ts';
-import { childExecArgv, siblingModule } from '../util/entry.ts';
-import { UserError } from '../util/errors.ts';
+import { TRAIN_COST } from '../learn/models.ts';
+import { siblingModule } from '../util/entry.ts';
+import { ProcessPool } from '../util/process-pool.ts';
 import { Progress } from '../util/progress.ts';
+import type { JobStats } from './job-exec.ts';
 import { adoptFromSibling, jobDirName, readResult } from './jobs.ts';
-import type { Job, JobResult, WorkerMessage, WorkerRequest } from './types.ts';
+import type { Job, JobProgress, JobResult, WorkerRequest } from './types.ts';
 
 // Runs an experiment's jobs: finished ones (result.json in their folder, here or in a sibling
-// experiment) are skipped, the rest go to a pool of worker processes, a job starting once the jobs
-// it depends on are done. Results are keyed by job, so they do not depend on which worker ran what.
+// experiment) are skipped, the rest go to a pool of worker processes (src/util/process-pool.ts),
+// a job starting once the jobs it depends on are done. Results are keyed by job, so they do not
+// depend on which worker ran what.
 
 // worker.js next to this module (dist/), or worker.ts run through tsx's loader (sources, tests).
 const WORKER = siblingModule(import.meta.url, 'worker');
 
-/** Relative training cost per sample (measured with bench/train.ts: Single is several times faster). */
-const KIND_COST: Record<ModelKind, number> = { hyploc: 1, 'single-plus': 0.85, single: 0.2 };
-
 /** Relative cost of a job: samples it trains on x cost per sample (epochs are equal within a run). */
 export function jobCost(job: Job): number {
   const s = job.spec;
-  return KIND_COST[s.kind] * (s.type === 'train' ? s.constellations.length : s.fraction);
+  return TRAIN_COST[s.kind] * (s.type === 'train' ? s.constellations.length : s.fraction);
 }
 
 export interface RunnerOptions {
@@ -42,22 +39,16 @@ export interface JobDone {
   result: JobResult;
 }
 
-interface Worker {
-  proc: ChildProcess;
-  ready: boolean;
-  /** Set while a pool() call owns the worker. */
-  onMessage?: (m: WorkerMessage) => void;
-  onExit?: (how: string) => void;
-}
-
 export class JobRunner {
-  private workers: Worker[] = [];
+  private readonly workers: ProcessPool<WorkerRequest, JobProgress, JobStats>;
   /** Every job seen so far (all phases), by key. */
   private readonly finished = new Map<string, JobDone>();
   /** Jobs trained by this run (not resumed). */
   trained = 0;
 
-  constructor(private readonly o: RunnerOptions) {}
+  constructor(private readonly o: RunnerOptions) {
+    this.workers = new ProcessPool(WORKER, o.parallel, `experiment ${o.name}`);
+  }
 
   dirOf(job: Job): string {
     return path.join(this.o.experimentDir, 'jobs', jobDirName(job));
@@ -86,98 +77,50 @@ export class JobRunner {
     return new Map(unique.map((j) => [j.key, this.finished.get(j.key)!]));
   }
 
-  /** Stop the worker processes (they exit when the channel closes). */
+  /** Stop the worker processes. */
   close(): void {
-    for (const w of this.workers) if (w.proc.connected) w.proc.disconnect();
-    this.workers = [];
+    this.workers.close();
   }
 
-  private spawn(): Worker {
-    const proc = fork(fileURLToPath(WORKER), [], { execArgv: childExecArgv(WORKER), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const w: Worker = { proc, ready: false };
-    proc.on('message', (m: WorkerMessage) => {
-      if (m.type === 'ready') w.ready = true;
-      w.onMessage?.(m);
-    });
-    proc.on('exit', (code, signal) => {
-      this.workers = this.workers.filter((x) => x !== w);
-      w.onExit?.(signal ?? `code ${code}`);
-    });
-    return w;
-  }
-
-  private pool(queue: Job[], doneBefore: number, total: number, phase: string): Promise<void> {
+  private async pool(queue: Job[], doneBefore: number, total: number, phase: string): Promise<void> {
     const o = this.o;
     const progress = new Progress(`${o.name} ${phase}`, total, o.quiet);
-    const running = new Map<string, { job: Job; epoch: string }>();
-    // Workers stay up between phases (unseen: pre-training, then re-training).
-    while (this.workers.length < Math.min(o.parallel, queue.length)) this.workers.push(this.spawn());
-    const workers = this.workers;
-    const idle = workers.filter((w) => w.ready);
+    const epochs = new Map<string, string>();
     let done = doneBefore;
-    let settled = false;
-    const status = () => [...running.values()].map((r) => `${r.job.label} ${r.epoch}`).join(', ');
-
-    return new Promise<void>((resolve, reject) => {
-      const finish = (err?: Error) => {
-        if (settled) return;
-        settled = true;
-        progress.done();
-        for (const w of workers) w.onMessage = w.onExit = undefined;
-        if (err) {
-          this.close();
-          reject(err);
-        } else resolve();
-      };
-      const dispatch = () => {
-        while (idle.length > 0) {
-          const i = queue.findIndex((j) => j.deps.every((d) => this.finished.has(d)));
-          if (i < 0) break;
-          const [job] = queue.splice(i, 1);
-          running.set(job.key, { job, epoch: 'starting' });
-          const depDirs = Object.fromEntries(job.deps.map((d) => [d, this.finished.get(d)!.dir]));
-          const req: WorkerRequest = { type: 'job', job, jobDir: this.dirOf(job), depDirs, datasetPath: o.datasetPath, scenarioSeed: o.scenarioSeed };
-          idle.pop()!.proc.send(req);
-        }
-        if (queue.length === 0 && running.size === 0) finish();
-        else if (running.size === 0 && idle.length === workers.length)
-          finish(new Error(`experiment ${o.name}: ${queue.length} job(s) wait for jobs that are not planned (${queue.map((j) => j.label).join(', ')})`));
-        progress.update(done, status());
-      };
-      const onMessage = (worker: Worker) => (m: WorkerMessage) => {
-        if (m.type === 'ready') {
-          idle.push(worker);
-          return dispatch();
-        }
-        const r = running.get(m.key);
-        if (!r) return;
-        if (m.type === 'epoch') {
-          r.epoch = `epoch ${m.epoch}/${m.epochs}`;
-          return progress.update(done, status());
-        }
-        running.delete(m.key);
-        if (m.type === 'failed') {
-          const msg = `${r.job.label}: ${m.message}`;
-          return finish(m.userError ? new UserError(msg) : new Error(`experiment ${o.name}: job ${msg}`));
-        }
-        const dir = this.dirOf(r.job);
-        const result = readResult(dir);
-        if (!result) return finish(new Error(`experiment ${o.name}: job ${r.job.label} reported done but ${dir}/result.json is missing`));
-        this.finished.set(m.key, { job: r.job, dir, result });
-        this.trained++;
-        done++;
-        if (!o.quiet) {
-          if (process.stderr.isTTY) process.stderr.write('\r\x1b[K'); // the log line replaces the bar; the next update redraws it
-          o.log(`[${done}/${total}] ${r.job.label}: test mean error ${result.test.mean_error_m.toFixed(2)} m (${m.seconds.toFixed(1)} s training, ${Math.round(m.samplesPerSecond)} samples/s)`);
-        }
-        idle.push(worker);
-        dispatch();
-      };
-      for (const w of workers) {
-        w.onMessage = onMessage(w);
-        w.onExit = (how) => finish(new Error(`experiment ${o.name}: a worker process exited (${how}) while jobs were running`));
-      }
-      dispatch();
-    });
+    const status = () => [...epochs.values()].join(', ');
+    try {
+      await this.workers.run(
+        queue.map((job) => ({ id: job.key, label: job.label, request: { job, jobDir: this.dirOf(job), depDirs: Object.fromEntries(job.deps.map((d) => [d, this.finished.get(d)?.dir ?? ''])), datasetPath: o.datasetPath, scenarioSeed: o.scenarioSeed } })),
+        {
+          // A job may start once the jobs it depends on are done; their folders are known by then.
+          pick: (q) => q.findIndex((t) => t.request.job.deps.every((d) => this.finished.has(d))),
+          onStart: (t) => {
+            for (const d of t.request.job.deps) t.request.depDirs[d] = this.finished.get(d)!.dir;
+            epochs.set(t.id, `${t.label} starting`);
+            progress.update(done, status());
+          },
+          onProgress: (t, p) => {
+            epochs.set(t.id, `${t.label} epoch ${p.epoch}/${p.epochs}`);
+            progress.update(done, status());
+          },
+          onDone: (t, stats) => {
+            epochs.delete(t.id);
+            const { job, jobDir } = t.request;
+            const result = readResult(jobDir);
+            if (!result) throw new Error(`experiment ${o.name}: job ${job.label} reported done but ${jobDir}/result.json is missing`);
+            this.finished.set(job.key, { job, dir: jobDir, result });
+            this.trained++;
+            done++;
+            if (!o.quiet) {
+              if (process.stderr.isTTY) process.stderr.write('\r\x1b[K'); // the log line replaces the bar; the next update redraws it
+              o.log(`[${done}/${total}] ${job.label}: test mean error ${result.test.mean_error_m.toFixed(2)} m (${stats.seconds.toFixed(1)} s training, ${Math.round(stats.samplesPerSecond)} samples/s)`);
+            }
+            progress.update(done, status());
+          },
+        },
+      );
+    } finally {
+      progress.done();
+    }
   }
 }

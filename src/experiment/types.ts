@@ -89,16 +89,14 @@ export interface FinetuneJobResult {
 
 export type JobResult = TrainJobResult | FinetuneJobResult;
 
-/** Messages from a worker process to the runner. */
-export type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'epoch'; key: string; epoch: number; epochs: number }
-  | { type: 'done'; key: string; seconds: number; samplesPerSecond: number }
-  | { type: 'failed'; key: string; message: string; userError: boolean };
+/** Progress a worker reports while a job trains. */
+export interface JobProgress {
+  epoch: number;
+  epochs: number;
+}
 
-/** Messages from the runner to a worker process. */
+/** What the runner sends a worker process: one job. */
 export interface WorkerRequest {
-  type: 'job';
   job: Job;
   jobDir: string;
   /** Folder of each dependency (by key). */

@@ -1,19 +1,7 @@
-import { UserError } from '../util/errors.ts';
-import { runJob } from './job-exec.ts';
-import type { WorkerMessage, WorkerRequest } from './types.ts';
+import { serveTasks } from '../util/process-pool.ts';
+import { type JobStats, runJob } from './job-exec.ts';
+import type { JobProgress, WorkerRequest } from './types.ts';
 
-// Worker process entry (child_process.fork): tfjs's wasm backend is single-threaded in Node, so the
-// runner starts one process per core. It runs the jobs it is sent, one at a time, and reports back.
+// Worker process entry (src/util/process-pool.ts): runs the experiment jobs it is sent, one at a time.
 
-const send = (m: WorkerMessage) => process.send!(m);
-
-process.on('message', (req: WorkerRequest) => {
-  const { key } = req.job;
-  runJob(req, { onEpoch: (epoch, epochs) => send({ type: 'epoch', key, epoch, epochs }) }).then(
-    (stats) => send({ type: 'done', key, ...stats }),
-    (e: unknown) => send({ type: 'failed', key, message: e instanceof UserError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e), userError: e instanceof UserError }),
-  );
-});
-// The parent going away (Ctrl-C, crash) ends the worker too.
-process.on('disconnect', () => process.exit(0));
-send({ type: 'ready' });
+serveTasks<WorkerRequest, JobProgress, JobStats>((req, progress) => runJob(req, { onEpoch: (epoch, epochs) => progress({ epoch, epochs }) }));

@@ -38,6 +38,8 @@ export interface SampleSet {
   positions: Float32Array;
   /** Row numbers in dataset.arrow. */
   rows: Int32Array;
+  /** How many of the constellation's sites hear each sample (dataset.arrow's heard_count). */
+  heard: Int32Array;
 }
 
 export interface Selection {
@@ -72,7 +74,7 @@ export function selectSamples(ds: Dataset, sel: Selection, scaler: Scaler): Samp
     positions[2 * i] = ds.x[r];
     positions[2 * i + 1] = ds.y[r];
   });
-  return { n: rows.length, width: w, features, positions, rows: Int32Array.from(rows) };
+  return { n: rows.length, width: w, features, positions, rows: Int32Array.from(rows), heard: Int32Array.from(rows, (r) => ds.heardCount[r]) };
 }
 
 /** Labels as the network sees them (n x 2). */

@@ -58,6 +58,29 @@ export function summarizeErrors(errors: Float64Array): ErrorSummary {
   };
 }
 
+/** Groups of samples by how many of the constellation's sites hear them. */
+export const HEARD_GROUPS = ['0', '1', '2', '>=3'] as const;
+
+export interface HeardGroupErrors {
+  sites_heard: (typeof HEARD_GROUPS)[number];
+  samples: number;
+  mean_error_m: number | null;
+  median_error_m: number | null;
+}
+
+/** Mean and median error of the samples heard by 0, 1, 2 and >= 3 of the constellation's sites (null: no sample). */
+export function errorsByHeard(errors: Float64Array, heard: Int32Array): HeardGroupErrors[] {
+  return HEARD_GROUPS.map((sites_heard, g) => {
+    const e = Float64Array.from(errors.filter((_, i) => Math.min(heard[i], 3) === g)).sort();
+    return {
+      sites_heard,
+      samples: e.length,
+      mean_error_m: e.length ? round(e.reduce((a, b) => a + b, 0) / e.length) : null,
+      median_error_m: e.length ? round(quantile(e, 0.5)) : null,
+    };
+  });
+}
+
 /** Errors and their summary for a model on a sample set. */
 export function evaluate(model: tf.LayersModel, set: SampleSet, scaler: Scaler): { predicted: Float32Array; errors: Float64Array; summary: ErrorSummary } {
   const predicted = predictPositions(model, set, scaler);

@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { rngFor, shuffleInPlace } from '../util/rng.ts';
 import { type SampleSet, type Scaler, scaledLabels } from './data.ts';
 import { evaluate } from './evaluate.ts';
-import { buildModel, type ModelKind } from './models.ts';
+import { meanSquaredError } from './fast-dense.ts';
+import { FusedAdam } from './kernels/adam.ts';
+import { activeKernels } from './kernels/index.ts';
+import { buildModel, forwardTraining, type ModelKind } from './models.ts';
 
 // The training loop of paper III-C: Adam, MSE loss, learning rate lr0 · (1 - decay)^⌊processed
 // samples / decaySamples⌋ (-4 % every 10000 samples, a staircase), seeded initialisation and
@@ -51,7 +54,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const decaySamples = o.lrDecaySamples ?? 10000;
   const model = o.model ?? buildModel(o.kind, o.train.width, rngFor(o.seed, `learn/init/${o.kind}`));
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = tf.train.adam(lr0);
+  const optimizer = activeKernels() === 'stock' ? tf.train.adam(lr0) : new FusedAdam(lr0);
   // AdamOptimizer reads its (TS-protected) learningRate field at every step: set it per batch.
   const setLr = (lr: number) => ((optimizer as unknown as { learningRate: number }).learningRate = lr);
   let lr = lr0;
@@ -83,7 +86,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         const cost = tf.tidy(() => {
           const x = tf.tensor2d(xb.subarray(0, b * width), [b, width]);
           const y = tf.tensor2d(yb.subarray(0, b * 2), [b, 2]);
-          return optimizer.minimize(() => tf.mean(tf.square(tf.sub(model.apply(x, { training: true }) as tf.Tensor, y))) as tf.Scalar, true, vars)!;
+          return optimizer.minimize(() => meanSquaredError(forwardTraining(model, x), y), true, vars)!;
         });
         lossSum += cost.dataSync()[0] * b;
         cost.dispose();

@@ -7,7 +7,6 @@ import type { Edge, Scene, Surface, Vec3 } from './types.ts';
 // Every surface has its own vertices carrying a `surfaceId` attribute, so the surface of a triangle
 // survives the BVH build (which reorders the index buffer, not the vertices).
 
-const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 const normalize = (a: Vec3): Vec3 => {
   const l = Math.hypot(a[0], a[1], a[2]);

@@ -1,0 +1,158 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { childExecArgv } from './entry.ts';
+import { UserError } from './errors.ts';
+
+// A pool of worker processes (child_process.fork) that run tasks one at a time each and report
+// back. tfjs's wasm backend is single-threaded in Node, so training uses one process per core:
+// `simgen train` (one model per task) and `simgen experiment` (one job per task) share this pool.
+// The worker side is serveTasks(); tasks must not depend on which worker runs them.
+
+// A worker runs in the form of its parent (entry.ts): compiled JavaScript from dist/, or the TypeScript
+// sources through tsx's loader.
+
+export interface PoolTask<Req> {
+  id: string;
+  /** Name in messages. */
+  label: string;
+  request: Req;
+}
+
+/** Worker -> pool. */
+type PoolMessage<P, D> =
+  | { type: 'ready' }
+  | { type: 'progress'; id: string; data: P }
+  | { type: 'done'; id: string; data: D }
+  | { type: 'failed'; id: string; message: string; userError: boolean };
+
+/** Pool -> worker. */
+interface TaskMessage<Req> {
+  type: 'task';
+  id: string;
+  request: Req;
+}
+
+export interface PoolHandlers<Req, P, D> {
+  /** Index in `queue` of the next task that may start now, or -1 (default: the first). */
+  pick?: (queue: PoolTask<Req>[]) => number;
+  onStart?: (task: PoolTask<Req>) => void;
+  onProgress?: (task: PoolTask<Req>, progress: P) => void;
+  /** A task finished; an error thrown here stops the run with it. */
+  onDone?: (task: PoolTask<Req>, result: D) => void;
+}
+
+interface Worker<P, D> {
+  proc: ChildProcess;
+  ready: boolean;
+  /** Set while a run() call owns the worker. */
+  onMessage?: (m: PoolMessage<P, D>) => void;
+  onExit?: (how: string) => void;
+}
+
+export class ProcessPool<Req, P, D> {
+  private workers: Worker<P, D>[] = [];
+
+  /** `entry`: the worker module (it calls serveTasks; see siblingModule); `size`: at most this many processes. */
+  constructor(
+    private readonly entry: URL,
+    private readonly size: number,
+    private readonly name: string,
+  ) {}
+
+  /** Run `tasks`; resolves when all are done, rejects on the first failure (and stops the workers). */
+  run(tasks: PoolTask<Req>[], h: PoolHandlers<Req, P, D> = {}): Promise<void> {
+    const queue = [...tasks];
+    const pick = h.pick ?? ((q: PoolTask<Req>[]) => (q.length > 0 ? 0 : -1));
+    // Workers stay up between runs (e.g. experiment phases) until close().
+    while (this.workers.length < Math.min(this.size, queue.length)) this.workers.push(this.spawn());
+    const workers = this.workers;
+    const idle = workers.filter((w) => w.ready);
+    const running = new Map<string, PoolTask<Req>>();
+    let settled = false;
+
+    return new Promise<void>((resolve, reject) => {
+      const finish = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        for (const w of workers) w.onMessage = w.onExit = undefined;
+        if (err) {
+          this.close();
+          reject(err);
+        } else resolve();
+      };
+      const dispatch = () => {
+        while (idle.length > 0 && queue.length > 0) {
+          const i = pick(queue);
+          if (i < 0) break;
+          const [task] = queue.splice(i, 1);
+          running.set(task.id, task);
+          h.onStart?.(task);
+          const m: TaskMessage<Req> = { type: 'task', id: task.id, request: task.request };
+          idle.pop()!.proc.send(m);
+        }
+        if (queue.length === 0 && running.size === 0) finish();
+        else if (running.size === 0 && idle.length === workers.length)
+          finish(new Error(`${this.name}: ${queue.length} task(s) can never start (${queue.map((t) => t.label).join(', ')})`));
+      };
+      const onMessage = (worker: Worker<P, D>) => (m: PoolMessage<P, D>) => {
+        if (m.type === 'ready') {
+          idle.push(worker);
+          return dispatch();
+        }
+        const task = running.get(m.id);
+        if (!task) return;
+        if (m.type === 'progress') return h.onProgress?.(task, m.data);
+        running.delete(m.id);
+        if (m.type === 'failed') return finish(m.userError ? new UserError(`${task.label}: ${m.message}`) : new Error(`${this.name}: ${task.label}: ${m.message}`));
+        try {
+          h.onDone?.(task, m.data);
+        } catch (e) {
+          return finish(e as Error);
+        }
+        idle.push(worker);
+        dispatch();
+      };
+      for (const w of workers) {
+        w.onMessage = onMessage(w);
+        w.onExit = (how) => finish(new Error(`${this.name}: a worker process exited (${how}) while tasks were running`));
+      }
+      dispatch();
+    });
+  }
+
+  /** Stop the worker processes (they exit when the channel closes). */
+  close(): void {
+    for (const w of this.workers) if (w.proc.connected) w.proc.disconnect();
+    this.workers = [];
+  }
+
+  private spawn(): Worker<P, D> {
+    const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const w: Worker<P, D> = { proc, ready: false };
+    proc.on('message', (m: PoolMessage<P, D>) => {
+      if (m.type === 'ready') w.ready = true;
+      w.onMessage?.(m);
+    });
+    proc.on('exit', (code, signal) => {
+      this.workers = this.workers.filter((x) => x !== w);
+      w.onExit?.(signal ?? `code ${code}`);
+    });
+    return w;
+  }
+}
+
+/**
+ * The worker side: run each task the pool sends with `run` (one at a time), reporting progress,
+ * the result or the failure. The worker exits when the pool goes away (Ctrl-C, crash, close()).
+ */
+export function serveTasks<Req, P, D>(run: (request: Req, progress: (p: P) => void) => Promise<D>): void {
+  const send = (m: PoolMessage<P, D>) => process.send!(m);
+  process.on('message', ({ id, request }: TaskMessage<Req>) => {
+    run(request, (data) => send({ type: 'progress', id, data })).then(
+      (data) => send({ type: 'done', id, data }),
+      (e: unknown) => send({ type: 'failed', id, message: e instanceof UserError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e), userError: e instanceof UserError }),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready' });
+}
