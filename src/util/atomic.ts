@@ -51,3 +51,21 @@ export function writeDirAtomic<T>(dir: string, fill: (tmpDir: string) => T): T {
     fs.rmSync(old, { recursive: true, force: true });
   }
 }
+
+/** writeDirAtomic with an asynchronous `fill` (e.g. Arrow files streamed into the directory). */
+export async function writeDirAtomicAsync<T>(dir: string, fill: (tmpDir: string) => Promise<T>): Promise<T> {
+  const parent = path.dirname(dir);
+  const tmp = path.join(parent, `.${path.basename(dir)}.${process.pid}.tmp`);
+  const old = path.join(parent, `.${path.basename(dir)}.${process.pid}.old`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    fs.mkdirSync(tmp, { recursive: true });
+    const result = await fill(tmp);
+    if (fs.existsSync(dir)) fs.renameSync(dir, old);
+    fs.renameSync(tmp, dir);
+    return result;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(old, { recursive: true, force: true });
+  }
+}
