@@ -52,7 +52,7 @@ export interface TrackTrace {
   pathSite: number[];
   pathKind: string[];
   pathPower: number[];
-  /** Vertices of path p: verts[3 * vertStart[p] ..< 3 * vertStart[p + 1]], site first, UE last. */
+  /** Vertices of path p: verts[3 * vertStart[p] ..< 3 * vertStart[p + 1]], site first, UE last (0.1 m). */
   vertStart: number[];
   verts: number[];
 }

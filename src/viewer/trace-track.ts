@@ -11,6 +11,7 @@ import type { TrackTrace } from './page-data.ts';
 export const MAX_PATHS_SHOWN = 10;
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
+const r1 = (v: number) => Math.round(v * 10) / 10;
 const orNull = (v: number) => (Number.isNaN(v) ? null : r2(v));
 
 export async function traceTrack(scenario: Scenario, track: Track, threads: number): Promise<TrackTrace> {
@@ -45,7 +46,7 @@ export async function traceTrack(scenario: Scenario, track: Track, threads: numb
           out.pathSite.push(row % ns);
           out.pathKind.push(P.interactions[p]);
           out.pathPower.push(r2(P.rx_power_dbm[p]));
-          for (const v of P.vertices[p]) out.verts.push(r2(v));
+          for (const v of P.vertices[p]) out.verts.push(r1(v)); // 0.1 m: enough to draw, a smaller page
           out.vertStart.push(out.verts.length / 3);
         }
       }

@@ -210,8 +210,19 @@ async function loadTrack(id: number): Promise<void> {
   showSample();
 }
 
+// Settings from the address's fragment, e.g. viewer.html#sample=350&colour=power&overlay=site-5&paths=constellation.
+const hash = new URLSearchParams(location.hash.slice(1));
+const pick = (sel: HTMLSelectElement, v: string | null) => v !== null && [...sel.options].some((o) => o.value === v) && (sel.value = v);
+pick(overlaySel, hash.get('overlay'));
+pick($<HTMLSelectElement>('pathsites'), hash.get('paths'));
+if (hash.get('colour') === 'power') {
+  colourMode = 'power';
+  document.querySelector<HTMLInputElement>('input[name=colour][value=power]')!.checked = true;
+}
 view.showTrack(trace.track);
 slider.max = String(trace.t.length - 1);
+sample = Math.min(trace.t.length - 1, Math.max(0, Math.round(Number(hash.get('sample') ?? 0)) || 0));
+slider.value = String(sample);
 drawOverlay();
 showSample();
 state.ready = true;

@@ -68,18 +68,20 @@ export class ViewerScene {
       this.scene.add(new THREE.LineSegments(new THREE.EdgesGeometry(geo), edges));
     }
 
+    // Markers sized to the map: ~2 m on the 552 m Madrid grid.
+    const r = Math.min(2.5, Math.max(0.4, 0.004 * Math.max(W, H)));
     const pole = new THREE.MeshLambertMaterial({ color: 0x333333 });
     for (const s of data.sites) {
-      const stick = new THREE.Mesh(new THREE.CylinderGeometry(0.3, 0.3, s.z, 8), pole);
+      const stick = new THREE.Mesh(new THREE.CylinderGeometry(0.15 * r, 0.15 * r, s.z, 8), pole);
       stick.rotation.x = Math.PI / 2;
       stick.position.set(s.x, s.y, s.z / 2);
-      const head = new THREE.Mesh(new THREE.SphereGeometry(2.2, 16, 12), new THREE.MeshLambertMaterial({ color: 0x333333 }));
+      const head = new THREE.Mesh(new THREE.SphereGeometry(r, 16, 12), new THREE.MeshLambertMaterial({ color: 0x333333 }));
       head.position.set(s.x, s.y, s.z);
       const el = document.createElement('div');
       el.className = 'site-label';
       el.textContent = String(s.id);
       const label = new CSS2DObject(el);
-      label.position.set(s.x, s.y, s.z + 6);
+      label.position.set(s.x, s.y, s.z + 3 * r);
       this.scene.add(stick, head, label);
       this.siteMarks.set(s.id, { head, label: el });
     }
@@ -95,7 +97,7 @@ export class ViewerScene {
       this.trackLines.push(line);
     }
 
-    this.ue = new THREE.Mesh(new THREE.SphereGeometry(4, 20, 14), new THREE.MeshLambertMaterial({ color: 0xff2200, emissive: 0x661100 }));
+    this.ue = new THREE.Mesh(new THREE.SphereGeometry(1.6 * r, 20, 14), new THREE.MeshLambertMaterial({ color: 0xff2200, emissive: 0x661100 }));
     this.scene.add(this.ue);
     this.paths = new LineSegments2(new LineSegmentsGeometry(), this.pathMaterial);
     this.paths.renderOrder = 3;
