@@ -47,7 +47,7 @@ html, body { margin: 0; height: 100%; overflow: hidden; font: 13px/1.35 system-u
 .row { display: flex; gap: 6px; align-items: center; }
 .note { color: #8a5a00; font-size: 12px; }
 table.links { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-table.links th, table.links td { text-align: right; padding: 1px 4px; border-bottom: 1px solid #eee; }
+table.links th, table.links td { text-align: right; padding: 1px 4px; border-bottom: 1px solid #eee; white-space: nowrap; }
 table.links th:first-child, table.links td:first-child { text-align: left; }
 table.links tr.active td { font-weight: 600; }
 .legend div { display: flex; align-items: center; gap: 6px; margin: 2px 0; }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Track } from '../mobility/types.ts';
 import type { Scenario } from '../scenario/load.ts';
+import { UserError } from '../util/errors.ts';
 import type { TrackTrace } from './page-data.ts';
 import { traceTrack } from './trace-track.ts';
 
@@ -45,7 +46,9 @@ export async function startViewerServer(scenario: Scenario, tracks: Track[], pag
     send(404, 'text/plain', `not found: ${url.pathname}\n`);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' || e.code === 'EACCES' ? new UserError(`--port ${opts.port}: cannot listen on 127.0.0.1 (${e.code}); choose another port, or 0 for any free one`) : e),
+    );
     server.listen(opts.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;

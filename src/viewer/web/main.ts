@@ -106,9 +106,11 @@ const overlaySel = $<HTMLSelectElement>('overlay');
 const decoded = data.radiomap ? decodeOverlay(data.radiomap) : null;
 if (decoded) {
   overlaySel.add(new Option('off', 'off'));
-  overlaySel.add(new Option('maximum over all sites', 'max', true, true));
+  const ids = decoded.map.siteIds;
+  const over = ids.length === data.sites.length ? 'all sites' : `sites ${ids.join(', ')}`;
+  overlaySel.add(new Option(`maximum over ${over}`, 'max', true, true));
   overlaySel.add(new Option('maximum over the constellation', 'max-c'));
-  overlaySel.add(new Option('best server (all sites)', 'best'));
+  overlaySel.add(new Option(`best server (${over})`, 'best'));
   for (const id of decoded.map.siteIds) overlaySel.add(new Option(`site ${id}`, `site-${id}`));
 } else {
   overlaySel.add(new Option('none: run "simgen radiomap" first', 'off'));
