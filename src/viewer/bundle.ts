@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 // command reads that); run from the TypeScript sources (tests, `npm run simgen`), it is bundled here, in memory,
 // by the same esbuild (a development dependency).
 
-export const BUNDLE_OPTIONS = { bundle: true, format: 'iife', minify: true, target: 'es2020', legalComments: 'eof', platform: 'browser' } as const;
+/** The options of package.json's build:web script (esbuild's command line there). */
+const BUNDLE_OPTIONS = { bundle: true, format: 'iife', minify: true, target: 'es2020', legalComments: 'eof', platform: 'browser' } as const;
 
 export async function viewerScript(): Promise<string> {
   const built = new URL('./web/viewer.js', import.meta.url);

@@ -6,6 +6,7 @@ import { readRadioMap } from '../radiomap/read.ts';
 import { RADIOMAP_DIR, RADIOMAP_FILE } from '../radiomap/run.ts';
 import type { Scenario } from '../scenario/load.ts';
 import type { PageData, RadioMapOverlay, TrackTrace } from './page-data.ts';
+import { MAX_PATHS_SHOWN } from './trace-track.ts';
 
 // The page's data from the scenario (map, sites, constellations), the generated tracks, one track's trace and,
 // when <out>/radiomap/radiomap.arrow belongs to this scenario, the radio map.
@@ -30,6 +31,7 @@ export function pageData(scenario: Scenario, tracks: Track[], trace: TrackTrace,
     tracks: tracks.map((t) => ({ id: t.id, split: t.split, xy: t.samples.flatMap((s) => [r2(s.x), r2(s.y)]) })),
     txPowerDbm: scenario.file.ue.tx_power_dbm,
     cutoffDb: scenario.file.raytrace.path_loss_cutoff_db,
+    maxPathsShown: MAX_PATHS_SHOWN,
     trace,
     radiomap,
     serve: opts.serve,

@@ -20,6 +20,8 @@ export interface PageData {
   tracks: { id: number; split: 'train' | 'test'; xy: number[] }[];
   txPowerDbm: number;
   cutoffDb: number;
+  /** Paths shown per heard link (the strongest). */
+  maxPathsShown: number;
   /** The track whose paths are embedded, and its trace. */
   trace: TrackTrace;
   /** The radio map of <out>/radiomap/radiomap.arrow, when it exists and belongs to this scenario. */

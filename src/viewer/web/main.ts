@@ -176,7 +176,7 @@ function showSample(): void {
   $('links').innerHTML = rows.join('') || '<tr><td colspan="6">no site hears this sample</td></tr>';
   view.markSites(cs, heard);
   $('sampleinfo').textContent = `sample ${sample} / ${tr.t.length - 1}, t = ${tr.t[sample].toFixed(1)} s, (${tr.x[sample].toFixed(1)}, ${tr.y[sample].toFixed(1)}) m`;
-  $('status').textContent = `${lines.count} paths shown (at most 10 a site, strongest first); ${heard.size} sites hear the UE`;
+  $('status').textContent = `${lines.count} paths shown (at most ${data.maxPathsShown} a site, strongest first); ${heard.size} sites hear the UE`;
   pathLegend();
   // What the browser test reads: the sample and a signature of the path geometry on screen.
   let sig = 0;
