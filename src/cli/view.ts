@@ -27,7 +27,7 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
     const log = logger(args.quiet);
     const res = await runView(scenario, outDir, {
       track: args.track, constellation: args.constellation, threads: args.threads, serve: args.serve ? { port: args.port } : undefined,
-      command: ['simgen', ...process.argv.slice(2)].join(' '), log,
+      command: ['simgen', ...process.argv.slice(2)].join(' '), quiet: args.quiet, log,
     });
     for (const n of res.notes) log(`note: ${n}`);
     log(`view: track ${res.track} (${res.samples} samples, ${res.paths} paths shown) traced in ${res.seconds.toFixed(1)} s`);

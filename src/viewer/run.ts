@@ -27,6 +27,7 @@ export interface ViewOptions {
   /** Serve on 127.0.0.1 at this port (0: any free port). */
   serve?: { port: number };
   command?: string;
+  quiet?: boolean;
   log?: (line: string) => void;
 }
 
@@ -54,7 +55,7 @@ export async function runView(scenario: Scenario, outDir: string, opts: ViewOpti
   const trackId = opts.track ?? tracks.find((t) => t.split === 'test')?.id ?? 0;
   if (!Number.isInteger(trackId) || trackId < 0 || trackId >= tracks.length) throw new UserError(`--track: must be a track id from 0 to ${tracks.length - 1} (got ${opts.track})`);
   const { overlay, note } = radioMapOverlay(scenario, outDir);
-  const trace = await traceTrack(scenario, tracks[trackId], threads);
+  const trace = await traceTrack(scenario, tracks[trackId], threads, opts.quiet ?? true);
   const script = await viewerScript();
   const command = opts.command ?? 'simgen view';
   const file = path.join(outDir, VIEWER_FILE);

@@ -2,6 +2,7 @@ import type { Track } from '../mobility/types.ts';
 import { makeTracer } from '../raytrace/chunk.ts';
 import { tracePoints } from '../raytrace/pool.ts';
 import type { Scenario } from '../scenario/load.ts';
+import { Progress } from '../util/progress.ts';
 import type { TrackTrace } from './page-data.ts';
 
 // The paths of one track for the viewer, traced on demand by the raytrace stage (tracePoints with paths) rather
@@ -14,7 +15,8 @@ const r2 = (v: number) => Math.round(v * 100) / 100;
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const orNull = (v: number) => (Number.isNaN(v) ? null : r2(v));
 
-export async function traceTrack(scenario: Scenario, track: Track, threads: number): Promise<TrackTrace> {
+/** Traces every sample of `track` against every site; a progress bar on a terminal unless quiet. */
+export async function traceTrack(scenario: Scenario, track: Track, threads: number, quiet = true): Promise<TrackTrace> {
   const n = track.samples.length;
   const xyz = new Float64Array(3 * n);
   track.samples.forEach((s, k) => xyz.set([s.x, s.y, s.z], 3 * k));
@@ -26,6 +28,7 @@ export async function traceTrack(scenario: Scenario, track: Track, threads: numb
     heard: [], power: [], tof: [], azimuth: [], elevation: [], numPaths: [], strongest: [],
     pathStart: [0], pathSite: [], pathKind: [], pathPower: [], vertStart: [0], verts: [],
   };
+  const progress = new Progress(`view: track ${track.id}`, n * ns, quiet);
   await tracePoints(scenario, tracer, xyz, { threads, withPaths: true }, (_first, res) => {
     const L = res.links, P = res.paths!;
     const rows = L.heard.length;
@@ -52,6 +55,8 @@ export async function traceTrack(scenario: Scenario, track: Track, threads: numb
       }
       if (row % ns === ns - 1) out.pathStart.push(out.pathSite.length);
     }
+    progress.update(out.heard.length);
   });
+  progress.done();
   return out;
 }
