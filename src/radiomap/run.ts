@@ -54,7 +54,7 @@ export async function runRadiomap(scenario: Scenario, outDir: string, opts: Radi
   if (!(cell > 0) || !Number.isFinite(cell) || Math.ceil(scenario.map.width / cell) * Math.ceil(scenario.map.height / cell) > MAX_CELLS)
     throw new UserError(`--cell: must be a number of metres > 0 giving at most ${MAX_CELLS.toLocaleString('en-US')} cells on this ${scenario.map.width} x ${scenario.map.height} m map (got ${opts.cell})`);
   if (!(height > 0) || !Number.isFinite(height) || height > 1000) throw new UserError(`--height: must be a number of metres > 0 and <= 1000 (got ${opts.height})`);
-  const sites = opts.sites ?? allIds;
+  const sites = [...new Set(opts.sites ?? allIds)];
   const unknown = sites.filter((id) => !allIds.includes(id));
   if (sites.length === 0 || unknown.length > 0) throw new UserError(`--sites: ${unknown.length ? `no site ${unknown.join(', ')}` : 'no site given'}; the scenario's sites are ${allIds.join(',')}`);
   let constellation: { id: number; sites: number[] } | undefined;
