@@ -31,23 +31,54 @@ export async function withAtomicFile<T>(target: string, write: (tmpPath: string)
   }
 }
 
+/** The temporary and the displaced name of a directory written atomically. */
+function dirTemps(dir: string): { tmp: string; old: string } {
+  const parent = path.dirname(dir);
+  return { tmp: path.join(parent, `.${path.basename(dir)}.${process.pid}.tmp`), old: path.join(parent, `.${path.basename(dir)}.${process.pid}.old`) };
+}
+
+/** Moves the filled temporary directory to `dir` (the old one, if any, out of the way first) and cleans up. */
+function swapInto(dir: string, t: { tmp: string; old: string }, filled: boolean): void {
+  try {
+    if (filled) {
+      if (fs.existsSync(dir)) fs.renameSync(dir, t.old);
+      fs.renameSync(t.tmp, dir);
+    }
+  } finally {
+    fs.rmSync(t.tmp, { recursive: true, force: true });
+    fs.rmSync(t.old, { recursive: true, force: true });
+  }
+}
+
 /**
  * Write a whole directory atomically: `fill` writes into a temporary sibling directory, which then
  * replaces `dir` in one rename, so `dir` is never a partial output nor a mix of two runs.
  */
 export function writeDirAtomic<T>(dir: string, fill: (tmpDir: string) => T): T {
-  const parent = path.dirname(dir);
-  const tmp = path.join(parent, `.${path.basename(dir)}.${process.pid}.tmp`);
-  const old = path.join(parent, `.${path.basename(dir)}.${process.pid}.old`);
-  fs.rmSync(tmp, { recursive: true, force: true });
+  const t = dirTemps(dir);
+  fs.rmSync(t.tmp, { recursive: true, force: true });
+  let filled = false;
   try {
-    fs.mkdirSync(tmp, { recursive: true });
-    const result = fill(tmp);
-    if (fs.existsSync(dir)) fs.renameSync(dir, old);
-    fs.renameSync(tmp, dir);
+    fs.mkdirSync(t.tmp, { recursive: true });
+    const result = fill(t.tmp);
+    filled = true;
     return result;
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.rmSync(old, { recursive: true, force: true });
+    swapInto(dir, t, filled);
+  }
+}
+
+/** writeDirAtomic with an asynchronous `fill` (e.g. Arrow files streamed into the directory). */
+export async function writeDirAtomicAsync<T>(dir: string, fill: (tmpDir: string) => Promise<T>): Promise<T> {
+  const t = dirTemps(dir);
+  fs.rmSync(t.tmp, { recursive: true, force: true });
+  let filled = false;
+  try {
+    fs.mkdirSync(t.tmp, { recursive: true });
+    const result = await fill(t.tmp);
+    filled = true;
+    return result;
+  } finally {
+    swapInto(dir, t, filled);
   }
 }
