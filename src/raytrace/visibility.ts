@@ -27,6 +27,19 @@ export function pseudoAngle(dx: number, dy: number): number {
 }
 
 /**
+ * Where the line (ux, uy) + t (dx, dy) crosses wall k within the wall's length: t, or NaN (parallel, or the
+ * crossing lies beyond the wall's ends).
+ */
+function wallCrossing(fs: FlatScene, k: number, ux: number, uy: number, dx: number, dy: number): number {
+  const ax = fs.wallSeg[4 * k], ay = fs.wallSeg[4 * k + 1], ex = fs.wallSeg[4 * k + 2] - ax, ey = fs.wallSeg[4 * k + 3] - ay;
+  const den = dx * ey - dy * ex;
+  if (den === 0) return NaN;
+  const wx = ax - ux, wy = ay - uy;
+  const s = (wx * dy - wy * dx) / den;
+  return s >= 0 && s <= 1 ? (wx * ey - wy * ex) / den : NaN;
+}
+
+/**
  * Lowest height of point (qx, qy) visible from (ux, uy, uz) over the buildings in `list` (all when null):
  * max over footprint crossings at fraction t in (0, 1) of uz + (H - uz) / t, or -Infinity.
  */
@@ -40,13 +53,8 @@ export function minVisibleHeight(fs: FlatScene, ux: number, uy: number, uz: numb
     if (Math.max(ux, qx) < fs.buildingBox[bb] || Math.min(ux, qx) > fs.buildingBox[bb + 2] || Math.max(uy, qy) < fs.buildingBox[bb + 1] || Math.min(uy, qy) > fs.buildingBox[bb + 3]) continue;
     const H = fs.buildingHeight[b];
     for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
-      const ax = fs.wallSeg[4 * k], ay = fs.wallSeg[4 * k + 1], ex = fs.wallSeg[4 * k + 2] - ax, ey = fs.wallSeg[4 * k + 3] - ay;
-      const den = dx * ey - dy * ex;
-      if (den === 0) continue;
-      const wx = ax - ux, wy = ay - uy;
-      const t = (wx * ey - wy * ex) / den;
-      const s = (wx * dy - wy * dx) / den;
-      if (t <= T_EDGE || t >= 1 - T_EDGE || s < 0 || s > 1) continue;
+      const t = wallCrossing(fs, k, ux, uy, dx, dy);
+      if (!(t > T_EDGE && t < 1 - T_EDGE)) continue;
       const z = uz + (H - uz) / t;
       if (z > zmin) zmin = z;
     }
@@ -162,13 +170,8 @@ export class View {
     for (let b = 0; b < fs.buildingHeight.length; b++) {
       if (!(fs.buildingHeight[b] > uz)) continue;
       for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
-        const ax = fs.wallSeg[4 * k], ay = fs.wallSeg[4 * k + 1], ex = fs.wallSeg[4 * k + 2] - ax, ey = fs.wallSeg[4 * k + 3] - ay;
-        const den = dx * ey - dy * ex;
-        if (den === 0) continue;
-        const wx = ax - ux, wy = ay - uy;
-        const t = (wx * ey - wy * ex) / den;
-        const s = (wx * dy - wy * dx) / den;
-        if (t > 0 && t < best && s >= 0 && s <= 1) {
+        const t = wallCrossing(fs, k, ux, uy, dx, dy);
+        if (t > 0 && t < best) {
           best = t;
           bestSeg = k;
         }
