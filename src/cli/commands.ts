@@ -34,6 +34,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     describe: 'ray-trace every trajectory sample to every site -> links.arrow',
     load: async () => (await import('./raytrace.ts')).raytraceCommand,
   },
+  merge: {
+    usage: 'merge [parts..]',
+    describe: 'join the part files of "raytrace --shard I/N" into links.arrow (the same bytes as one unsharded run)',
+    load: async () => (await import('./merge.ts')).mergeCommand,
+  },
   export: {
     usage: 'export',
     describe: 'constellations, 56-feature samples, splits -> dataset.arrow; --deepmimo: paths.arrow in DeepMIMO v4 layout',

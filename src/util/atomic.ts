@@ -6,6 +6,30 @@ export function tmpPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
 }
 
+/**
+ * Removes the temporary files (tmpPathFor) that runs killed on this machine left for `target`: those whose
+ * process id is no longer alive. A live process's file is left alone.
+ */
+export function removeStaleTemps(target: string): void {
+  const dir = path.dirname(target);
+  if (!fs.existsSync(dir)) return;
+  const re = new RegExp(`^\\.${path.basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.tmp$`);
+  for (const f of fs.readdirSync(dir)) {
+    const m = re.exec(f);
+    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+}
+
 /** Write a whole file atomically (write to a temporary name, then rename). */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(target), { recursive: true });
