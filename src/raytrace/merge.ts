@@ -51,7 +51,7 @@ export async function runMerge(scenario: Scenario, outDir: string, opts: { parts
     if (seen) throw new UserError(`shard ${p.header.shard.index}/${n} is given twice (${seen.file} and ${p.file}); pass each shard once`);
     byIndex[p.header.shard.index] = p;
   }
-  const missing = byIndex.flatMap((p, i) => (p ? [] : [i]));
+  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !byIndex[i]); // (flatMap would skip the holes)
   if (missing.length > 0)
     throw new UserError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')} missing (found ${parts.length} of ${n} parts): run "simgen raytrace --shard ${missing[0]}/${n}"${missing.length > 1 ? ' and the others' : ''} first`);
 
