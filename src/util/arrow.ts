@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   AsyncByteQueue,
-  type DataType,
+  type AsyncRecordBatchFileReader,
+  type Data,
+  DataType,
   makeData,
   RecordBatch,
   RecordBatchFileWriter,
+  RecordBatchReader,
   type Schema,
   Struct,
   type Table,
@@ -72,7 +75,8 @@ export class ArrowFileWriter {
     this.writer.reset(this.sink, schema); // the magic and the schema, so even a file of no batch is complete
   }
 
-  /** Append one record batch; `columns` maps every schema field name to its values. */
+  /** Append one record batch; `columns` maps every schema field name to its values. They are copied out
+   *  before write returns: the caller may reuse its arrays. */
   write(columns: Record<string, ColumnValues>): void {
     const fields = this.schema.fields;
     const length = columns[fields[0].name].length;
@@ -118,12 +122,108 @@ export async function writeArrowFile(target: string, schema: Schema, fill: (w: A
   }
 }
 
-/** Read a whole Arrow IPC file; a missing or unreadable file is a UserError naming it. */
+/** Read a whole Arrow IPC file; a missing, unreadable or damaged file is a UserError naming it. */
 export function readArrowFile(file: string, what = 'Arrow file'): Table {
   if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file} (run the stage that writes it first)`);
   try {
-    return tableFromIPC(fs.readFileSync(file));
+    const table = tableFromIPC(fs.readFileSync(file));
+    for (const b of table.batches) checkData(b.data);
+    return table;
   } catch (e) {
-    throw new UserError(`${what} ${file} is not a readable Arrow IPC file (${(e as Error).message})`);
+    throw notReadable(file, what, e);
+  }
+}
+
+function notReadable(file: string, what: string, e: unknown): Error {
+  if (e instanceof UserError) return e;
+  const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return new UserError(`${what} ${file} is not a readable Arrow IPC file (${why.slice(0, 200)})`);
+}
+
+class DamagedData extends Error {}
+
+/**
+ * Every buffer of `data` (and its children) is long enough for the rows it declares: a damaged file can
+ * state more rows than it holds, which apache-arrow reads as short buffers (or garbage) without complaint.
+ */
+export function checkData(data: Data): void {
+  const end = data.offset + data.length;
+  const fail = (what: string) => {
+    throw new DamagedData(`${String(data.type)} column of ${data.length} rows: ${what}`);
+  };
+  if (!Number.isSafeInteger(end) || data.offset < 0 || data.length < 0) fail('bad length');
+  if (data.nullCount > 0 && (!data.nullBitmap || data.nullBitmap.length * 8 < end)) fail('validity bitmap too short');
+  const t = data.type;
+  if (DataType.isBool(t)) {
+    if (!data.values || data.values.length * 8 < end) fail('values too short');
+  } else if (DataType.isInt(t) || DataType.isFloat(t)) {
+    if (!data.values || data.values.length < end) fail('values too short');
+  } else if (DataType.isUtf8(t) || DataType.isBinary(t) || DataType.isList(t)) {
+    const o = data.valueOffsets as Int32Array | undefined;
+    if (!o || o.length < end + 1) fail('offsets too short');
+    for (let i = data.offset; i < end; i++) if (o![i + 1] < o![i] || o![i] < 0) fail('offsets out of order');
+    const last = o![end];
+    if (DataType.isList(t)) {
+      if (!data.children[0] || data.children[0].length < last) fail('list values too short');
+      checkData(data.children[0]);
+    } else if (!data.values || data.values.length < last) fail('string bytes too short');
+  } else if (DataType.isFixedSizeList(t)) {
+    if (!data.children[0] || data.children[0].length < end * t.listSize) fail('list values too short');
+    checkData(data.children[0]);
+  } else if (DataType.isStruct(t)) {
+    for (const c of data.children) {
+      if (c.length < end) fail('child column too short');
+      checkData(c);
+    }
+  } else fail('a column type simgen does not write');
+}
+
+/**
+ * An Arrow IPC file read one record batch at a time (its footer lists where each batch lies), so a reader
+ * holds one batch, not the file. Every batch is checked (checkData); read errors are UserErrors naming the file.
+ */
+export class ArrowBatchFile {
+  private constructor(readonly file: string, readonly what: string, private readonly fh: fs.promises.FileHandle, private readonly reader: AsyncRecordBatchFileReader) {}
+
+  static async open(file: string, what = 'Arrow file'): Promise<ArrowBatchFile> {
+    if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file} (run the stage that writes it first)`);
+    const fh = await fs.promises.open(file, 'r');
+    try {
+      const reader = await RecordBatchReader.from(fh);
+      await reader.open({ autoDestroy: false });
+      if (!reader.isFile()) throw new UserError(`${what} ${file} is an Arrow stream, not an Arrow IPC file`);
+      return new ArrowBatchFile(file, what, fh, reader as AsyncRecordBatchFileReader);
+    } catch (e) {
+      await fh.close();
+      throw notReadable(file, what, e);
+    }
+  }
+
+  get schema(): Schema {
+    return this.reader.schema;
+  }
+
+  get numBatches(): number {
+    return this.reader.numRecordBatches;
+  }
+
+  async batch(i: number): Promise<RecordBatch> {
+    try {
+      const b = await this.reader.readRecordBatch(i);
+      if (!b) throw new DamagedData(`record batch ${i} of ${this.numBatches} is missing`);
+      checkData(b.data);
+      return b;
+    } catch (e) {
+      throw notReadable(this.file, this.what, e);
+    }
+  }
+
+  /** Every batch in file order. */
+  async *batches(): AsyncGenerator<RecordBatch> {
+    for (let i = 0; i < this.numBatches; i++) yield await this.batch(i);
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
   }
 }

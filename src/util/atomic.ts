@@ -10,13 +10,13 @@ export function tmpPathFor(target: string): string {
  * Removes the temporary files (tmpPathFor) that runs killed on this machine left for `target`: those whose
  * process id is no longer alive. A live process's file is left alone.
  */
-export function removeStaleTemps(target: string): void {
+export function removeStaleTemps(target: string, opts: { directory?: boolean } = {}): void {
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) return;
   const re = new RegExp(`^\\.${path.basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.tmp$`);
   for (const f of fs.readdirSync(dir)) {
     const m = re.exec(f);
-    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true });
+    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true, recursive: opts.directory });
   }
 }
 
