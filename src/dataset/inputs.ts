@@ -1,8 +1,8 @@
-import { type Data, DataType, Precision, type Schema, type Table } from 'apache-arrow';
+import type { Data, Table } from 'apache-arrow';
 import { trajectoriesInputKey } from '../mobility/trajectories.ts';
 import { raytraceInputKey } from '../raytrace/run.ts';
 import type { Scenario } from '../scenario/load.ts';
-import { ArrowBatchFile, readArrowFile } from '../util/arrow.ts';
+import { ArrowBatchFile, columnIndex, readArrowFile } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
 
 // Reads the two upstream outputs the export depends on (links.arrow from `simgen raytrace`,
@@ -82,27 +82,6 @@ const LINK_COLUMNS = {
   trajectory_id: 'int32', sample: 'int32', site_id: 'int32', x: 'float64', y: 'float64', heard: 'bool',
   rx_power_dbm: 'float64', tof_ns: 'float64', aoa_azimuth_q_deg: 'float64', aoa_elevation_q_deg: 'float64',
 } as const;
-
-type ColumnKind = 'int32' | 'float64' | 'bool' | 'utf8';
-
-function isKind(t: DataType, kind: ColumnKind): boolean {
-  if (kind === 'int32') return DataType.isInt(t) && t.bitWidth === 32 && t.isSigned;
-  if (kind === 'float64') return DataType.isFloat(t) && t.precision === Precision.DOUBLE;
-  if (kind === 'bool') return DataType.isBool(t);
-  return DataType.isUtf8(t);
-}
-
-/** Index of each named column in `schema`, checked for its type. */
-export function columnIndex<K extends string>(schema: Schema, columns: Record<K, ColumnKind>, file: string): Record<K, number> {
-  const out = {} as Record<K, number>;
-  for (const [name, kind] of Object.entries(columns) as [K, ColumnKind][]) {
-    const i = schema.fields.findIndex((f) => f.name === name);
-    if (i < 0) throw new UserError(`${file}: column "${name}" is missing (rerun the stage that writes it)`);
-    if (!isKind(schema.fields[i].type, kind)) throw new UserError(`${file}: column "${name}" is ${String(schema.fields[i].type)}, expected ${kind} (rerun the stage that writes it)`);
-    out[name] = i;
-  }
-  return out;
-}
 
 type Typed = Int32Array | Float64Array | Uint8Array;
 

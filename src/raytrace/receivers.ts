@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { buildingLocator } from '../map/locate.ts';
 import type { CityMap } from '../map/types.ts';
-import { readArrowFile } from '../util/arrow.ts';
+import { columnIndex, readArrowFile } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
 import { stageKey } from '../util/meta.ts';
 
@@ -25,6 +25,7 @@ export interface Receivers {
 /** Reads trajectories.arrow and orders its samples by (trajectory_id, sample). */
 export function readTrajectoryReceivers(file: string): Receivers {
   const table = readArrowFile(file, 'trajectories file');
+  columnIndex(table.schema, { trajectory_id: 'int32', sample: 'int32', x: 'float64', y: 'float64', z: 'float64' }, file);
   const col = (name: string) => {
     const c = table.getChild(name);
     if (!c) throw new UserError(`trajectories file ${file}: column "${name}" is missing (expected trajectory_id, sample, x, y, z); re-run "simgen trajectories"`);

@@ -5,14 +5,15 @@ import {
   type AsyncRecordBatchFileReader,
   type Data,
   DataType,
+  Precision,
   makeData,
   RecordBatch,
   RecordBatchFileWriter,
   RecordBatchReader,
   type Schema,
   Struct,
-  type Table,
-  tableFromIPC,
+  RecordBatchFileReader,
+  Table,
   vectorFromArray,
   type Vector,
 } from 'apache-arrow';
@@ -126,9 +127,19 @@ export async function writeArrowFile(target: string, schema: Schema, fill: (w: A
 export function readArrowFile(file: string, what = 'Arrow file'): Table {
   if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file} (run the stage that writes it first)`);
   try {
-    const table = tableFromIPC(fs.readFileSync(file));
-    for (const b of table.batches) checkData(b.data);
-    return table;
+    // Batch by batch through the footer's index (readRecordBatch), not tableFromIPC: a damaged footer whose
+    // block points at a schema message sends apache-arrow's sequential reader into an endless loop.
+    const reader = RecordBatchFileReader.from(fs.readFileSync(file));
+    reader.open();
+    if (!reader.isFile()) throw new DamagedData('an Arrow stream, not an Arrow IPC file');
+    const batches: RecordBatch[] = [];
+    for (let i = 0; i < reader.numRecordBatches; i++) {
+      const b = reader.readRecordBatch(i);
+      if (!b) throw new DamagedData(`record batch ${i} of ${reader.numRecordBatches} is missing`);
+      checkData(b.data);
+      batches.push(b);
+    }
+    return new Table(reader.schema, batches);
   } catch (e) {
     throw notReadable(file, what, e);
   }
@@ -137,7 +148,7 @@ export function readArrowFile(file: string, what = 'Arrow file'): Table {
 function notReadable(file: string, what: string, e: unknown): Error {
   if (e instanceof UserError) return e;
   const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  return new UserError(`${what} ${file} is not a readable Arrow IPC file (${why.slice(0, 200)})`);
+  return new UserError(`${what} ${file} is damaged or not an Arrow IPC file (${why.slice(0, 160)}); rerun the stage that writes it`);
 }
 
 class DamagedData extends Error {}
@@ -176,6 +187,27 @@ export function checkData(data: Data): void {
       checkData(c);
     }
   } else fail('a column type simgen does not write');
+}
+
+export type ColumnKind = 'int32' | 'float64' | 'bool' | 'utf8';
+
+function isKind(t: DataType, kind: ColumnKind): boolean {
+  if (kind === 'int32') return DataType.isInt(t) && t.bitWidth === 32 && t.isSigned;
+  if (kind === 'float64') return DataType.isFloat(t) && t.precision === Precision.DOUBLE;
+  if (kind === 'bool') return DataType.isBool(t);
+  return DataType.isUtf8(t);
+}
+
+/** Index of each named column in `schema`, checked for its type (a damaged or foreign file is a UserError naming the column). */
+export function columnIndex<K extends string>(schema: Schema, columns: Record<K, ColumnKind>, file: string): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const [name, kind] of Object.entries(columns) as [K, ColumnKind][]) {
+    const i = schema.fields.findIndex((f) => f.name === name);
+    if (i < 0) throw new UserError(`${file}: column "${name}" is missing (rerun the stage that writes it)`);
+    if (!isKind(schema.fields[i].type, kind)) throw new UserError(`${file}: column "${name}" is ${String(schema.fields[i].type)}, expected ${kind} (rerun the stage that writes it)`);
+    out[name] = i;
+  }
+  return out;
 }
 
 /**
