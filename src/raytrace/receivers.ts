@@ -118,7 +118,7 @@ export function checkReceivers(rx: Receivers, map: CityMap, opts: ReceiverChecks
       const b = at(x, y);
       if (b && z <= b.height) {
         why = `(${fmt(x)}, ${fmt(y)}, ${fmt(z)}) is inside building ${b.id}${b.osmId ? ` (${b.osmId})` : ''} (within its footprint, below its roof at ${fmt(b.height)} m)`;
-        hint = '--allow-indoor keeps receivers inside buildings (walls are not penetrated: such links are mostly blocked)';
+        hint = '--allow-indoor keeps receivers inside buildings';
       }
     }
     if (!why) continue;

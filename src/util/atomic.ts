@@ -1,22 +1,30 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
-/** Temporary sibling name: a crash leaves `name.<pid>.tmp`, never a file that looks finished. */
+/** This machine's name as it goes into temporary names (pods and cluster nodes share output folders). */
+const HOST = os.hostname().replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40) || 'host';
+
+/**
+ * Temporary sibling name: a crash leaves `.name.<host>-<pid>.tmp`, never a file that looks finished. The host
+ * keeps two machines writing the same target into a shared folder (cluster jobs) from sharing a name.
+ */
 export function tmpPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  return path.join(path.dirname(target), `.${path.basename(target)}.${HOST}-${process.pid}.tmp`);
 }
 
 /**
  * Removes the temporary files (tmpPathFor) that runs killed on this machine left for `target`: those whose
- * process id is no longer alive. A live process's file is left alone.
+ * process id is no longer alive. A live process's file, and any other machine's, is left alone.
  */
 export function removeStaleTemps(target: string, opts: { directory?: boolean } = {}): void {
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) return;
-  const re = new RegExp(`^\\.${path.basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.tmp$`);
+  const prefix = `.${path.basename(target)}.${HOST}-`;
   for (const f of fs.readdirSync(dir)) {
-    const m = re.exec(f);
-    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true, recursive: opts.directory });
+    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
+    const pid = f.slice(prefix.length, -'.tmp'.length);
+    if (/^\d+$/.test(pid) && !isAlive(Number(pid))) fs.rmSync(path.join(dir, f), { force: true, recursive: opts.directory });
   }
 }
 
@@ -60,9 +68,8 @@ export async function withAtomicFile<T>(target: string, write: (tmpPath: string)
  * replaces `dir` in one rename, so `dir` is never a partial output nor a mix of two runs.
  */
 export function writeDirAtomic<T>(dir: string, fill: (tmpDir: string) => T): T {
-  const parent = path.dirname(dir);
-  const tmp = path.join(parent, `.${path.basename(dir)}.${process.pid}.tmp`);
-  const old = path.join(parent, `.${path.basename(dir)}.${process.pid}.old`);
+  const tmp = tmpPathFor(dir);
+  const old = tmp.replace(/\.tmp$/, '.old');
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
     fs.mkdirSync(tmp, { recursive: true });
