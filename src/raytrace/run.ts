@@ -107,7 +107,6 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     ...originMetadata(scenario.map),
   ]);
 
-
   const header: PartHeader = {
     format: PART_FORMAT, inputKey, upstreamKey: receivers.upstreamKey, receiverSource: opts.rxCsv ? 'rx-csv' : 'trajectories',
     receivers: nr, blocks: blockCount(nr), shard, paths: Boolean(opts.paths), metadata: [...metadata],
