@@ -24,7 +24,7 @@ export function removeStaleTemps(target: string, opts: { directory?: boolean } =
   for (const f of fs.readdirSync(dir)) {
     if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
     const pid = f.slice(prefix.length, -'.tmp'.length);
-    if (/^\d+$/.test(pid) && !isAlive(Number(pid))) fs.rmSync(path.join(dir, f), { force: true, recursive: opts.directory });
+    if (/^\d+$/.test(pid) && !isAlive(Number(pid))) fs.rmSync(path.join(dir, f), { force: true, recursive: Boolean(opts.directory) });
   }
 }
 
