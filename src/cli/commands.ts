@@ -44,6 +44,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     describe: '3D viewer: map, sites, tracks, traced paths under a time slider, radio map -> viewer.html (--serve: on 127.0.0.1)',
     load: async () => (await import('./view.ts')).viewCommand,
   },
+  merge: {
+    usage: 'merge [parts..]',
+    describe: 'join the part files of "raytrace --shard I/N" into links.arrow (the same bytes as one unsharded run)',
+    load: async () => (await import('./merge.ts')).mergeCommand,
+  },
   export: {
     usage: 'export',
     describe: 'constellations, 56-feature samples, splits -> dataset.arrow; --deepmimo: paths.arrow in DeepMIMO v4 layout',
