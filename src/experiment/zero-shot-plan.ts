@@ -46,10 +46,10 @@ export const ZERO_SHOT_MODEL_NAMES = Object.keys(ZERO_SHOT_MODELS) as ZeroShotMo
 /** The full experiment's sizes (docs/experiment.md "zero-shot" gives its cost). */
 export const ZERO_SHOT_DEFAULTS = {
   deployments: [1, 10, 100, 1000],
-  epochs: 20,
+  epochs: 10,
   /** Training rows per job = this x the training samples of one deployment. */
-  rowsPerSample: 2,
-  newSitesTrain: 54,
+  rowsPerSample: 4,
+  newSitesTrain: 90,
   newSitesHeldOut: 18,
   /** Deployments in each held-out set. */
   heldOut: 20,

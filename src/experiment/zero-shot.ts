@@ -112,6 +112,7 @@ export const zeroShot: Experiment = async (ctx) => {
         seen: stats(setOf(r, SEEN)!.summary),
         ...(unseen ? { unseen_constellation_error_m: c.per_deployment_mean_error_m[0] } : {}),
         held_out_constellations_by_sites_heard: c.by_sites_heard,
+        held_out_positions_by_sites_heard: setOf(r, HELD_OUT_POSITIONS)!.by_sites_heard,
         held_out_constellations_per_deployment_m: c.per_deployment_mean_error_m,
         held_out_positions_per_deployment_m: setOf(r, HELD_OUT_POSITIONS)!.per_deployment_mean_error_m,
         sites_per_deployment: r.sets.filter((s) => s.name === HELD_OUT_CONSTELLATIONS || s.name.startsWith(SIZE_SET_PREFIX)).map((s) => ({ sites: s.sites_per_deployment[0], ...stats(s.summary) })).sort((a, b) => a.sites - b.sites),
