@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // `npm run bench`: every stage benchmark in turn, each in its own process so one's heap and
-// wasm state do not distort the next. Each prints its own numbers.
+// wasm state do not distort the next. Each prints its own numbers (scale.ts: each stage's peak RSS).
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = ['cli.ts', 'raytrace.ts', 'train.ts'];
+const benches = ['cli.ts', 'raytrace.ts', 'scale.ts', 'radiomap.ts', 'train.ts'];
 let failed = false;
 for (const b of benches) {
   console.log(`\n=== bench/${b} ===`);

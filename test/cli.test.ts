@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { loadScenario } from '../src/scenario/load.ts';
 import { buildScene } from '../src/scene/build.ts';
 import { ROOT, writeBadInputs } from './fixtures/bad-inputs.ts';
+import { simgen } from './fixtures/cli.ts';
 
 // The real CLI, spawned: --help, every bad-input case (exit 2, one line, nothing written) and
 // `simgen scene --out` writing both exports.
 
-const run = promisify(execFile);
-interface Result { code: number; stdout: string; stderr: string }
-
-async function simgen(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** Runs `jobs` two at a time (2 shared cores). */
 async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {

@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { PACKAGE_ROOT } from '../src/scenario/load.ts';
+import { simgen as cli } from './fixtures/cli.ts';
+
+const simgen = (args: string[]) => cli(...args);
 
 // `simgen train` / `simgen predict` / `simgen experiment zero-shot` refuse bad flags before any work: exit 2, one line naming the
 // flag and its allowed values, nothing written.
 
-const run = promisify(execFile);
 const SMOKE = path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml');
-
-async function simgen(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await run(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'src/cli/main.ts'), ...args], { cwd: PACKAGE_ROOT });
-    return { code: 0, stderr };
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
-  }
-}
 
 test('train, predict and experiment zero-shot: bad flags -> exit 2, one line with the allowed values, nothing written', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-learn-cli-'));

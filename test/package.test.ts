@@ -38,7 +38,7 @@ test('npm pack -> install into an empty folder -> npx simgen train on the bundle
   const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', work], { cwd: PACKAGE_ROOT, maxBuffer: 1 << 26, shell: process.platform === 'win32' });
   const packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as PackResult[])[0];
   const files = packed.files.map((f) => f.path);
-  for (const f of ['bin/simgen.js', 'dist/cli/main.js', 'dist/raytrace/worker.js', 'dist/experiment/worker.js', 'scenarios/smoke.yaml', 'scenarios/hyploc-madrid.yaml', 'maps/madrid-grid.geojson', 'package.json'])
+  for (const f of ['bin/simgen.js', 'dist/cli/main.js', 'dist/raytrace/worker.js', 'dist/experiment/worker.js', 'dist/viewer/web/viewer.js', 'scenarios/smoke.yaml', 'scenarios/hyploc-madrid.yaml', 'maps/madrid-grid.geojson', 'package.json'])
     assert.ok(files.includes(f), `the tarball holds ${f}`);
   assert.deepEqual(files.filter((f) => /^(src|test|bench|scratch|output)\//.test(f)), [], 'no sources, tests or outputs in the tarball');
 
@@ -68,6 +68,14 @@ test('npm pack -> install into an empty folder -> npx simgen train on the bundle
   for (const f of ['trajectories.arrow', 'links.arrow', 'dataset.arrow', 'models/hyploc-c1/model.json', 'models/single-c1/weights.bin', 'models/cdf-c1.svg'])
     assert.ok(fs.existsSync(path.join(app, 'output', 'smoke', f)), `output/smoke/${f}`);
   assert.match(train.stdout, /error CDF: output\/smoke\/models\/cdf-c1\.svg/, 'paths printed relative to the working directory');
+
+  // The radio map's PNG images (the native canvas and the bundled font resolved from the install) and the viewer
+  // (its script bundled at build time, in dist/).
+  const map = await simgen('radiomap', '--scenario', scenario, '--sites', '1', '--cell', '40');
+  assert.match(map.stdout, /wrote output\/smoke\/radiomap\/radiomap\.arrow and 3 images \(site-1\.png, max\.png, best-server\.png\)/);
+  const view = await simgen('view', '--scenario', scenario, '--threads', '2');
+  assert.match(view.stdout, /wrote output\/smoke\/viewer\.html/);
+  assert.match(fs.readFileSync(path.join(app, 'output', 'smoke', 'viewer.html'), 'utf8'), /<script id="simgen-data" type="application\/json">/);
 
   // Worker processes (experiment jobs) start from dist/ as well.
   const exp = await simgen('experiment', 'baseline', '--quick', '--jobs', '2', '--scenario', scenario);

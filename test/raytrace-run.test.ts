@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
+import { checkReceivers, readCsvReceivers } from '../src/raytrace/receivers.ts';
 import { runRaytrace } from '../src/raytrace/run.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
-import { readArrowFile } from '../src/util/arrow.ts';
+import { ArrowFileWriter, readArrowFile } from '../src/util/arrow.ts';
 import { UserError } from '../src/util/errors.ts';
 
 // `simgen raytrace` end to end on the smoke scenario: the same bytes whatever --threads, the file's
@@ -86,7 +87,7 @@ test('--rx CSV: points traced with trajectory_id -1; bad CSV is a UserError nami
     ['x,y,z\n1,2,1.5\n3,abc,1.5\n', /line 3 column "y": "abc" is not a number/],
     ['x,y\n1,2\n', /line 1 must be the header "x,y,z"/],
     ['x,y,z\n1,2\n', /line 2 has 2 values/],
-    ['x,y,z\n1,2,-1\n', /line 2 column "z"/],
+    ['x,y,z\n1,2,-1\n', /--rx .*bad\.csv: line 2: receiver \(1, 2, -1\) is at or below the ground/],
   ] as const) {
     fs.writeFileSync(bad, text);
     await assert.rejects(runRaytrace(scenario, out, { threads: 1, quiet: true, rxCsv: bad }), (e: Error) => e instanceof UserError && pattern.test(e.message));
@@ -94,4 +95,44 @@ test('--rx CSV: points traced with trajectory_id -1; bad CSV is a UserError nami
   await assert.rejects(runRaytrace(scenario, out, { threads: 0, quiet: true, rxCsv: csv }), (e: Error) => e instanceof UserError && /--threads/.test(e.message));
   await assert.rejects(runRaytrace(scenario, out, { threads: 1, quiet: true }), (e: Error) => e instanceof UserError && /trajectories/.test(e.message));
   assert.equal(fs.existsSync(out), false);
+});
+
+test('receivers inside a building, off the map or at the ground are refused, naming line or row; --allow-indoor/--allow-off-map keep them', async () => {
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  const csv = path.join(dir, 'points.csv');
+  const refused = async (text: string, re: RegExp, opts = {}) => {
+    fs.writeFileSync(csv, text);
+    await assert.rejects(runRaytrace(scenario, out, { threads: 1, quiet: true, rxCsv: csv, ...opts }), (e: Error) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
+    assert.equal(fs.existsSync(out), false, 'nothing written');
+  };
+  // The two points of the issue: inside building 4, and far off the map. Line numbers count the header and blank lines.
+  await refused('x,y,z\n138,60,1.5\n\n60,60,1.5\n', /points\.csv: line 4: receiver \(60, 60, 1\.5\) is inside building 4 \(within its footprint, below its roof at 45\.5 m\); --allow-indoor/);
+  await refused('x,y,z\n-10,5000,1.5\n60,60,1.5\n', /line 2: receiver \(-10, 5000, 1\.5\) is off the map \(allowed x 0\.\.387, y 0\.\.552\); 1 more of the 2 receivers refused; --allow-off-map/);
+  await refused('x,y,z\n138,60,0\n', /line 2: receiver \(138, 60, 0\) is at or below the ground/);
+  await refused('x,y,z\n138,60,0\n', /at or below the ground/, { allowIndoor: true, allowOffMap: true });
+  await refused('x,y,z\n60,60,1.5\n', /inside building 4/, { allowOffMap: true });
+
+  // Kept when asked for; a point above a roof is a rooftop receiver, kept anyway.
+  fs.writeFileSync(csv, 'x,y,z\n60,60,1.5\n-10,5000,1.5\n60,60,50\n');
+  const res = await runRaytrace(scenario, out, { threads: 1, quiet: true, rxCsv: csv, allowIndoor: true, allowOffMap: true });
+  assert.equal(res.rows, 3 * 18);
+  fs.writeFileSync(csv, 'x,y,z\n60,60,50\n0,0,1.5\n387,552,1.5\n129,60,1.5\n');
+  checkReceivers(readCsvReceivers(csv), scenario.map); // a rooftop, the map's corners, a point on a facade: kept
+
+  // A trajectories file with a sample inside a building: the row is named with its trajectory and sample.
+  const trajDir = path.join(dir, 'traj');
+  await runTrajectories(scenario, trajDir, { quiet: true });
+  const file = path.join(trajDir, 'trajectories.arrow');
+  const t = readArrowFile(file);
+  const cols = Object.fromEntries(t.schema.fields.map((f) => [f.name, t.getChild(f.name)!.toArray()])) as Record<string, any>;
+  cols.x = Float64Array.from(cols.x);
+  cols.y = Float64Array.from(cols.y);
+  cols.x[5] = 200;
+  cols.y[5] = 200; // building 6
+  const w = new ArrowFileWriter(file, t.schema);
+  w.write(cols);
+  await w.close();
+  await assert.rejects(runRaytrace(scenario, trajDir, { threads: 1, quiet: true }), (e: Error) => e instanceof UserError && /trajectories\.arrow: row 5 \(trajectory \d+, sample \d+\): receiver \(200, 200, 1\.5\) is inside building 6/.test(e.message));
+  assert.ok(!fs.existsSync(path.join(trajDir, 'links.arrow')));
 });

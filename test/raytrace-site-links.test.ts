@@ -51,7 +51,7 @@ test('site link files equal links.arrow for those sites, whatever the batch; a s
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temporary files left');
 
   // Assembled with links.arrow's own sites (as new ids), every value matches the site it copies.
-  const base = readLinks(path.join(out, 'links.arrow'), scenario);
+  const base = await readLinks(path.join(out, 'links.arrow'), scenario);
   const moved = { ...picked[0], id: 1002 };
   const [extra] = (await ensureSiteLinks(scenario, [moved], receivers, dir, { threads: 2, quiet: true })).files;
   const merged = withSites(base, [readSiteLinks(extra, siteLinksKey(scenario, moved, receivers.upstreamKey))]);

@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { ROOT } from './fixtures/bad-inputs.ts';
+import { simgen } from './fixtures/cli.ts';
 
 // Small deployments (issue 16): a map with two sites trains end to end (the unseen constellation is
 // skipped with a note), and an impossible constellation setting is refused before any stage runs.
 
-const run = promisify(execFile);
-
-async function simgen(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 test('l-block (2 sites choose 2): simgen train runs every stage and trains; no unseen constellation, with a note', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-lblock-'));

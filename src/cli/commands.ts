@@ -34,6 +34,21 @@ export const COMMANDS: Record<string, CommandEntry> = {
     describe: 'ray-trace every trajectory sample to every site -> links.arrow',
     load: async () => (await import('./raytrace.ts')).raytraceCommand,
   },
+  radiomap: {
+    usage: 'radiomap',
+    describe: 'received power on a grid over the open map area (same ray tracer) -> radiomap/radiomap.arrow + PNG images',
+    load: async () => (await import('./radiomap.ts')).radiomapCommand,
+  },
+  view: {
+    usage: 'view',
+    describe: '3D viewer: map, sites, tracks, traced paths under a time slider, radio map -> viewer.html (--serve: on 127.0.0.1)',
+    load: async () => (await import('./view.ts')).viewCommand,
+  },
+  merge: {
+    usage: 'merge [parts..]',
+    describe: 'join the part files of "raytrace --shard I/N" into links.arrow (the same bytes as one unsharded run)',
+    load: async () => (await import('./merge.ts')).mergeCommand,
+  },
   export: {
     usage: 'export',
     describe: 'constellations, 56-feature samples, splits -> dataset.arrow; --deepmimo: paths.arrow in DeepMIMO v4 layout',

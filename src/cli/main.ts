@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof UserError) {
-    console.error(`simgen: ${err.message}`);
+    console.error(`simgen: ${err.message.replace(/\s*\n\s*/g, ' ')}`); // one line, whatever a library put in the message
     process.exit(2);
   }
   console.error(err);

@@ -1,17 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Data, FixedSizeList, Float32, makeData, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { type Data, type FixedSizeList, Float32, makeData, Table, tableToIPC } from 'apache-arrow';
 import type { Scenario } from '../scenario/load.ts';
-import { type ColumnValues, writeArrowFile } from '../util/arrow.ts';
-import { writeFileAtomic } from '../util/atomic.ts';
+import { ArrowBatchFile, type ColumnValues, writeArrowFile } from '../util/arrow.ts';
+import { withAtomicFile } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
 import { unseenNote } from '../scenario/constellations.ts';
 import { type Constellation, chooseUnseen, drawConstellations, UNSEEN_RULE } from './constellations.ts';
 import { featureLayout, fillFeatures, SENTINEL_MARGIN_DB, sentinelFor } from './features.ts';
-import { readLinks, readSplits } from './inputs.ts';
+import { LinksReader, readSplits } from './inputs.ts';
 import { RunningStats } from './normalisation.ts';
+import { FeatureSpill } from './spill.ts';
 import { type DatasetMeta, datasetSchema } from './schema.ts';
 
 export interface ExportOptions {
@@ -41,119 +42,169 @@ export function exportInputKey(scenario: Scenario, linksKey: string, trajectorie
   return stageKey('export', scenario.seed, settings, UNSEEN_RULE, SENTINEL_MARGIN_DB, linksKey, trajectoriesKey);
 }
 
-/** The constellations, features and splits of `<outDir>/links.arrow` + `trajectories.arrow` -> `<outDir>/dataset.arrow`. */
+/**
+ * Samples per chunk: the links are read, and dataset.arrow written, this many samples at a time (one record
+ * batch per constellation and chunk). A constant, so the file's bytes and the normalisation's sums (added in
+ * chunk order) do not depend on how links.arrow happens to be batched.
+ */
+export const EXPORT_CHUNK_SAMPLES = 8192;
+
+/**
+ * The constellations, features and splits of `<outDir>/links.arrow` + `trajectories.arrow` -> `<outDir>/dataset.arrow`.
+ * Streams: links.arrow is read once for the per-sample columns and the heard mask (the unseen constellation's
+ * choice needs all of them), once more to compute the features (spill.ts); memory holds O(samples) and one
+ * chunk, never the links or the dataset.
+ */
 export async function runExport(scenario: Scenario, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
   const settings = { ...scenario.constellations, count: opts.constellations ?? scenario.constellations.count };
   const known = drawConstellations(scenario.sites.map((s) => s.id), settings, scenario.seed);
   const skipped = unseenNote(scenario.sites.length, settings);
-  const links = readLinks(path.join(outDir, 'links.arrow'), scenario);
-  const splits = readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
-  const S = links.samples;
-
-  // Splits follow the trajectories (never the samples): one flag per trajectory, copied to its samples.
-  const split: string[] = new Array(S);
-  const isTest = new Uint8Array(S);
-  for (let s = 0; s < S; s++) {
-    const t = splits.isTest.get(links.trajectoryId[s]);
-    if (t === undefined) throw new UserError(`links.arrow has trajectory ${links.trajectoryId[s]}, which trajectories.arrow does not: rerun "simgen raytrace"`);
-    isTest[s] = t ? 1 : 0;
-    split[s] = t ? 'test' : 'train';
-  }
-
-  const unseen = skipped ? undefined : chooseUnseen(known, settings.size, { siteIds: links.sites.map((s) => s.id), x: links.x, y: links.y, heard: links.heard }, scenario.seed);
-  const constellations: Constellation[] = unseen ? [...known, unseen.constellation] : known;
-  const sentinel = sentinelFor(links.ueTxPowerDbm, links.pathLossCutoffDb);
-  let heardBelowSentinel = 0;
-  for (let l = 0; l < links.heard.length; l++) if (links.heard[l] && links.rxPowerDbm[l] < sentinel.rx_power_dbm) heardBelowSentinel++;
-
-  // All features first: the normalisation statistics go in the schema, which precedes the batches.
-  const layout = featureLayout(settings.size);
-  const width = layout.length;
-  const featureStats = new RunningStats(width);
-  const labelStats = new RunningStats(2);
-  const perConstellation = constellations.map((c) => {
-    const features = new Float32Array(S * width);
-    const heardCount = new Int32Array(S);
-    fillFeatures(links, c.sites, sentinel, features, heardCount);
-    if (!c.unseen)
-      for (let s = 0; s < S; s++) {
-        if (isTest[s]) continue;
-        featureStats.add(features, s * width);
-        labelStats.add([links.x[s], links.y[s]]);
-      }
-    return { features, heardCount };
-  });
-
-  const inputKey = exportInputKey(scenario, links.inputKey, splits.inputKey, opts);
-  const meta: DatasetMeta = {
-    simgenVersion: SIMGEN_VERSION,
-    scenario: scenario.name,
-    scenarioHash: scenario.hash,
-    seed: scenario.seed,
-    inputKey,
-    linksInputKey: links.inputKey,
-    trajectoriesInputKey: splits.inputKey,
-    constellations,
-    featureLayout: layout,
-    sentinel,
-    normalisation: { features: featureStats.result(), labels: { names: ['x', 'y'], ...labelStats.result() }, rows: featureStats.count },
-    unseenSelection: unseen
-      ? {
-          rule: `among ${unseen.candidates} seeded candidates, most distinct ${UNSEEN_RULE.cellM} m cells holding a sample heard by >= ${UNSEEN_RULE.minHeard} of its sites`,
-          candidates: unseen.candidates,
-          cell_m: UNSEEN_RULE.cellM,
-          min_heard: UNSEEN_RULE.minHeard,
-          covered_cells: unseen.coveredCells,
-          covered_samples: unseen.coveredSamples,
-        }
-      : { skipped: skipped! },
-    sites: links.sites,
-    ...(scenario.map.origin ? { originLonLat: [scenario.map.origin.lon, scenario.map.origin.lat] as [number, number] } : {}),
-  };
-
-  const target = path.join(outDir, 'dataset.arrow');
-  const schema = datasetSchema(meta);
-  const featureType = schema.fields[4].type as FixedSizeList<Float32>;
-  const progress = new Progress('export', constellations.length, opts.quiet);
-  let rows: number;
+  const reader = await LinksReader.open(path.join(outDir, 'links.arrow'), scenario);
+  let spill: FeatureSpill | undefined;
   try {
-    rows = await writeArrowFile(target, schema, (writer) => constellations.forEach((c, i) => {
-      const { features, heardCount } = perConstellation[i];
-      const featureData: Data = makeData({ type: featureType, length: S, nullCount: 0, child: makeData({ type: new Float32(), length: S * width, nullCount: 0, data: features }) });
-      writer.write({
-        constellation: new Int32Array(S).fill(c.id),
-        trajectory_id: links.trajectoryId,
-        sample: links.sample,
-        split,
-        features: featureData as unknown as ColumnValues,
-        x: links.x,
-        y: links.y,
-        heard_count: heardCount,
+    const sentinel = sentinelFor(reader.ueTxPowerDbm, reader.pathLossCutoffDb);
+    const links = await reader.scan(sentinel.rx_power_dbm);
+    const splits = await readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
+    const S = links.samples;
+
+    // Splits follow the trajectories (never the samples): one flag per trajectory, copied to its samples.
+    const split: string[] = new Array(S);
+    const isTest = new Uint8Array(S);
+    for (let s = 0; s < S; s++) {
+      const t = splits.isTest.get(links.trajectoryId[s]);
+      if (t === undefined) throw new UserError(`links.arrow has trajectory ${links.trajectoryId[s]}, which trajectories.arrow does not: rerun "simgen raytrace"`);
+      isTest[s] = t ? 1 : 0;
+      split[s] = t ? 'test' : 'train';
+    }
+
+    const unseen = skipped ? undefined : chooseUnseen(known, settings.size, { siteIds: links.sites.map((s) => s.id), x: links.x, y: links.y, heard: links.heard }, scenario.seed);
+    const constellations: Constellation[] = unseen ? [...known, unseen.constellation] : known;
+
+    // One pass computes every constellation's features, chunk by chunk: the normalisation statistics
+    // (training split, known constellations; the schema carries them, before any batch) and the heard counts
+    // are summed, the rows parked on disk until the file is written constellation by constellation.
+    const layout = featureLayout(settings.size);
+    const width = layout.length;
+    const featureStats = new RunningStats(width);
+    const labelStats = new RunningStats(2);
+    const features = new Float32Array(EXPORT_CHUNK_SAMPLES * width);
+    const heardCount = new Int32Array(EXPORT_CHUNK_SAMPLES);
+    const counts = constellations.map(() => new Array<number>(settings.size + 1).fill(0));
+    spill = new FeatureSpill(path.join(outDir, 'dataset.features'), constellations.length, width);
+    for await (const chunk of reader.chunks(links, EXPORT_CHUNK_SAMPLES)) {
+      const n = chunk.samples;
+      for (const [i, c] of constellations.entries()) {
+        fillFeatures(chunk, c.sites, sentinel, features, heardCount);
+        for (let s = 0; s < n; s++) counts[i][heardCount[s]]++;
+        if (!c.unseen)
+          for (let s = 0; s < n; s++) {
+            if (isTest[chunk.first + s]) continue;
+            featureStats.add(features, s * width);
+            labelStats.add([chunk.x[s], chunk.y[s]]);
+          }
+        spill.append(i, features.subarray(0, n * width), heardCount.subarray(0, n));
+      }
+    }
+
+    const inputKey = exportInputKey(scenario, links.inputKey, splits.inputKey, opts);
+    const meta: DatasetMeta = {
+      simgenVersion: SIMGEN_VERSION,
+      scenario: scenario.name,
+      scenarioHash: scenario.hash,
+      seed: scenario.seed,
+      inputKey,
+      linksInputKey: links.inputKey,
+      trajectoriesInputKey: splits.inputKey,
+      constellations,
+      featureLayout: layout,
+      sentinel,
+      normalisation: { features: featureStats.result(), labels: { names: ['x', 'y'], ...labelStats.result() }, rows: featureStats.count },
+      unseenSelection: unseen
+        ? {
+            rule: `among ${unseen.candidates} seeded candidates, most distinct ${UNSEEN_RULE.cellM} m cells holding a sample heard by >= ${UNSEEN_RULE.minHeard} of its sites`,
+            candidates: unseen.candidates,
+            cell_m: UNSEEN_RULE.cellM,
+            min_heard: UNSEEN_RULE.minHeard,
+            covered_cells: unseen.coveredCells,
+            covered_samples: unseen.coveredSamples,
+          }
+        : { skipped: skipped! },
+      sites: links.sites,
+      ...(scenario.map.origin ? { originLonLat: [scenario.map.origin.lon, scenario.map.origin.lat] as [number, number] } : {}),
+    };
+
+    const target = path.join(outDir, 'dataset.arrow');
+    const schema = datasetSchema(meta);
+    const featureType = schema.fields[4].type as FixedSizeList<Float32>;
+    const progress = new Progress('export', constellations.length, opts.quiet);
+    let rows: number;
+    try {
+      rows = await writeArrowFile(target, schema, async (writer) => {
+        for (const [i, c] of constellations.entries()) {
+          let first = 0;
+          for (const n of spill!.chunks(i, features, heardCount)) {
+            // The writer copies the batch out before write() returns, so the columns can be views.
+            const featureData: Data = makeData({ type: featureType, length: n, nullCount: 0, child: makeData({ type: new Float32(), length: n * width, nullCount: 0, data: features.subarray(0, n * width) }) });
+            writer.write({
+              constellation: new Int32Array(n).fill(c.id),
+              trajectory_id: links.trajectoryId.subarray(first, first + n),
+              sample: links.sample.subarray(first, first + n),
+              split: split.slice(first, first + n),
+              features: featureData as unknown as ColumnValues,
+              x: links.x.subarray(first, first + n),
+              y: links.y.subarray(first, first + n),
+              heard_count: heardCount.subarray(0, n),
+            });
+            first += n;
+          }
+          progress.update(i + 1);
+        }
       });
-      progress.update(i + 1);
-    }));
+    } finally {
+      progress.done();
+    }
+
+    const heardShares = counts.map((cs) => cs.map((k) => k / Math.max(1, S)));
+    let parquetPath: string | undefined;
+    if (opts.parquet) {
+      parquetPath = path.join(outDir, 'dataset.parquet');
+      await writeParquet(target, parquetPath);
+    }
+    return { path: target, parquetPath, rows, inputKey, meta, heardShares, heardBelowSentinel: links.heardBelowFloor };
   } finally {
-    progress.done();
+    spill?.remove();
+    await reader.close();
   }
-
-  const heardShares = perConstellation.map(({ heardCount }) => {
-    const counts = new Array<number>(settings.size + 1).fill(0);
-    for (const k of heardCount) counts[k]++;
-    return counts.map((c) => c / Math.max(1, S));
-  });
-
-  let parquetPath: string | undefined;
-  if (opts.parquet) {
-    parquetPath = path.join(outDir, 'dataset.parquet');
-    writeFileAtomic(parquetPath, await toParquet(fs.readFileSync(target)));
-  }
-  return { path: target, parquetPath, rows, inputKey, meta, heardShares, heardBelowSentinel };
 }
 
-/** Arrow IPC file bytes -> Parquet bytes (zstd), schema metadata kept (parquet-wasm stores the Arrow schema). */
-async function toParquet(arrowFile: Uint8Array): Promise<Uint8Array> {
+/**
+ * dataset.arrow -> Parquet (zstd), batch by batch through parquet-wasm's streaming writer (one row group per
+ * record batch); the schema metadata is kept (parquet-wasm stores the Arrow schema). Written atomically.
+ */
+async function writeParquet(arrowFile: string, target: string): Promise<void> {
   const pq = await import('parquet-wasm');
-  const table = pq.Table.fromIPCStream(tableToIPC(tableFromIPC(arrowFile), 'stream'));
-  const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.ZSTD).build();
-  return pq.writeParquet(table, props);
+  const src = await ArrowBatchFile.open(arrowFile, 'dataset.arrow');
+  try {
+    let next = 0;
+    const batches = new ReadableStream({
+      async pull(ctrl) {
+        if (next >= src.numBatches) return ctrl.close();
+        const b = await src.batch(next++);
+        ctrl.enqueue(pq.Table.fromIPCStream(tableToIPC(new Table([b]), 'stream')).recordBatch(0));
+      },
+    });
+    const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.ZSTD).build();
+    const bytes = await pq.transformParquetStream(batches, props);
+    await withAtomicFile(target, async (tmp) => {
+      const fh = await fs.promises.open(tmp, 'w');
+      try {
+        for await (const chunk of bytes as unknown as AsyncIterable<Uint8Array>) await fh.write(chunk);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    });
+  } finally {
+    await src.close();
+  }
 }

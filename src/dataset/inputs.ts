@@ -1,8 +1,8 @@
-import type { Table } from 'apache-arrow';
+import type { Data, Table } from 'apache-arrow';
 import { trajectoriesInputKey } from '../mobility/trajectories.ts';
 import { raytraceInputKey } from '../raytrace/run.ts';
 import type { Scenario } from '../scenario/load.ts';
-import { readArrowFile } from '../util/arrow.ts';
+import { ArrowBatchFile, columnIndex, readArrowFile } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
 
 // Reads the two upstream outputs the export depends on (links.arrow from `simgen raytrace`,
@@ -69,67 +69,228 @@ export function metaValue(table: Table, key: string, file: string): string {
 
 /** The file must be what this scenario and seed make (its recorded input_key), or its numbers describe another world. */
 export function checkProvenance(table: Table, expectedKey: string, file: string, stage: string): void {
-  const key = metaValue(table, 'input_key', file);
+  checkProvenanceKey(metaValue(table, 'input_key', file), expectedKey, file, stage);
+}
+
+export function checkProvenanceKey(key: string, expectedKey: string, file: string, stage: string): void {
   if (key !== expectedKey)
     throw new UserError(`${file} was written for another scenario, seed or upstream file (input_key ${key.slice(0, 12)}, expected ${expectedKey.slice(0, 12)}): rerun "simgen ${stage}"`);
 }
 
-export function readLinks(file: string, scenario: Scenario): Links {
-  const t = readArrowFile(file, 'links.arrow');
-  checkProvenance(t, raytraceInputKey(scenario, trajectoriesInputKey(scenario)), file, 'raytrace');
-  const sites = (JSON.parse(metaValue(t, 'sites', file)) as LinkSite[]).map(({ id, x, y, z }) => ({ id, x, y, z })).sort((a, b) => a.id - b.id);
-  const n = sites.length;
-  const rows = t.numRows;
-  if (n === 0 || rows % n !== 0) throw new UserError(`${file}: ${rows} rows is not a whole number of samples x ${n} sites`);
-  const samples = rows / n;
+/** The links.arrow columns the export reads, and their types. */
+const LINK_COLUMNS = {
+  trajectory_id: 'int32', sample: 'int32', site_id: 'int32', x: 'float64', y: 'float64', heard: 'bool',
+  rx_power_dbm: 'float64', tof_ns: 'float64', aoa_azimuth_q_deg: 'float64', aoa_elevation_q_deg: 'float64',
+} as const;
 
-  const trajectoryId = int32(t, 'trajectory_id', file);
-  const sample = int32(t, 'sample', file);
-  const siteId = int32(t, 'site_id', file);
-  // The contract orders rows by (trajectory_id, sample, site_id) with every site present per sample.
-  for (let r = 0; r < rows; r++) {
-    const head = r - (r % n);
-    if (siteId[r] !== sites[r % n].id || trajectoryId[r] !== trajectoryId[head] || sample[r] !== sample[head])
-      throw new UserError(`${file}: row ${r} breaks the (trajectory_id, sample, site_id) order with one row per site (rerun "simgen raytrace")`);
+type Typed = Int32Array | Float64Array | Uint8Array;
+
+/** A typed array filled one value at a time, its capacity doubled as needed (a number[] takes 8 bytes a value). */
+class Grow<T extends Typed> {
+  private a: T;
+  length = 0;
+  constructor(private readonly make: { new (n: number): T }) {
+    this.a = new make(1024);
   }
-  const perSample = <T extends Int32Array | Float64Array>(a: T): T => a.filter((_, r) => r % n === 0) as T;
-  const heardCol = column(t, 'heard', file);
-  const heard = new Uint8Array(rows);
-  let r = 0;
-  for (const v of heardCol) heard[r++] = v ? 1 : 0;
-
-  return {
-    sites,
-    samples,
-    trajectoryId: perSample(trajectoryId),
-    sample: perSample(sample),
-    x: perSample(float64(t, 'x', file)),
-    y: perSample(float64(t, 'y', file)),
-    heard,
-    rxPowerDbm: float64(t, 'rx_power_dbm', file),
-    tofNs: float64(t, 'tof_ns', file),
-    azimuthQDeg: float64(t, 'aoa_azimuth_q_deg', file),
-    elevationQDeg: float64(t, 'aoa_elevation_q_deg', file),
-    inputKey: metaValue(t, 'input_key', file),
-    pathLossCutoffDb: Number(metaValue(t, 'path_loss_cutoff_db', file)),
-    ueTxPowerDbm: Number(metaValue(t, 'ue_tx_power_dbm', file)),
-  };
+  push(v: number): void {
+    if (this.length === this.a.length) {
+      const b = new this.make(2 * this.a.length);
+      b.set(this.a as never);
+      this.a = b;
+    }
+    this.a[this.length++] = v;
+  }
+  last(): number {
+    return this.a[this.length - 1];
+  }
+  done(): T {
+    return this.a.slice(0, this.length) as T;
+  }
 }
 
-export function readSplits(file: string, scenario: Scenario): Splits {
-  const t = readArrowFile(file, 'trajectories.arrow');
-  checkProvenance(t, trajectoriesInputKey(scenario), file, 'trajectories');
-  const ids = int32(t, 'trajectory_id', file);
-  const split = column(t, 'split', file);
-  const isTest = new Map<number, boolean>();
-  let r = 0;
-  for (const v of split) {
-    if (v !== 'train' && v !== 'test') throw new UserError(`${file}: row ${r} has split ${JSON.stringify(v)}; allowed "train" | "test"`);
-    const test = v === 'test';
-    const seen = isTest.get(ids[r]);
-    if (seen !== undefined && seen !== test) throw new UserError(`${file}: trajectory ${ids[r]} has samples in both splits`);
-    isTest.set(ids[r], test);
-    r++;
+/** Row i of a bool column's Data. */
+const bit = (d: Data, i: number) => ((d.values as Uint8Array)[(d.offset + i) >> 3] >> ((d.offset + i) & 7)) & 1;
+
+/**
+ * links.arrow read for the export without holding it: open() checks its provenance and schema, scan() reads
+ * it once for the per-sample columns and the heard mask (checking the row order), chunks() reads it again,
+ * as many times as asked, in chunks of whole samples. Memory: O(samples) plus one chunk.
+ */
+export class LinksReader {
+  private constructor(
+    readonly file: string,
+    private readonly arrow: ArrowBatchFile,
+    private readonly cols: Record<keyof typeof LINK_COLUMNS, number>,
+    readonly sites: LinkSite[],
+    readonly inputKey: string,
+    readonly pathLossCutoffDb: number,
+    readonly ueTxPowerDbm: number,
+  ) {}
+
+  static async open(file: string, scenario: Scenario): Promise<LinksReader> {
+    const arrow = await ArrowBatchFile.open(file, 'links.arrow');
+    try {
+      const md = arrow.schema.metadata;
+      const meta = (key: string) => {
+        const v = md.get(key);
+        if (v === undefined) throw new UserError(`${file}: schema metadata "${key}" is missing (rerun the stage that writes it)`);
+        return v;
+      };
+      checkProvenanceKey(meta('input_key'), raytraceInputKey(scenario, trajectoriesInputKey(scenario)), file, 'raytrace');
+      const sites = parseSites(meta('sites'), file);
+      const num = (key: string) => {
+        const v = Number(meta(key));
+        if (!Number.isFinite(v)) throw new UserError(`${file}: schema metadata "${key}" is not a number (${JSON.stringify(meta(key)).slice(0, 40)})`);
+        return v;
+      };
+      return new LinksReader(file, arrow, columnIndex(arrow.schema, LINK_COLUMNS, file), sites, meta('input_key'), num('path_loss_cutoff_db'), num('ue_tx_power_dbm'));
+    } catch (e) {
+      await arrow.close();
+      throw e;
+    }
   }
-  return { isTest, inputKey: metaValue(t, 'input_key', file) };
+
+  close(): Promise<void> {
+    return this.arrow.close();
+  }
+
+  /**
+   * One pass: per sample its trajectory, sample number and position, per link the heard flag; the rows must be
+   * ordered by (trajectory_id, sample, site_id) with every site once per sample. `floorDbm`: heard links weaker
+   * than it are counted (the export's sentinel must lie below every heard link).
+   */
+  async scan(floorDbm: number): Promise<Links & { heardBelowFloor: number }> {
+    const n = this.sites.length;
+    const c = this.cols;
+    const tid = new Grow(Int32Array), smp = new Grow(Int32Array), xs = new Grow(Float64Array), ys = new Grow(Float64Array);
+    const heard = new Grow(Uint8Array);
+    let rows = 0;
+    let below = 0;
+    for await (const b of this.arrow.batches()) {
+      const d = b.data.children;
+      const [T, S, I, X, Y, H, P] = [d[c.trajectory_id], d[c.sample], d[c.site_id], d[c.x], d[c.y], d[c.heard], d[c.rx_power_dbm]];
+      for (let i = 0; i < b.numRows; i++, rows++) {
+        const t = T.values[T.offset + i] as number, s = S.values[S.offset + i] as number;
+        const k = rows % n;
+        if (k === 0) {
+          tid.push(t);
+          smp.push(s);
+          xs.push(X.values[X.offset + i] as number);
+          ys.push(Y.values[Y.offset + i] as number);
+        }
+        if (I.values[I.offset + i] !== this.sites[k].id || t !== tid.last() || s !== smp.last())
+          throw new UserError(`${this.file}: row ${rows} breaks the (trajectory_id, sample, site_id) order with one row per site (rerun "simgen raytrace")`);
+        const h = bit(H, i);
+        heard.push(h);
+        if (h && (P.values[P.offset + i] as number) < floorDbm) below++;
+      }
+    }
+    if (rows % n !== 0 || rows === 0) throw new UserError(`${this.file}: ${rows} rows is not a whole, non-zero number of samples x ${n} sites`);
+    return {
+      sites: this.sites, samples: rows / n,
+      trajectoryId: tid.done(), sample: smp.done(), x: xs.done(), y: ys.done(), heard: heard.done(), rxPowerDbm: new Float64Array(0), tofNs: new Float64Array(0), azimuthQDeg: new Float64Array(0), elevationQDeg: new Float64Array(0),
+      inputKey: this.inputKey, pathLossCutoffDb: this.pathLossCutoffDb, ueTxPowerDbm: this.ueTxPowerDbm, heardBelowFloor: below,
+    };
+  }
+
+  /**
+   * The links again, `perChunk` samples at a time (the last chunk shorter), as Links over those samples;
+   * `index` is scan()'s result. A chunk's arrays are reused by the next: use each before asking for the next.
+   */
+  async *chunks(index: Links, perChunk: number): AsyncGenerator<Links & { first: number }> {
+    const n = this.sites.length;
+    const c = this.cols;
+    const cap = perChunk * n;
+    const heard = new Uint8Array(cap), rx = new Float64Array(cap), tof = new Float64Array(cap), az = new Float64Array(cap), el = new Float64Array(cap);
+    let first = 0; // first sample of the chunk being filled
+    let fill = 0; // links in it
+    const chunk = (): Links & { first: number } => {
+      const k = fill / n;
+      return {
+        first, sites: this.sites, samples: k,
+        trajectoryId: index.trajectoryId.subarray(first, first + k), sample: index.sample.subarray(first, first + k),
+        x: index.x.subarray(first, first + k), y: index.y.subarray(first, first + k),
+        heard: heard.subarray(0, fill), rxPowerDbm: rx.subarray(0, fill), tofNs: tof.subarray(0, fill),
+        azimuthQDeg: az.subarray(0, fill), elevationQDeg: el.subarray(0, fill),
+        inputKey: this.inputKey, pathLossCutoffDb: this.pathLossCutoffDb, ueTxPowerDbm: this.ueTxPowerDbm,
+      };
+    };
+    let rows = 0;
+    for await (const b of this.arrow.batches()) {
+      const d = b.data.children;
+      const [H, P, F, A, E] = [d[c.heard], d[c.rx_power_dbm], d[c.tof_ns], d[c.aoa_azimuth_q_deg], d[c.aoa_elevation_q_deg]];
+      for (let i = 0; i < b.numRows; i++, rows++) {
+        if (rows >= index.heard.length || bit(H, i) !== index.heard[rows]) throw new UserError(`${this.file} changed while it was read (row ${rows}); run the export again`);
+        heard[fill] = bit(H, i);
+        rx[fill] = P.values[P.offset + i] as number;
+        tof[fill] = F.values[F.offset + i] as number;
+        az[fill] = A.values[A.offset + i] as number;
+        el[fill] = E.values[E.offset + i] as number;
+        if (++fill === cap) {
+          yield chunk();
+          first += perChunk;
+          fill = 0;
+        }
+      }
+    }
+    if (rows !== index.heard.length) throw new UserError(`${this.file} changed while it was read (${rows} rows, ${index.heard.length} before); run the export again`);
+    if (fill > 0) yield chunk();
+  }
+}
+
+/** links.arrow whole, as one Links record (the zero-shot experiment assembles any deployment from it). */
+export async function readLinks(file: string, scenario: Scenario): Promise<Links> {
+  const reader = await LinksReader.open(file, scenario);
+  try {
+    const index = await reader.scan(-Infinity);
+    for await (const { first: _, ...all } of reader.chunks(index, index.samples)) return all; // one chunk: every sample
+    throw new UserError(`${file}: no rows (rerun "simgen raytrace")`);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The `sites` metadata of links.arrow: [{ id, x, y, z }], ids ascending in the result. */
+export function parseSites(text: string, file: string): LinkSite[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    raw = undefined;
+  }
+  const ok = (s: unknown): s is LinkSite =>
+    s !== null && typeof s === 'object' && ['id', 'x', 'y', 'z'].every((k) => Number.isFinite((s as Record<string, unknown>)[k])) && Number.isInteger((s as LinkSite).id);
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every(ok) || new Set(raw.map((s) => s.id)).size !== raw.length)
+    throw new UserError(`${file}: schema metadata "sites" is not a list of sites {id, x, y, z} with distinct ids (rerun "simgen raytrace")`);
+  return raw.map(({ id, x, y, z }) => ({ id, x, y, z })).sort((a, b) => a.id - b.id);
+}
+
+/** trajectories.arrow's split per trajectory, read one batch at a time. */
+export async function readSplits(file: string, scenario: Scenario): Promise<Splits> {
+  const arrow = await ArrowBatchFile.open(file, 'trajectories.arrow');
+  try {
+    const key = arrow.schema.metadata.get('input_key');
+    if (key === undefined) throw new UserError(`${file}: schema metadata "input_key" is missing (rerun the stage that writes it)`);
+    checkProvenanceKey(key, trajectoriesInputKey(scenario), file, 'trajectories');
+    const c = columnIndex(arrow.schema, { trajectory_id: 'int32', split: 'utf8' }, file);
+    const isTest = new Map<number, boolean>();
+    const TRAIN = Buffer.from('train'), TEST = Buffer.from('test');
+    let r = 0;
+    for await (const b of arrow.batches()) {
+      const ids = b.data.children[c.trajectory_id], sp = b.data.children[c.split];
+      const o = sp.valueOffsets as Int32Array, bytes = sp.values as Uint8Array;
+      for (let i = 0; i < b.numRows; i++, r++) {
+        const v = Buffer.from(bytes.buffer, bytes.byteOffset + o[sp.offset + i], o[sp.offset + i + 1] - o[sp.offset + i]);
+        const test = v.equals(TEST);
+        if (!test && !v.equals(TRAIN)) throw new UserError(`${file}: row ${r} has split ${JSON.stringify(v.toString('utf8').slice(0, 40))}; allowed "train" | "test"`);
+        const id = ids.values[ids.offset + i] as number;
+        const seen = isTest.get(id);
+        if (seen !== undefined && seen !== test) throw new UserError(`${file}: trajectory ${id} has samples in both splits`);
+        isTest.set(id, test);
+      }
+    }
+    return { isTest, inputKey: key };
+  } finally {
+    await arrow.close();
+  }
 }

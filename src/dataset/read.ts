@@ -1,5 +1,5 @@
-import type { Data, Vector } from 'apache-arrow';
-import { readArrowFile } from '../util/arrow.ts';
+import { type Data, DataType, Precision, type Vector } from 'apache-arrow';
+import { columnIndex, readArrowFile } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
 import { type DatasetMeta, metaFromMap } from './schema.ts';
 
@@ -32,6 +32,10 @@ export function readDataset(file: string): Dataset {
   const meta = metaFromMap(t.schema.metadata, file);
   const rows = t.numRows;
   const width = meta.featureLayout.length;
+  columnIndex(t.schema, { constellation: 'int32', trajectory_id: 'int32', sample: 'int32', split: 'utf8', x: 'float64', y: 'float64', heard_count: 'int32' }, file);
+  const ft = t.schema.fields.find((f) => f.name === 'features')?.type;
+  if (!ft || !DataType.isFixedSizeList(ft) || ft.listSize !== width || !DataType.isFloat(ft.children[0].type) || ft.children[0].type.precision !== Precision.SINGLE)
+    throw new UserError(`${file}: column "features" must be a fixed-size list of ${width} float32 (the feature_layout's length), got ${String(ft)} (rerun "simgen export")`);
   const col = (name: string) => vector(t.getChild(name), name, file);
   const int32 = (name: string) => Int32Array.from(col(name).toArray() as ArrayLike<number>);
   const float32 = (name: string) => Float32Array.from(col(name).toArray() as ArrayLike<number>);

@@ -1,8 +1,10 @@
 import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 import { ORIGIN_KEY } from '../map/origin.ts';
+import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
+import { parseOrThrow } from '../util/validate.ts';
 import type { Constellation } from './constellations.ts';
-import type { Sentinel } from './features.ts';
+import { FEATURES_PER_SITE, type Sentinel } from './features.ts';
 import type { LinkSite } from './inputs.ts';
 import type { Normalisation } from './normalisation.ts';
 
@@ -63,19 +65,45 @@ export function metaToMap(meta: DatasetMeta): Map<string, string> {
   return m;
 }
 
-/** Parse the metadata; throws naming the first missing key. */
+const stats = z.object({ mean: z.array(z.number()), std: z.array(z.number()) });
+/** What a reader relies on in the parsed metadata (a damaged or foreign file is refused naming the field). */
+const MetaShape = z.object({
+  seed: z.number().int(),
+  constellations: z.array(z.object({ id: z.number().int(), sites: z.array(z.number().int()).min(1), unseen: z.boolean() })).min(1),
+  featureLayout: z.array(z.string()).min(1),
+  sentinel: z.object({ rx_power_dbm: z.number(), tof_ns: z.number(), aoa: z.tuple([z.number(), z.number(), z.number()]) }),
+  normalisation: z.object({ features: stats, labels: stats.extend({ names: z.tuple([z.literal('x'), z.literal('y')]) }), rows: z.number().int().min(0) }),
+  unseenSelection: z.record(z.string(), z.unknown()),
+  sites: z.array(z.object({ id: z.number().int(), x: z.number(), y: z.number(), z: z.number() })).min(1),
+  originLonLat: z.tuple([z.number(), z.number()]).optional(),
+});
+
+/** Parse the metadata; throws naming the first missing, unreadable or malformed key. */
 export function metaFromMap(m: Map<string, string>, file: string): DatasetMeta {
   const get = (k: string) => {
     const v = m.get(k);
     if (v === undefined) throw new UserError(`${file}: schema metadata "${k}" is missing (not a simgen dataset.arrow?)`);
     return v;
   };
+  const json = (k: string, text: string) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new UserError(`${file}: schema metadata "${k}" is not valid JSON (a damaged dataset.arrow? rerun "simgen export")`);
+    }
+  };
   const meta: Record<string, unknown> = { seed: Number(get('seed')) };
   for (const [k, f] of Object.entries(TEXT_KEYS)) meta[f] = get(k);
-  for (const [k, f] of Object.entries(JSON_KEYS)) meta[f] = JSON.parse(get(k));
+  for (const [k, f] of Object.entries(JSON_KEYS)) meta[f] = json(k, get(k));
   const origin = m.get(ORIGIN_KEY);
-  if (origin) meta.originLonLat = JSON.parse(origin);
-  return meta as unknown as DatasetMeta;
+  if (origin) meta.originLonLat = json(ORIGIN_KEY, origin);
+  parseOrThrow(MetaShape, meta, `${file}: schema metadata`);
+  const d = meta as unknown as DatasetMeta;
+  const w = d.featureLayout.length;
+  const n = d.constellations[0].sites.length;
+  if (w !== n * FEATURES_PER_SITE || d.constellations.some((c) => c.sites.length !== n) || d.normalisation.features.mean.length !== w || d.normalisation.features.std.length !== w)
+    throw new UserError(`${file}: schema metadata: feature_layout (${w} names), the constellations' sizes and the normalisation (${d.normalisation.features.mean.length} columns) disagree (rerun "simgen export")`);
+  return d;
 }
 
 export function datasetSchema(meta: DatasetMeta): Schema {

@@ -41,10 +41,10 @@ async function store(req: WorkerRequest, spec: ZeroShotJobSpec): Promise<Store> 
   const key = JSON.stringify([req.datasetPath, req.scenarioPath, req.scenarioSeed, spec.sites.map((s) => s.key)]);
   if (cached?.key !== key) {
     const scenario = loadScenario(req.scenarioPath, { seed: req.scenarioSeed });
-    const base = readLinks(path.join(outDir, 'links.arrow'), scenario);
+    const base = await readLinks(path.join(outDir, 'links.arrow'), scenario);
     const extra = spec.sites.map((s) => readSiteLinks(siteLinksFile(path.join(outDir, SITE_LINKS_DIR), s.key), s.key));
     const links = withSites(base, extra);
-    const splits = readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
+    const splits = await readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
     const isTest = Uint8Array.from(links.trajectoryId, (t) => (splits.isTest.get(t) ? 1 : 0));
     const datasetInputKey = (await recordedInputKey(req.datasetPath)) ?? '';
     cached = { key, links, isTest, scenario: { name: scenario.name, hash: scenario.hash, seed: scenario.seed }, datasetInputKey };

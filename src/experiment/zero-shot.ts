@@ -74,7 +74,7 @@ export const zeroShot: Experiment = async (ctx) => {
   });
   for (const pool of ['all', 'scenario'] as const)
     if (plan.train[pool].length < maxN) throw new UserError(`--deployments: at most ${plan.train[pool].length} distinct training deployments of ${size} sites exist here (${pool === 'all' ? 'scenario sites and training positions' : 'scenario sites'}) (got ${maxN})`);
-  const splits = readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
+  const splits = await readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
   if (receivers.upstreamKey !== trajectoriesInputKey(scenario)) throw new Error('zero-shot: trajectories.arrow changed under the run');
   const trainReceivers = Array.from(receivers.trajectoryId).filter((t) => !splits.isTest.get(t)).length;
   const rows = q ? ZERO_SHOT_QUICK.rows : ZERO_SHOT_DEFAULTS.rowsPerSample * trainReceivers;

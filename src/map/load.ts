@@ -77,7 +77,7 @@ export function loadMap(file: string): CityMap {
   try {
     json = JSON.parse(fs.readFileSync(abs, 'utf8'));
   } catch (e) {
-    throw new UserError(`${label}: not valid JSON (${(e as Error).message})`);
+    throw new UserError(`${label}: not valid JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 200)})`); // V8 quotes the spot over several lines
   }
   const name = path.basename(abs, path.extname(abs));
   const raw = detectFormat(json) === 'simgen-map/1' ? parseSimgenMap(json, label, name) : importOsm(json, label, name).map;

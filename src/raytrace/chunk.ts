@@ -9,10 +9,9 @@ import { illuminate } from './illumination.ts';
 import { type ArrayGainFn, type DiffuseLinkPath, directionAngles, evaluateLink, type LinkSettings, type PathRecord } from './link.ts';
 import { interactionLabel } from './path.ts';
 import { rayCounter } from './occlusion.ts';
-import { buildScatterIndex, diffuseAt, diffusePath, type ScatterIndex } from './scattering.ts';
+import { buildScatterIndex, diffuseAt, diffusePath, type ScatterIndex } from './diffuse.ts';
 import { findPaths, precomputeSite, type SearchSettings, type SitePrecomputed } from './search.ts';
 import { buildTiles, type ScatterTiles } from './tiles.ts';
-import { buildFootprints, type Footprints } from './visibility.ts';
 
 // One unit of work: a block of receivers against every site. The same code runs in the main thread
 // (--threads 1) and in the workers, so the output does not depend on where a block ran.
@@ -50,9 +49,8 @@ export interface Tracer {
   arrayGain: ArrayGainFn;
   settings: TraceSettings;
   sites: { id: number; orientation: number; position: Vec3 }[];
-  /** Diffuse scattering (null when off or no surface scatters): tiles and footprints. */
+  /** Diffuse scattering: the tiles (null when off or no surface scatters). */
   tiles: ScatterTiles | null;
-  footprints: Footprints | null;
   pre: SitePrecomputed[];
   scatter: ScatterIndex | null;
 }
@@ -73,7 +71,6 @@ export function makeTracer(scenario: Scenario): Tracer {
     settings,
     sites: [...scenario.sites].sort((a, b) => a.id - b.id).map((s) => ({ id: s.id, orientation: s.orientation, position: [s.x, s.y, s.z] as Vec3 })),
     tiles,
-    footprints: tiles ? buildFootprints(scene) : null,
     pre: [],
     scatter: null,
   };
@@ -88,7 +85,7 @@ export function precomputeTracerSite(t: Tracer, i: number): SitePrecomputed {
 /** Hands the tracer every site's precomputation (in site order) and indexes the tiles they light. */
 export function setSites(t: Tracer, pre: SitePrecomputed[]): void {
   t.pre = pre;
-  t.scatter = t.tiles ? buildScatterIndex(t.tiles, t.footprints!, t.field, pre.map((p) => p.illumination!)) : null;
+  t.scatter = t.tiles ? buildScatterIndex(t.tiles, t.fs, t.field, pre.map((p) => p.illumination!)) : null;
 }
 
 /** Per-link columns of a block, row = receiver * sites + site. */

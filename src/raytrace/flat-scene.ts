@@ -21,13 +21,20 @@ export interface FlatScene {
   polyXY: Float64Array;
   polyAxes: Int32Array;
   numSurfaces: number;
-  /** Walls of building b: [buildingWalls[b], buildingWalls[b + 1]); wall k: 2D segment ax, ay, bx, by at 4k, its surface id. */
+  /** Walls of building b: [buildingWalls[b], buildingWalls[b + 1]); wall k: 2D segment ax, ay, bx, by at 4k, its surface id and building. */
   buildingWalls: Int32Array;
   wallSeg: Float64Array;
   wallSurface: Int32Array;
-  /** Per building: height and 2D bounding box (min x, min y, max x, max y). */
+  wallBuilding: Int32Array;
+  /** Per building (index in map.buildings): height and 2D bounding box (min x, min y, max x, max y). */
   buildingHeight: Float64Array;
   buildingBox: Float64Array;
+  /** Per surface: its wall index (-1 for roofs and the ground) and its building index (-1 for the ground). */
+  surfaceWall: Int32Array;
+  surfaceBuilding: Int32Array;
+  /** The map's extent: [0, mapWidth] x [0, mapDepth]. */
+  mapWidth: number;
+  mapDepth: number;
 }
 
 export function flattenScene(scene: Scene): FlatScene {
@@ -62,13 +69,19 @@ export function flattenScene(scene: Scene): FlatScene {
   }
   const buildings = scene.map.buildings;
   const buildingWalls = new Int32Array(buildings.length + 1);
-  const wallSeg: number[] = [], wallSurface: number[] = [];
+  const wallSeg: number[] = [], wallSurface: number[] = [], wallBuilding: number[] = [];
   const buildingBox = new Float64Array(4 * buildings.length);
+  const surfaceWall = new Int32Array(n).fill(-1);
+  const surfaceBuilding = new Int32Array(n).fill(-1);
   buildings.forEach((b, i) => {
     for (const w of scene.surfaces) {
-      if (w.kind !== 'wall' || w.buildingId !== b.id) continue;
+      if (w.buildingId !== b.id) continue;
+      surfaceBuilding[w.id] = i;
+      if (w.kind !== 'wall') continue;
+      surfaceWall[w.id] = wallSurface.length;
       wallSeg.push(w.vertices[0][0], w.vertices[0][1], w.vertices[1][0], w.vertices[1][1]);
       wallSurface.push(w.id);
+      wallBuilding.push(i);
     }
     buildingWalls[i + 1] = wallSurface.length;
     const xs = b.footprint.map((q) => q[0]), ys = b.footprint.map((q) => q[1]);
@@ -78,6 +91,11 @@ export function flattenScene(scene: Scene): FlatScene {
     buildingWalls,
     wallSeg: Float64Array.from(wallSeg),
     wallSurface: Int32Array.from(wallSurface),
+    wallBuilding: Int32Array.from(wallBuilding),
+    surfaceWall,
+    surfaceBuilding,
+    mapWidth: scene.map.width,
+    mapDepth: scene.map.height,
     buildingHeight: Float64Array.from(buildings, (b) => b.height),
     buildingBox,
     nodesF32: new Float32Array(buf),

@@ -9,7 +9,7 @@ import { interactionLabel, type PropagationPath } from './path.ts';
 //   (coherent), with g_i = |a_i|^2 the propagation gain and G(u_i) the site array's gain toward the path's
 //   direction at the site u_i (beam steered toward it).
 // - path_loss_db = -10 log10(sum_i g_i): propagation only, antennas excluded, always the incoherent sum.
-// - Diffuse paths (scattering.ts) have random phase: they add power, also to the coherent sum.
+// - Diffuse paths (diffuse.ts) have random phase: they add power, also to the coherent sum.
 // - The strongest path is the one with the largest g_i G(u_i), the power the steered array actually sees;
 //   ties keep the earlier path (LOS, reflections, diffractions, then diffuse paths). A diffuse path's power is
 //   its group's sum over tiles; when it is the strongest, AoA and ToF are those of its strongest tile.

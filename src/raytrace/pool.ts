@@ -28,18 +28,27 @@ function workerPool(scenario: Scenario, threads: number): Pool {
       return new Promise<void>((resolve, reject) => {
         let next = 0;
         let done = 0;
+        let failed = false;
         if (tasks.length === 0) return resolve();
+        const fail = (e: unknown) => {
+          failed = true;
+          reject(e);
+        };
         const feed = (w: Worker) => {
-          if (next >= tasks.length) return;
+          if (next >= tasks.length || failed) return;
           const i = next++;
           const onMessage = (m: { result?: T; pre?: T }) => {
             w.off('error', onError);
-            onResult(i, (m.result ?? m.pre) as T);
+            try {
+              onResult(i, (m.result ?? m.pre) as T); // e.g. a journal write that fails: reject, do not crash the thread
+            } catch (e) {
+              return fail(e);
+            }
             done++;
             if (done === tasks.length) resolve();
             else feed(w);
           };
-          const onError = (e: Error) => reject(e);
+          const onError = (e: Error) => fail(e);
           w.once('message', onMessage);
           w.once('error', onError);
           w.postMessage(tasks[i]);
@@ -77,17 +86,30 @@ export interface TracePointsOptions {
   threads: number;
   /** Keep every path of every link (paths.arrow). */
   withPaths: boolean;
+  /**
+   * The blocks to trace, ascending (block k holds points k * BLOCK_RECEIVERS .. + BLOCK_RECEIVERS - 1);
+   * default every block. A resumed or sharded run passes the ones it still owes.
+   */
+  blocks?: number[];
 }
+
+/** Number of blocks for `points` receiver points. */
+export const blockCount = (points: number): number => Math.ceil(points / BLOCK_RECEIVERS);
 
 /**
  * Traces receiver points (x, y, z triples) against every site of the scenario; onBlock(first receiver,
  * result) is called for each block in order. `tracer` is the caller's (it runs the work when one thread
- * is enough). Returns the wall seconds of the site precomputation.
+ * is enough). Returns the wall seconds of the site precomputation (0 when there is no block to trace).
  */
 export async function tracePoints(scenario: Scenario, tracer: Tracer, xyz: Float64Array, opts: TracePointsOptions, onBlock: (first: number, res: BlockResult) => void): Promise<{ siteSeconds: number }> {
   const nr = xyz.length / 3;
   const ns = tracer.sites.length;
-  const workers = Math.min(opts.threads, Math.max(Math.ceil(nr / BLOCK_RECEIVERS), ns));
+  const ids = opts.blocks ?? Array.from({ length: blockCount(nr) }, (_, b) => b);
+  ids.forEach((b, i) => {
+    if (!Number.isInteger(b) || b < 0 || b >= blockCount(nr) || (i > 0 && b <= ids[i - 1])) throw new Error(`tracePoints: blocks must be ascending ids in 0..${blockCount(nr) - 1} (got ${b} at ${i})`);
+  });
+  if (ids.length === 0) return { siteSeconds: 0 };
+  const workers = Math.min(opts.threads, Math.max(ids.length, ns));
   const pool = workers > 1 ? workerPool(scenario, workers) : inlinePool(tracer);
   try {
     const pre: SitePrecomputed[] = new Array(ns);
@@ -95,18 +117,18 @@ export async function tracePoints(scenario: Scenario, tracer: Tracer, xyz: Float
     await pool.run<SitePrecomputed>(tracer.sites.map((_, index) => ({ type: 'site', index })), (i, p) => (pre[i] = p));
     pool.broadcast({ type: 'sites', pre });
     const siteSeconds = (Date.now() - siteStart) / 1000;
-    const blocks: ToWorker[] = [];
-    for (let b = 0; b * BLOCK_RECEIVERS < nr; b++) {
+    const blocks: ToWorker[] = ids.map((b) => {
       const lo = b * BLOCK_RECEIVERS, hi = Math.min(nr, lo + BLOCK_RECEIVERS);
-      blocks.push({ type: 'block', id: b, receivers: xyz.slice(3 * lo, 3 * hi), withPaths: opts.withPaths });
-    }
+      return { type: 'block', id: b, receivers: xyz.slice(3 * lo, 3 * hi), withPaths: opts.withPaths };
+    });
+    // Results arrive in any order; hand them on in task order.
     const pending = new Map<number, BlockResult>();
     let next = 0;
-    await pool.run<BlockResult>(blocks, (b, res) => {
-      pending.set(b, res);
+    await pool.run<BlockResult>(blocks, (task, res) => {
+      pending.set(task, res);
       for (let w = pending.get(next); w; w = pending.get(next)) {
         pending.delete(next);
-        onBlock(next * BLOCK_RECEIVERS, w);
+        onBlock(ids[next] * BLOCK_RECEIVERS, w);
         next++;
       }
     });

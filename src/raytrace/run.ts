@@ -1,47 +1,62 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { originMetadata } from '../map/origin.ts';
 import { materialScattering } from '../radio/materials.ts';
 import type { ScatteringParams } from '../radio/scattering.ts';
 import { mapMaterials, type Scenario } from '../scenario/load.ts';
-import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
+import { removeStaleTemps } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
+import { JournalWriter, syncDir } from '../util/journal.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
+import { addBlockStats, type AssembleStats, assembleLinks, emptyStats } from './assemble.ts';
 import { DEFAULT_CANDIDATE_RAYS } from './candidates.ts';
-import { type BlockResult, makeTracer, traceSettings } from './chunk.ts';
-import { tracePoints } from './pool.ts';
-import { readCsvReceivers, readTrajectoryReceivers, type Receivers } from './receivers.ts';
-import { linkSchema, pathSchema } from './schema.ts';
+import { makeTracer, traceSettings } from './chunk.ts';
+import { blocksInOrder, encodeBlock, headerJson, journalName, keptPrefix, PART_FORMAT, type PartHeader, partName, scanPart } from './parts.ts';
+import { BLOCK_RECEIVERS, blockCount, tracePoints } from './pool.ts';
+import { checkReceivers, readCsvReceivers, readTrajectoryReceivers, type Receivers } from './receivers.ts';
+import { type Shard, shardBlocks, WHOLE } from './shard.ts';
 
 // `simgen raytrace`: every receiver (trajectory sample or --rx point) against every site -> links.arrow
-// (and paths.arrow with --paths). The receivers are traced in blocks on worker threads (pool.ts); each block
-// is written as one record batch in block order, so the file is the same bytes whatever the thread count,
-// and memory holds only the blocks in flight.
+// (and paths.arrow with --paths). The receivers are traced in blocks of BLOCK_RECEIVERS on worker threads
+// (pool.ts). Each completed block goes to a journal on disk (parts.ts) before the next is handed on, so a
+// run killed at any moment keeps its finished blocks and the next run with the same inputs resumes after
+// them. When every block is in, the journal becomes links.arrow, one record batch per block in block
+// order (assemble.ts): the same bytes whatever the thread count, the interruptions or the sharding.
+// With a shard (--shard i/n) the run traces blocks k = i mod n only and its finished journal is renamed
+// to a part file for `simgen merge` (merge.ts).
 
 export interface RaytraceOptions {
   threads?: number;
   quiet?: boolean;
   paths?: boolean;
   rxCsv?: string;
+  /** Trace this shard's blocks into a part file (default: the whole run into links.arrow). */
+  shard?: Shard;
+  /** Keep receivers inside buildings / off the map (refused otherwise: receivers.ts). */
+  allowIndoor?: boolean;
+  allowOffMap?: boolean;
 }
 
 export interface RaytraceResult {
+  /** links.arrow, or the part file of a shard. */
   path: string;
+  /** Links in that file. */
   rows: number;
   inputKey: string;
   pathsFile?: string;
+  shard: Shard;
+  /** Blocks this run owes (all of them, or the shard's) and those kept from an earlier, interrupted run. */
+  blocks: number;
+  resumedBlocks: number;
+  /** A shard whose part file was already complete: nothing was traced. */
+  alreadyDone: boolean;
   /**
-   * Links with at least one path found, heard (path loss <= cutoff), with LOS; paths found and occlusion rays
-   * cast in total; wall seconds of the whole run and of the site precomputation; thread-seconds spent on the
-   * per-receiver diffuse scattering.
+   * Counts over the links in the file (the whole run), or over the blocks traced now (a shard); wall seconds
+   * of the whole run and of the site precomputation.
    */
-  stats: { links: number; withPaths: number; heard: number; los: number; paths: number; rays: number; seconds: number; siteSeconds: number; scatterSeconds: number };
-}
-
-/** Float column with null for NaN (a link without any path). */
-function nullable(a: Float64Array): ColumnValues {
-  return a.some((v) => Number.isNaN(v)) ? Array.from(a, (v) => (Number.isNaN(v) ? null : v)) : a;
+  stats: AssembleStats & { seconds: number; siteSeconds: number };
 }
 
 /** The diffuse-scattering parameters of each material of the map (the table's defaults with the scenario's overrides). */
@@ -61,7 +76,9 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
   const started = Date.now();
   const threads = opts.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UserError(`--threads: must be an integer from 1 to 256 (got ${opts.threads})`);
+  const shard = opts.shard ?? WHOLE;
   const receivers: Receivers = opts.rxCsv ? readCsvReceivers(opts.rxCsv) : readTrajectoryReceivers(path.join(outDir, 'trajectories.arrow'));
+  checkReceivers(receivers, scenario.map, { allowIndoor: opts.allowIndoor, allowOffMap: opts.allowOffMap });
   const tracer = makeTracer(scenario); // validates the materials before anything is written
   const { sites } = tracer;
   const nr = receivers.sample.length;
@@ -90,69 +107,61 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
     ...originMetadata(scenario.map),
   ]);
 
-  const linksFile = path.join(outDir, 'links.arrow');
-  const pathsFile = path.join(outDir, 'paths.arrow');
-  let links: ArrowFileWriter | null = null;
-  let paths: ArrowFileWriter | null = null;
-  const stats = { links: nr * ns, withPaths: 0, heard: 0, los: 0, paths: 0, rays: 0, seconds: 0, siteSeconds: 0, scatterSeconds: 0 };
-  try {
-    links = new ArrowFileWriter(linksFile, linkSchema(metadata));
-    if (opts.paths) paths = new ArrowFileWriter(pathsFile, pathSchema(metadata));
-    const progress = new Progress('raytrace', nr * ns, opts.quiet);
-    let linksDone = 0;
-    const traced = await tracePoints(scenario, tracer, receivers.xyz, { threads, withPaths: Boolean(opts.paths) }, (first, res) => {
-      writeBlock(first, res);
-      linksDone += res.links.heard.length;
-      progress.update(linksDone);
-    });
-    stats.siteSeconds = traced.siteSeconds;
-    progress.done();
-    await links.close();
-    if (paths) await paths.close();
-  } catch (e) {
-    links?.abort();
-    paths?.abort();
-    throw e;
-  }
-  stats.seconds = (Date.now() - started) / 1000;
-  return { path: linksFile, rows: nr * ns, inputKey, pathsFile: opts.paths ? pathsFile : undefined, stats };
+  const header: PartHeader = {
+    format: PART_FORMAT, inputKey, upstreamKey: receivers.upstreamKey, receiverSource: opts.rxCsv ? 'rx-csv' : 'trajectories',
+    receivers: nr, blocks: blockCount(nr), shard, paths: Boolean(opts.paths), metadata: [...metadata],
+  };
+  const mine = shardBlocks(header.blocks, shard);
+  const linksIn = (b: number) => (Math.min(nr, (b + 1) * BLOCK_RECEIVERS) - b * BLOCK_RECEIVERS) * ns;
+  const result = (file: string, rows: number, resumed: number, stats: AssembleStats, siteSeconds: number, alreadyDone = false, pathsFile?: string): RaytraceResult => ({
+    path: file, rows, inputKey, pathsFile, shard, blocks: mine.length, resumedBlocks: resumed, alreadyDone,
+    stats: { ...stats, seconds: (Date.now() - started) / 1000, siteSeconds },
+  });
 
-  function writeBlock(first: number, res: BlockResult): void {
-    const L = res.links;
-    const n = L.heard.length;
-    const tid = new Int32Array(n), smp = new Int32Array(n), sid = new Int32Array(n);
-    const x = new Float64Array(n), y = new Float64Array(n), z = new Float64Array(n);
-    for (let row = 0; row < n; row++) {
-      const k = first + Math.floor(row / ns);
-      tid[row] = receivers.trajectoryId[k];
-      smp[row] = receivers.sample[k];
-      sid[row] = sites[row % ns].id;
-      x[row] = receivers.xyz[3 * k];
-      y[row] = receivers.xyz[3 * k + 1];
-      z[row] = receivers.xyz[3 * k + 2];
-      if (L.num_paths[row] > 0) stats.withPaths++;
-      stats.heard += L.heard[row];
-      stats.los += L.los[row];
-    }
-    stats.paths += res.pathCount;
-    stats.rays += res.rays;
-    stats.scatterSeconds += res.scatterSeconds;
-    links!.write({
-      trajectory_id: tid, sample: smp, site_id: sid, x, y, z,
-      heard: Array.from(L.heard, Boolean), los: Array.from(L.los, Boolean),
-      rx_power_dbm: nullable(L.rx_power_dbm), path_loss_db: nullable(L.path_loss_db), tof_ns: nullable(L.tof_ns),
-      aoa_azimuth_deg: nullable(L.aoa_azimuth_deg), aoa_elevation_deg: nullable(L.aoa_elevation_deg),
-      aoa_azimuth_q_deg: nullable(L.aoa_azimuth_q_deg), aoa_elevation_q_deg: nullable(L.aoa_elevation_q_deg),
-      num_paths: L.num_paths, num_diffuse: L.num_diffuse, diffuse_share: nullable(L.diffuse_share),
-      strongest_interactions: L.strongest_interactions.map((s) => (s === '' ? null : s)),
-    });
-    const P = res.paths;
-    if (paths && P && P.link.length > 0) {
-      const { link, ...cols } = P;
-      paths.write({
-        trajectory_id: link.map((row) => tid[row]), sample: link.map((row) => smp[row]), site_id: link.map((row) => sid[row]),
-        ...cols,
-      });
-    }
+  // A shard retried after it finished: its part is complete and of these inputs.
+  const part = path.join(outDir, partName(shard));
+  if (shard.count > 1) {
+    const done = scanPart(part, header, mine);
+    if (done) return result(part, mine.reduce((s, b) => s + linksIn(b), 0), mine.length, emptyStats(), 0, true);
   }
+
+  const journalFile = path.join(outDir, journalName(shard));
+  fs.mkdirSync(outDir, { recursive: true });
+  removeStaleTemps(path.join(outDir, 'links.arrow'));
+  removeStaleTemps(path.join(outDir, 'paths.arrow'));
+  const { writer, records, end } = JournalWriter.open(journalFile, headerJson(header), (recs) => keptPrefix(recs, mine));
+  const resumed = records.length;
+  const traced = emptyStats();
+  let siteSeconds = 0;
+  try {
+    if (end === null) {
+      const todo = mine.slice(resumed);
+      const total = mine.reduce((s, b) => s + linksIn(b), 0);
+      const progress = new Progress(shard.count > 1 ? `raytrace ${shard.index}/${shard.count}` : 'raytrace', total, opts.quiet);
+      let linksDone = total - todo.reduce((s, b) => s + linksIn(b), 0);
+      const t = await tracePoints(scenario, tracer, receivers.xyz, { threads, withPaths: Boolean(opts.paths), blocks: todo }, (first, res) => {
+        const block = first / BLOCK_RECEIVERS;
+        const k = res.links.heard.length / ns;
+        const payload = { block, trajectoryId: receivers.trajectoryId.slice(first, first + k), sample: receivers.sample.slice(first, first + k), xyz: receivers.xyz.slice(3 * first, 3 * (first + k)), result: res };
+        writer.append(block, encodeBlock(payload));
+        addBlockStats(traced, payload);
+        linksDone += res.links.heard.length;
+        progress.update(linksDone);
+      });
+      siteSeconds = t.siteSeconds;
+      progress.done();
+      writer.end({ blocks: mine.length });
+    }
+  } finally {
+    writer.close();
+  }
+
+  if (shard.count > 1) {
+    fs.renameSync(journalFile, part);
+    syncDir(outDir);
+    return result(part, traced.links, resumed, traced, siteSeconds);
+  }
+  const out = await assembleLinks(blocksInOrder([{ file: journalFile, records: writer.records }], header.blocks), { outDir, metadata, paths: header.paths });
+  fs.rmSync(journalFile, { force: true });
+  return result(out.linksFile, out.stats.links, resumed, out.stats, siteSeconds, false, out.pathsFile);
 }

@@ -10,7 +10,7 @@ import type { Scene } from '../scene/types.ts';
 
 /** Sub-points per side used for the area of partial cells and the near-field averages. */
 export const SUB = 4;
-/** Tiles per side of a block (the unit of the far-field sums of scattering.ts). */
+/** Tiles per side of a block (the unit of the far-field sums of diffuse.ts). */
 export const BLOCK = 4;
 
 export interface ScatterTiles {

@@ -1,4 +1,4 @@
-import type { Scene } from '../scene/types.ts';
+import type { FlatScene } from './flat-scene.ts';
 import type { ScatterTiles } from './tiles.ts';
 
 // Which scattering tiles a point (a receiver) sees, for every tile at once. simgen's scenes are extruded
@@ -20,51 +20,6 @@ import type { ScatterTiles } from './tiles.ts';
 const EPS_ANGLE = 1e-9;
 const T_EDGE = 1e-9;
 
-/** Building footprints as flat 2D segments (the walls), with heights and bounding boxes. */
-export interface Footprints {
-  buildings: number;
-  height: Float64Array;
-  /** Walls of building b: segments [segStart[b], segStart[b + 1]). Segment k: ax, ay, bx, by at 4k. */
-  segStart: Int32Array;
-  seg: Float64Array;
-  segBuilding: Int32Array;
-  /** Per building: min x, min y, max x, max y. */
-  bbox: Float64Array;
-  /** Wall surface id -> its segment (-1 for other surfaces); roof surface id -> building index (-1). */
-  surfaceSegment: Int32Array;
-  roofBuilding: Int32Array;
-  width: number;
-  depth: number;
-}
-
-export function buildFootprints(scene: Scene): Footprints {
-  const bIndex = new Map(scene.map.buildings.map((b, i) => [b.id, i]));
-  const nb = scene.map.buildings.length;
-  const walls = scene.surfaces.filter((s) => s.kind === 'wall').sort((a, b) => bIndex.get(a.buildingId!)! - bIndex.get(b.buildingId!)! || a.id - b.id);
-  const segStart = new Int32Array(nb + 1);
-  const seg = new Float64Array(4 * walls.length);
-  const segBuilding = new Int32Array(walls.length);
-  const surfaceSegment = new Int32Array(scene.surfaces.length).fill(-1);
-  const roofBuilding = new Int32Array(scene.surfaces.length).fill(-1);
-  walls.forEach((w, k) => {
-    const b = bIndex.get(w.buildingId!)!;
-    seg.set([w.vertices[0][0], w.vertices[0][1], w.vertices[1][0], w.vertices[1][1]], 4 * k);
-    segBuilding[k] = b;
-    segStart[b + 1] = k + 1;
-    surfaceSegment[w.id] = k;
-  });
-  for (let b = 1; b <= nb; b++) segStart[b] = Math.max(segStart[b], segStart[b - 1]);
-  for (const s of scene.surfaces) if (s.kind === 'roof') roofBuilding[s.id] = bIndex.get(s.buildingId!)!;
-  const bbox = new Float64Array(4 * nb);
-  const height = new Float64Array(nb);
-  scene.map.buildings.forEach((b, i) => {
-    height[i] = b.height;
-    const xs = b.footprint.map((p) => p[0]), ys = b.footprint.map((p) => p[1]);
-    bbox.set([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], 4 * i);
-  });
-  return { buildings: nb, height, segStart, seg, segBuilding, bbox, surfaceSegment, roofBuilding, width: scene.map.width, depth: scene.map.height };
-}
-
 /** Monotonic stand-in for the angle of (dx, dy) in [0, 4) (the "diamond angle"): cheaper than atan2, same order. */
 export function pseudoAngle(dx: number, dy: number): number {
   if (dy >= 0) return dx >= 0 ? dy / (dx + dy) : 1 - dx / (-dx + dy);
@@ -72,26 +27,34 @@ export function pseudoAngle(dx: number, dy: number): number {
 }
 
 /**
+ * Where the line (ux, uy) + t (dx, dy) crosses wall k within the wall's length: t, or NaN (parallel, or the
+ * crossing lies beyond the wall's ends).
+ */
+function wallCrossing(fs: FlatScene, k: number, ux: number, uy: number, dx: number, dy: number): number {
+  const ax = fs.wallSeg[4 * k], ay = fs.wallSeg[4 * k + 1], ex = fs.wallSeg[4 * k + 2] - ax, ey = fs.wallSeg[4 * k + 3] - ay;
+  const den = dx * ey - dy * ex;
+  if (den === 0) return NaN;
+  const wx = ax - ux, wy = ay - uy;
+  const s = (wx * dy - wy * dx) / den;
+  return s >= 0 && s <= 1 ? (wx * ey - wy * ex) / den : NaN;
+}
+
+/**
  * Lowest height of point (qx, qy) visible from (ux, uy, uz) over the buildings in `list` (all when null):
  * max over footprint crossings at fraction t in (0, 1) of uz + (H - uz) / t, or -Infinity.
  */
-export function minVisibleHeight(fp: Footprints, ux: number, uy: number, uz: number, qx: number, qy: number, list: Int32Array | null = null): number {
+export function minVisibleHeight(fs: FlatScene, ux: number, uy: number, uz: number, qx: number, qy: number, list: Int32Array | null = null): number {
   let zmin = -Infinity;
   const dx = qx - ux, dy = qy - uy;
-  const n = list ? list.length : fp.buildings;
+  const n = list ? list.length : fs.buildingHeight.length;
   for (let i = 0; i < n; i++) {
     const b = list ? list[i] : i;
     const bb = 4 * b;
-    if (Math.max(ux, qx) < fp.bbox[bb] || Math.min(ux, qx) > fp.bbox[bb + 2] || Math.max(uy, qy) < fp.bbox[bb + 1] || Math.min(uy, qy) > fp.bbox[bb + 3]) continue;
-    const H = fp.height[b];
-    for (let k = fp.segStart[b]; k < fp.segStart[b + 1]; k++) {
-      const ax = fp.seg[4 * k], ay = fp.seg[4 * k + 1], ex = fp.seg[4 * k + 2] - ax, ey = fp.seg[4 * k + 3] - ay;
-      const den = dx * ey - dy * ex;
-      if (den === 0) continue;
-      const wx = ax - ux, wy = ay - uy;
-      const t = (wx * ey - wy * ex) / den;
-      const s = (wx * dy - wy * dx) / den;
-      if (t <= T_EDGE || t >= 1 - T_EDGE || s < 0 || s > 1) continue;
+    if (Math.max(ux, qx) < fs.buildingBox[bb] || Math.min(ux, qx) > fs.buildingBox[bb + 2] || Math.max(uy, qy) < fs.buildingBox[bb + 1] || Math.min(uy, qy) > fs.buildingBox[bb + 3]) continue;
+    const H = fs.buildingHeight[b];
+    for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
+      const t = wallCrossing(fs, k, ux, uy, dx, dy);
+      if (!(t > T_EDGE && t < 1 - T_EDGE)) continue;
       const z = uz + (H - uz) / t;
       if (z > zmin) zmin = z;
     }
@@ -101,7 +64,7 @@ export function minVisibleHeight(fp: Footprints, ux: number, uy: number, uz: num
 
 /** Per-thread scratch of one point's view: the visibility polygon and the scanline buffers. */
 export class View {
-  private readonly fp: Footprints;
+  private readonly fs: FlatScene;
   private readonly tiles: ScatterTiles;
   private ux = 0;
   private uy = 0;
@@ -123,17 +86,17 @@ export class View {
   visible: Int32Array;
   count = 0;
 
-  constructor(fp: Footprints, tiles: ScatterTiles) {
-    this.fp = fp;
+  constructor(fs: FlatScene, tiles: ScatterTiles) {
+    this.fs = fs;
     this.tiles = tiles;
-    const corners = fp.seg.length / 4 + 4;
+    const corners = fs.wallSeg.length / 4 + 4;
     this.angles = new Float64Array(corners);
     this.order = new Int32Array(2 * corners);
     this.pa = new Float64Array(2 * corners);
     this.hx = new Float64Array(2 * corners);
     this.hy = new Float64Array(2 * corners);
     this.hseg = new Int32Array(2 * corners);
-    this.low = new Int32Array(fp.buildings);
+    this.low = new Int32Array(fs.buildingHeight.length);
     this.rowCount = new Int32Array(tiles.ground.ny);
     this.rowStart = new Int32Array(tiles.ground.ny + 1);
     this.xs = new Float64Array(64);
@@ -146,30 +109,30 @@ export class View {
     this.uy = uy;
     this.uz = uz;
     this.count = 0;
-    const fp = this.fp;
+    const fs = this.fs;
     this.lowCount = 0;
-    for (let b = 0; b < fp.buildings; b++) if (!(fp.height[b] > uz)) this.low[this.lowCount++] = b;
+    for (let b = 0; b < fs.buildingHeight.length; b++) if (!(fs.buildingHeight[b] > uz)) this.low[this.lowCount++] = b;
     this.buildPolygon();
     const T = this.tiles;
     for (let s = 0; s < T.surfaceStart.length - 1; s++) {
       if (T.surfaceStart[s + 1] === T.surfaceStart[s]) continue;
-      const k = fp.surfaceSegment[s];
+      const k = fs.surfaceWall[s];
       if (k >= 0) this.seeWall(s, k);
-      else if (fp.roofBuilding[s] >= 0) this.seeRoof(s, fp.roofBuilding[s]);
+      else if (fs.surfaceBuilding[s] >= 0) this.seeRoof(s, fs.surfaceBuilding[s]);
       else this.seeGround();
     }
   }
 
   /** Rays just beside every corner of the taller buildings and of the map; nearest hits sorted by angle. */
   private buildPolygon(): void {
-    const fp = this.fp;
+    const fs = this.fs;
     const { ux, uy, uz } = this;
     let na = 0;
-    for (let b = 0; b < fp.buildings; b++) {
-      if (!(fp.height[b] > uz)) continue;
-      for (let k = fp.segStart[b]; k < fp.segStart[b + 1]; k++) this.angles[na++] = Math.atan2(fp.seg[4 * k + 1] - uy, fp.seg[4 * k] - ux);
+    for (let b = 0; b < fs.buildingHeight.length; b++) {
+      if (!(fs.buildingHeight[b] > uz)) continue;
+      for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) this.angles[na++] = Math.atan2(fs.wallSeg[4 * k + 1] - uy, fs.wallSeg[4 * k] - ux);
     }
-    for (const [cx, cy] of [[0, 0], [fp.width, 0], [fp.width, fp.depth], [0, fp.depth]]) this.angles[na++] = Math.atan2(cy - uy, cx - ux);
+    for (const [cx, cy] of [[0, 0], [fs.mapWidth, 0], [fs.mapWidth, fs.mapDepth], [0, fs.mapDepth]]) this.angles[na++] = Math.atan2(cy - uy, cx - ux);
     let m = 0;
     for (let i = 0; i < na; i++) {
       for (const side of [-EPS_ANGLE, EPS_ANGLE]) {
@@ -201,27 +164,22 @@ export class View {
 
   /** Nearest hit of the ray from U along (dx, dy) with a taller building's wall or the map boundary, into sample m. */
   private castRay(dx: number, dy: number, m: number): void {
-    const fp = this.fp;
+    const fs = this.fs;
     const { ux, uy, uz } = this;
     let best = Infinity, bestSeg = -1;
-    for (let b = 0; b < fp.buildings; b++) {
-      if (!(fp.height[b] > uz)) continue;
-      for (let k = fp.segStart[b]; k < fp.segStart[b + 1]; k++) {
-        const ax = fp.seg[4 * k], ay = fp.seg[4 * k + 1], ex = fp.seg[4 * k + 2] - ax, ey = fp.seg[4 * k + 3] - ay;
-        const den = dx * ey - dy * ex;
-        if (den === 0) continue;
-        const wx = ax - ux, wy = ay - uy;
-        const t = (wx * ey - wy * ex) / den;
-        const s = (wx * dy - wy * dx) / den;
-        if (t > 0 && t < best && s >= 0 && s <= 1) {
+    for (let b = 0; b < fs.buildingHeight.length; b++) {
+      if (!(fs.buildingHeight[b] > uz)) continue;
+      for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
+        const t = wallCrossing(fs, k, ux, uy, dx, dy);
+        if (t > 0 && t < best) {
           best = t;
           bestSeg = k;
         }
       }
     }
     // The map boundary: leave the rectangle [0, W] x [0, D] (U is inside it).
-    const tx = dx > 0 ? (fp.width - ux) / dx : dx < 0 ? -ux / dx : Infinity;
-    const ty = dy > 0 ? (fp.depth - uy) / dy : dy < 0 ? -uy / dy : Infinity;
+    const tx = dx > 0 ? (fs.mapWidth - ux) / dx : dx < 0 ? -ux / dx : Infinity;
+    const ty = dy > 0 ? (fs.mapDepth - uy) / dy : dy < 0 ? -uy / dy : Infinity;
     const tb = Math.min(tx, ty);
     if (tb < best) {
       best = tb;
@@ -252,19 +210,19 @@ export class View {
     }
     const k = this.hseg[lo];
     if (k < 0 || k === ownSeg) return Infinity;
-    const fp = this.fp;
-    const ax = fp.seg[4 * k], ay = fp.seg[4 * k + 1], ex = fp.seg[4 * k + 2] - ax, ey = fp.seg[4 * k + 3] - ay;
+    const fs = this.fs;
+    const ax = fs.wallSeg[4 * k], ay = fs.wallSeg[4 * k + 1], ex = fs.wallSeg[4 * k + 2] - ax, ey = fs.wallSeg[4 * k + 3] - ay;
     const den = dx * ey - dy * ex;
     if (den === 0) return Infinity;
     const t = ((ax - this.ux) * ey - (ay - this.uy) * ex) / den;
-    this.firstBuilding = fp.segBuilding[k];
+    this.firstBuilding = fs.wallBuilding[k];
     return t;
   }
 
   private seeWall(surface: number, k: number): void {
-    const fp = this.fp, T = this.tiles;
+    const fs = this.fs, T = this.tiles;
     const { ux, uy, uz } = this;
-    const ax = fp.seg[4 * k], ay = fp.seg[4 * k + 1], bx = fp.seg[4 * k + 2], by = fp.seg[4 * k + 3];
+    const ax = fs.wallSeg[4 * k], ay = fs.wallSeg[4 * k + 1], bx = fs.wallSeg[4 * k + 2], by = fs.wallSeg[4 * k + 3];
     // Outward normal of a counter-clockwise footprint edge points right of it: U must be on that side.
     if ((by - ay) * (ux - ax) - (bx - ax) * (uy - ay) <= 0) return;
     const nc = T.wallColumns[surface], nr = T.wallRows[surface];
@@ -277,20 +235,20 @@ export class View {
       let zmin = -Infinity;
       const t = this.firstHit(qx, qy, k);
       if (t < 1 - T_EDGE) {
-        zmin = uz + (fp.height[this.firstBuilding] - uz) / t;
+        zmin = uz + (fs.buildingHeight[this.firstBuilding] - uz) / t;
         if (zmin > top) continue;
-        zmin = Math.max(zmin, minVisibleHeight(fp, ux, uy, uz, qx, qy));
-      } else if (this.lowCount > 0) zmin = minVisibleHeight(fp, ux, uy, uz, qx, qy, this.low.subarray(0, this.lowCount));
+        zmin = Math.max(zmin, minVisibleHeight(fs, ux, uy, uz, qx, qy));
+      } else if (this.lowCount > 0) zmin = minVisibleHeight(fs, ux, uy, uz, qx, qy, this.low.subarray(0, this.lowCount));
       const r0 = Math.max(0, Math.ceil(zmin / rowH - 0.5 - 1e-9));
       for (let r = r0; r < nr; r++) this.visible[this.count++] = start + c * nr + r;
     }
   }
 
   private seeRoof(surface: number, b: number): void {
-    const fp = this.fp, T = this.tiles;
-    if (!(this.uz > fp.height[b])) return; // a roof faces up
+    const fs = this.fs, T = this.tiles;
+    if (!(this.uz > fs.buildingHeight[b])) return; // a roof faces up
     for (let i = T.surfaceStart[surface]; i < T.surfaceStart[surface + 1]; i++)
-      if (minVisibleHeight(this.fp, this.ux, this.uy, this.uz, T.center[3 * i], T.center[3 * i + 1]) <= fp.height[b]) this.visible[this.count++] = i;
+      if (minVisibleHeight(this.fs, this.ux, this.uy, this.uz, T.center[3 * i], T.center[3 * i + 1]) <= fs.buildingHeight[b]) this.visible[this.count++] = i;
   }
 
   /** Ground cells whose centre lies inside the visibility polygon (even-odd rule along each row of centres). */
@@ -333,7 +291,7 @@ export class View {
         for (let i = i0; i <= i1; i++) {
           const tile = g.cell[j * g.nx + i];
           if (tile < 0) continue;
-          if (lowList && minVisibleHeight(this.fp, this.ux, this.uy, this.uz, (i + 0.5) * g.dx, (j + 0.5) * g.dy, lowList) > 0) continue;
+          if (lowList && minVisibleHeight(this.fs, this.ux, this.uy, this.uz, (i + 0.5) * g.dx, (j + 0.5) * g.dy, lowList) > 0) continue;
           this.visible[this.count++] = tile;
         }
       }

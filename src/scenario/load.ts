@@ -70,9 +70,14 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
   const label = `scenario ${path.basename(abs)}`;
   if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${shownPath(abs)}`);
   const text = fs.readFileSync(abs, 'utf8');
+  // Warnings (an unresolved tag, an ambiguous anchor) are refused like errors: the yaml library would print
+  // them and go on with a guess.
+  const doc = YAML.parseDocument(text, { logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new UserError(`${label}: not valid YAML (${problem.message.split('\n')[0]})`);
   let raw: unknown;
   try {
-    raw = YAML.parse(text);
+    raw = doc.toJS({ maxAliasCount: 100 }); // a bound on alias expansion ("billion laughs")
   } catch (e) {
     throw new UserError(`${label}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }

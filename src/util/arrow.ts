@@ -1,14 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  type DataType,
+  AsyncByteQueue,
+  type AsyncRecordBatchFileReader,
+  type Data,
+  DataType,
+  Precision,
   makeData,
   RecordBatch,
   RecordBatchFileWriter,
+  RecordBatchReader,
   type Schema,
   Struct,
-  type Table,
-  tableFromIPC,
+  RecordBatchFileReader,
+  Table,
   vectorFromArray,
   type Vector,
 } from 'apache-arrow';
@@ -17,30 +22,63 @@ import { UserError } from './errors.ts';
 import { shownPath } from './paths.ts';
 
 // Arrow IPC *file* format I/O shared by every stage: batches stream to a temporary file that is
-// renamed when complete, so memory stays bounded and an interrupted run leaves no finished-looking file.
+// renamed when complete (after an fsync), so memory stays bounded and an interrupted run leaves no
+// finished-looking file.
 
 /** Column values for one batch: typed arrays for numbers, plain arrays for strings/bools/lists. */
 export type ColumnValues = ArrayLike<unknown>;
 
+/**
+ * The writer's byte sink: apache-arrow hands every piece of a batch to `write`, which copies it into a 1 MiB
+ * buffer flushed to the file descriptor synchronously. Nothing waits in a stream queue, so memory holds at
+ * most one batch and the buffer however fast batches come (a loop writing thousands of batches included).
+ */
+class FdSink extends AsyncByteQueue {
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  // apache-arrow's writer passes Uint8Array views only (RecordBatchWriter._write).
+  override write(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.buf.length) this.flush();
+    if (bytes.length > this.buf.length) writeAll(this.fd, bytes);
+    else {
+      this.buf.set(bytes, this.used);
+      this.used += bytes.length;
+    }
+  }
+
+  flush(): void {
+    if (this.used > 0) writeAll(this.fd, this.buf.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+}
+
 export class ArrowFileWriter {
   private readonly tmp: string;
-  private readonly writer = RecordBatchFileWriter.throughNode();
-  private readonly stream: fs.WriteStream;
-  private readonly finished: Promise<void>;
+  private readonly fd: number;
+  private readonly sink: FdSink;
+  private readonly writer = new RecordBatchFileWriter();
+  private closed = false;
   rows = 0;
 
   constructor(readonly target: string, readonly schema: Schema) {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     this.tmp = tmpPathFor(target);
-    this.stream = fs.createWriteStream(this.tmp);
-    this.writer.pipe(this.stream);
-    this.finished = new Promise((resolve, reject) => {
-      this.stream.on('finish', resolve);
-      this.stream.on('error', reject);
-    });
+    this.fd = fs.openSync(this.tmp, 'w');
+    this.sink = new FdSink(this.fd);
+    this.writer.reset(this.sink, schema); // the magic and the schema, so even a file of no batch is complete
   }
 
-  /** Append one record batch; `columns` maps every schema field name to its values. */
+  /** Append one record batch; `columns` maps every schema field name to its values. They are copied out
+   *  before write returns: the caller may reuse its arrays. */
   write(columns: Record<string, ColumnValues>): void {
     const fields = this.schema.fields;
     const length = columns[fields[0].name].length;
@@ -55,16 +93,20 @@ export class ArrowFileWriter {
     this.rows += length;
   }
 
-  /** Finish the file and move it into place. */
+  /** Finish the file (footer, fsync) and move it into place. */
   async close(): Promise<void> {
-    this.writer.end();
-    await this.finished;
+    this.writer.close(); // writes the footer into the sink
+    this.sink.flush();
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    this.closed = true;
     fs.renameSync(this.tmp, this.target);
   }
 
   /** Drop the partial file (on error). */
   abort(): void {
-    this.stream.destroy();
+    if (!this.closed) fs.closeSync(this.fd);
+    this.closed = true;
     fs.rmSync(this.tmp, { force: true });
   }
 }
@@ -82,12 +124,139 @@ export async function writeArrowFile(target: string, schema: Schema, fill: (w: A
   }
 }
 
-/** Read a whole Arrow IPC file; a missing or unreadable file is a UserError naming it. */
+/** Read a whole Arrow IPC file; a missing, unreadable or damaged file is a UserError naming it. */
 export function readArrowFile(file: string, what = 'Arrow file'): Table {
   if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${shownPath(file)} (run the stage that writes it first)`);
   try {
-    return tableFromIPC(fs.readFileSync(file));
+    // Batch by batch through the footer's index (readRecordBatch), not tableFromIPC: a damaged footer whose
+    // block points at a schema message sends apache-arrow's sequential reader into an endless loop.
+    const reader = RecordBatchFileReader.from(fs.readFileSync(file));
+    reader.open();
+    if (!reader.isFile()) throw new DamagedData('an Arrow stream, not an Arrow IPC file');
+    const batches: RecordBatch[] = [];
+    for (let i = 0; i < reader.numRecordBatches; i++) {
+      const b = reader.readRecordBatch(i);
+      if (!b) throw new DamagedData(`record batch ${i} of ${reader.numRecordBatches} is missing`);
+      checkData(b.data);
+      batches.push(b);
+    }
+    return new Table(reader.schema, batches);
   } catch (e) {
-    throw new UserError(`${what} ${file} is not a readable Arrow IPC file (${(e as Error).message})`);
+    throw notReadable(file, what, e);
+  }
+}
+
+function notReadable(file: string, what: string, e: unknown): Error {
+  if (e instanceof UserError) return e;
+  const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return new UserError(`${what} ${file} is damaged or not an Arrow IPC file (${why.slice(0, 160)}); rerun the stage that writes it`);
+}
+
+class DamagedData extends Error {}
+
+/**
+ * Every buffer of `data` (and its children) is long enough for the rows it declares: a damaged file can
+ * state more rows than it holds, which apache-arrow reads as short buffers (or garbage) without complaint.
+ */
+export function checkData(data: Data): void {
+  const end = data.offset + data.length;
+  const fail = (what: string) => {
+    throw new DamagedData(`${String(data.type)} column of ${data.length} rows: ${what}`);
+  };
+  if (!Number.isSafeInteger(end) || data.offset < 0 || data.length < 0) fail('bad length');
+  if (data.nullCount > 0 && (!data.nullBitmap || data.nullBitmap.length * 8 < end)) fail('validity bitmap too short');
+  const t = data.type;
+  if (DataType.isBool(t)) {
+    if (!data.values || data.values.length * 8 < end) fail('values too short');
+  } else if (DataType.isInt(t) || DataType.isFloat(t)) {
+    if (!data.values || data.values.length < end) fail('values too short');
+  } else if (DataType.isUtf8(t) || DataType.isBinary(t) || DataType.isList(t)) {
+    const o = data.valueOffsets as Int32Array | undefined;
+    if (!o || o.length < end + 1) fail('offsets too short');
+    for (let i = data.offset; i < end; i++) if (o![i + 1] < o![i] || o![i] < 0) fail('offsets out of order');
+    const last = o![end];
+    if (DataType.isList(t)) {
+      if (!data.children[0] || data.children[0].length < last) fail('list values too short');
+      checkData(data.children[0]);
+    } else if (!data.values || data.values.length < last) fail('string bytes too short');
+  } else if (DataType.isFixedSizeList(t)) {
+    if (!data.children[0] || data.children[0].length < end * t.listSize) fail('list values too short');
+    checkData(data.children[0]);
+  } else if (DataType.isStruct(t)) {
+    for (const c of data.children) {
+      if (c.length < end) fail('child column too short');
+      checkData(c);
+    }
+  } else fail('a column type simgen does not write');
+}
+
+export type ColumnKind = 'int32' | 'float64' | 'bool' | 'utf8';
+
+function isKind(t: DataType, kind: ColumnKind): boolean {
+  if (kind === 'int32') return DataType.isInt(t) && t.bitWidth === 32 && t.isSigned;
+  if (kind === 'float64') return DataType.isFloat(t) && t.precision === Precision.DOUBLE;
+  if (kind === 'bool') return DataType.isBool(t);
+  return DataType.isUtf8(t);
+}
+
+/** Index of each named column in `schema`, checked for its type (a damaged or foreign file is a UserError naming the column). */
+export function columnIndex<K extends string>(schema: Schema, columns: Record<K, ColumnKind>, file: string): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const [name, kind] of Object.entries(columns) as [K, ColumnKind][]) {
+    const i = schema.fields.findIndex((f) => f.name === name);
+    if (i < 0) throw new UserError(`${file}: column "${name}" is missing (rerun the stage that writes it)`);
+    if (!isKind(schema.fields[i].type, kind)) throw new UserError(`${file}: column "${name}" is ${String(schema.fields[i].type)}, expected ${kind} (rerun the stage that writes it)`);
+    out[name] = i;
+  }
+  return out;
+}
+
+/**
+ * An Arrow IPC file read one record batch at a time (its footer lists where each batch lies), so a reader
+ * holds one batch, not the file. Every batch is checked (checkData); read errors are UserErrors naming the file.
+ */
+export class ArrowBatchFile {
+  private constructor(readonly file: string, readonly what: string, private readonly fh: fs.promises.FileHandle, private readonly reader: AsyncRecordBatchFileReader) {}
+
+  static async open(file: string, what = 'Arrow file'): Promise<ArrowBatchFile> {
+    if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file} (run the stage that writes it first)`);
+    const fh = await fs.promises.open(file, 'r');
+    try {
+      const reader = await RecordBatchReader.from(fh);
+      await reader.open({ autoDestroy: false });
+      if (!reader.isFile()) throw new UserError(`${what} ${file} is an Arrow stream, not an Arrow IPC file`);
+      return new ArrowBatchFile(file, what, fh, reader as AsyncRecordBatchFileReader);
+    } catch (e) {
+      await fh.close();
+      throw notReadable(file, what, e);
+    }
+  }
+
+  get schema(): Schema {
+    return this.reader.schema;
+  }
+
+  get numBatches(): number {
+    return this.reader.numRecordBatches;
+  }
+
+  async batch(i: number): Promise<RecordBatch> {
+    try {
+      const b = await this.reader.readRecordBatch(i);
+      if (!b) throw new DamagedData(`record batch ${i} of ${this.numBatches} is missing`);
+      checkData(b.data);
+      return b;
+    } catch (e) {
+      throw notReadable(this.file, this.what, e);
+    }
+  }
+
+  /** Every batch in file order. */
+  async *batches(): AsyncGenerator<RecordBatch> {
+    for (let i = 0; i < this.numBatches; i++) yield await this.batch(i);
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
   }
 }

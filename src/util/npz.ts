@@ -1,5 +1,6 @@
 import os from 'node:os';
 import zlib from 'node:zlib';
+import { crc32 } from './crc32.ts';
 
 // NumPy's own file formats, for readers in Python (np.load) and tools built on it (DeepMIMO):
 // .npy = a magic string, a format version, a Python-literal header (dtype, order, shape) padded to a
@@ -25,20 +26,7 @@ const DESCR = new Map<string, string>([
 const DOS_DATE = (1 << 5) | 1;
 const DOS_TIME = 0;
 
-let crcTable: Int32Array | undefined;
-/** Zip's CRC-32 by a table-driven loop (for Node < 20.15, which has no zlib.crc32). */
-export function crc32Loop(bytes: Uint8Array): number {
-  crcTable ??= Int32Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c;
-  });
-  let c = -1;
-  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
-const crc32 = (bytes: Uint8Array): number => (typeof zlib.crc32 === 'function' ? zlib.crc32(bytes) >>> 0 : crc32Loop(bytes));
+export { crc32Loop } from './crc32.ts';
 
 /** Raw little-endian bytes of `data` (a copy only on a big-endian machine). */
 function littleEndian(data: NpyData): Uint8Array {

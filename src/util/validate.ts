@@ -20,6 +20,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `must be one of ${(i.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_type':
+      if (i.expected === 'nonoptional') return 'must be given';
       return `must be ${i.expected === 'int' ? 'an integer' : `${/^[aeio]/.test(String(i.expected)) ? 'an' : 'a'} ${String(i.expected)}`}`;
     default:
       return issue.message;

@@ -91,6 +91,10 @@ class Tally {
   }
 }
 
+const isPosition = (c: unknown) => Array.isArray(c) && c.length >= 2 && typeof c[0] === 'number' && typeof c[1] === 'number';
+const isLine = (l: unknown) => Array.isArray(l) && l.every(isPosition);
+const isPolygon = (p: unknown) => Array.isArray(p) && p.length > 0 && p.every(isLine);
+
 export function importOsm(json: unknown, label: string, fallbackName: string): ImportResult {
   const doc = json as Record<string, unknown>;
   if (!doc || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features))
@@ -114,6 +118,8 @@ export function importOsm(json: unknown, label: string, fallbackName: string): I
     if (!g || !g.type) return skipped.add('without geometry');
     const polygons = g.type === 'Polygon' ? [g.coordinates as number[][][]] : g.type === 'MultiPolygon' ? (g.coordinates as number[][][][]) : undefined;
     const lines = g.type === 'LineString' ? [g.coordinates as number[][]] : g.type === 'MultiLineString' ? (g.coordinates as number[][][]) : undefined;
+    const shape = polygons ? (Array.isArray(polygons) && polygons.every(isPolygon) ? '' : 'rings of [lon, lat] positions') : lines ? (Array.isArray(lines) && lines.every(isLine) ? '' : '[lon, lat] positions') : '';
+    if (shape) throw new UserError(`${label}: features[${i}] (${osmId}): geometry "${g.type}" needs ${shape} as RFC 7946 has them (got ${JSON.stringify(g.coordinates)?.slice(0, 80)})`);
     if (t.building && t.building !== 'no' && polygons) {
       polygons.forEach((rings, k) => rawBuildings.push({ rings, tags: t, osmId: polygons.length > 1 ? `${osmId}#${k + 1}` : osmId }));
     } else if (t['building:part']) {
@@ -141,8 +147,9 @@ export function importOsm(json: unknown, label: string, fallbackName: string): I
     if (!Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'number' || Math.abs(c[0]) > 180 || Math.abs(c[1]) > 90)
       throw new UserError(`${label}: coordinate ${JSON.stringify(c)} is not WGS84 [longitude, latitude] (|lon| <= 180, |lat| <= 90); a map in metres needs the "simgen" header (docs/map-and-scenario.md)`);
   const bb = Array.isArray(doc.bbox) && doc.bbox.length === 4 && doc.bbox.every((v) => typeof v === 'number') ? (doc.bbox as number[]) : undefined;
-  const lon0 = bb ? bb[0] : Math.min(...all.map((c) => c[0]));
-  const lat0 = bb ? bb[1] : Math.min(...all.map((c) => c[1]));
+  // (A loop, not Math.min(...all): a spread of a large city's coordinates overflows the call stack.)
+  const lon0 = bb ? bb[0] : all.reduce((m, c) => Math.min(m, c[0]), Infinity);
+  const lat0 = bb ? bb[1] : all.reduce((m, c) => Math.min(m, c[1]), Infinity);
   const frame = new LocalFrame(lon0, lat0);
   const project = (c: number[]): Point2 => {
     const [x, y] = frame.toMap(c[0], c[1]).map(round);
