@@ -8,12 +8,12 @@ import { simgen as cli } from './fixtures/cli.ts';
 
 const simgen = (args: string[]) => cli(...args);
 
-// `simgen train` / `simgen predict` refuse bad flags before any work: exit 2, one line naming the
+// `simgen train` / `simgen predict` / `simgen experiment zero-shot` refuse bad flags before any work: exit 2, one line naming the
 // flag and its allowed values, nothing written.
 
 const SMOKE = path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml');
 
-test('train and predict: bad flags -> exit 2, one line with the allowed values, nothing written', async () => {
+test('train, predict and experiment zero-shot: bad flags -> exit 2, one line with the allowed values, nothing written', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-learn-cli-'));
   const cases: Array<[string[], RegExp]> = [
     [['train', '--model', 'hyploc,bogus'], /--model must be a comma list of hyploc, single, single-plus/],
@@ -22,6 +22,8 @@ test('train and predict: bad flags -> exit 2, one line with the allowed values, 
     [['train', '--constellations', '4'], /--constellations must be an integer from 1 to 3 \(got 4\)/],
     [['train', '--kernels', 'fast'], /SIMGEN_KERNELS \(--kernels\) must be one of simgen, stock \(got "fast"\)/],
     [['train', '--jobs', '0'], /--jobs must be an integer from 1 to 64 \(got 0\)/],
+    [['experiment', 'zero-shot', '--models', 'site-set,bogus'], /--models must be a comma list of hyploc, single-plus, single, hyploc-estimates/],
+    [['experiment', 'zero-shot', '--deployments', '10,0'], /--deployments must be an integer in 1\.\.10000 \(got 0\)/],
     [['predict', '--model-dir', path.join(dir, 'none'), '--split', 'valid'], /--split must be "test" or "train"/],
     [['predict', '--model-dir', path.join(dir, 'none')], /--model-dir .*none: no model.json there/],
   ];
@@ -31,7 +33,7 @@ test('train and predict: bad flags -> exit 2, one line with the allowed values, 
       ...(await Promise.all(
         cases.slice(i, i + 2).map(([args], k) => {
           const out = path.join(dir, `out-${i + k}`);
-          return simgen(args[0] === 'train' ? [...args, '--scenario', SMOKE, '--out', out] : [...args, '--output', path.join(out, 'p.arrow')]);
+          return simgen(args[0] !== 'predict' ? [...args, '--scenario', SMOKE, '--out', out] : [...args, '--output', path.join(out, 'p.arrow')]);
         }),
       )),
     );

@@ -40,46 +40,56 @@ export function aoaUnitVector(azimuthDeg: number, elevationDeg: number): [number
 }
 
 /**
- * Features of every sample for one constellation into `features` (samples x sites.length x 8) and the
- * number of its sites heard into `heardCount`.
+ * The 8 values of one (sample, site) into out[o .. o + 8): power, ToF, AoA unit vector, site position; the
+ * sentinel when the site is not heard. `i` is the site's index in links.sites. Returns 1 when heard, else 0.
  */
-export function fillFeatures(links: Links, sites: number[], sentinel: Sentinel, features: Float32Array, heardCount: Int32Array): void {
-  const n = links.sites.length;
-  const slots = sites.map((id) => {
+export function siteFeaturesInto(links: Links, s: number, i: number, sentinel: Sentinel, out: Float32Array, o: number): number {
+  const l = s * links.sites.length + i;
+  const site = links.sites[i];
+  let heard = 0;
+  if (links.heard[l]) {
+    const p = links.rxPowerDbm[l], t = links.tofNs[l], az = links.azimuthQDeg[l], el = links.elevationQDeg[l];
+    if (!Number.isFinite(p) || !Number.isFinite(t) || !Number.isFinite(az) || !Number.isFinite(el))
+      throw new UserError(`links.arrow: trajectory ${links.trajectoryId[s]} sample ${links.sample[s]} site ${site.id} is heard but has no power/ToF/AoA; rerun "simgen raytrace"`);
+    const [ux, uy, uz] = aoaUnitVector(az, el);
+    out[o] = p;
+    out[o + 1] = t;
+    out[o + 2] = ux;
+    out[o + 3] = uy;
+    out[o + 4] = uz;
+    heard = 1;
+  } else {
+    out[o] = sentinel.rx_power_dbm;
+    out[o + 1] = sentinel.tof_ns;
+    out[o + 2] = sentinel.aoa[0];
+    out[o + 3] = sentinel.aoa[1];
+    out[o + 4] = sentinel.aoa[2];
+  }
+  out[o + 5] = site.x;
+  out[o + 6] = site.y;
+  out[o + 7] = site.z;
+  return heard;
+}
+
+/** Index of each site id in links.sites; a UserError for a site links.arrow does not have. */
+export function siteIndices(links: Links, sites: number[]): number[] {
+  return sites.map((id) => {
     const i = links.sites.findIndex((s) => s.id === id);
     if (i < 0) throw new UserError(`links.arrow has no site ${id} (its sites: ${links.sites.map((s) => s.id).join(', ')}); rerun "simgen raytrace"`);
     return i;
   });
+}
+
+/**
+ * Features of every sample for one constellation into `features` (samples x sites.length x 8) and the
+ * number of its sites heard into `heardCount`.
+ */
+export function fillFeatures(links: Links, sites: number[], sentinel: Sentinel, features: Float32Array, heardCount: Int32Array): void {
+  const slots = siteIndices(links, sites);
   const width = sites.length * FEATURES_PER_SITE;
   for (let s = 0; s < links.samples; s++) {
     let heard = 0;
-    for (let j = 0; j < slots.length; j++) {
-      const i = slots[j];
-      const l = s * n + i;
-      const o = s * width + j * FEATURES_PER_SITE;
-      const site = links.sites[i];
-      if (links.heard[l]) {
-        const p = links.rxPowerDbm[l], t = links.tofNs[l], az = links.azimuthQDeg[l], el = links.elevationQDeg[l];
-        if (!Number.isFinite(p) || !Number.isFinite(t) || !Number.isFinite(az) || !Number.isFinite(el))
-          throw new UserError(`links.arrow: trajectory ${links.trajectoryId[s]} sample ${links.sample[s]} site ${site.id} is heard but has no power/ToF/AoA; rerun "simgen raytrace"`);
-        const [ux, uy, uz] = aoaUnitVector(az, el);
-        features[o] = p;
-        features[o + 1] = t;
-        features[o + 2] = ux;
-        features[o + 3] = uy;
-        features[o + 4] = uz;
-        heard++;
-      } else {
-        features[o] = sentinel.rx_power_dbm;
-        features[o + 1] = sentinel.tof_ns;
-        features[o + 2] = sentinel.aoa[0];
-        features[o + 3] = sentinel.aoa[1];
-        features[o + 4] = sentinel.aoa[2];
-      }
-      features[o + 5] = site.x;
-      features[o + 6] = site.y;
-      features[o + 7] = site.z;
-    }
+    for (let j = 0; j < slots.length; j++) heard += siteFeaturesInto(links, s, slots[j], sentinel, features, s * width + j * FEATURES_PER_SITE);
     heardCount[s] = heard;
   }
 }

@@ -238,6 +238,18 @@ export class LinksReader {
   }
 }
 
+/** links.arrow whole, as one Links record (the zero-shot experiment assembles any deployment from it). */
+export async function readLinks(file: string, scenario: Scenario): Promise<Links> {
+  const reader = await LinksReader.open(file, scenario);
+  try {
+    const index = await reader.scan(-Infinity);
+    for await (const { first: _, ...all } of reader.chunks(index, index.samples)) return all; // one chunk: every sample
+    throw new UserError(`${file}: no rows (rerun "simgen raytrace")`);
+  } finally {
+    await reader.close();
+  }
+}
+
 /** The `sites` metadata of links.arrow: [{ id, x, y, z }], ids ascending in the result. */
 export function parseSites(text: string, file: string): LinkSite[] {
   let raw: unknown;

@@ -1,4 +1,5 @@
 import type { DatasetMeta } from '../dataset/schema.ts';
+import type { Scenario } from '../scenario/load.ts';
 import type { ModelKind } from '../learn/models.ts';
 import { MODEL_LABELS } from '../learn/run.ts';
 import { makeJob } from './jobs.ts';
@@ -12,8 +13,13 @@ import type { FinetuneJobResult, Job, JobResult, TrainJobResult } from './types.
 export interface ExperimentContext {
   settings: ExperimentSettings;
   meta: DatasetMeta;
+  scenario: Scenario;
+  /** The output directory (dataset.arrow and its inputs are there). */
+  outDir: string;
   scenarioSeed: number;
   runner: JobRunner;
+  quiet: boolean;
+  log: (line: string) => void;
 }
 
 export interface ExperimentOutput {

@@ -12,6 +12,7 @@ import { UserError } from '../util/errors.ts';
 import { JOB_FILE, MODEL_DIR, RESULT_FILE } from './jobs.ts';
 import { toJson } from './json.ts';
 import type { FinetuneJobResult, JobResult, TrainJobResult, TrainSettings, WorkerRequest } from './types.ts';
+import { runZeroShotJob } from './zero-shot-job.ts';
 
 // Runs one job (in a worker process): select the samples, train or re-train, evaluate, save the
 // model (train jobs) and write result.json last.
@@ -47,20 +48,24 @@ export interface JobStats {
 export async function runJob(req: WorkerRequest, progress: JobCallbacks): Promise<JobStats> {
   await initBackend();
   const { job, jobDir } = req;
-  const { ds, scaler } = dataset(req.datasetPath);
   const spec = job.spec;
   const t = spec.train;
   writeFileAtomic(path.join(jobDir, JOB_FILE), `${JSON.stringify({ key: job.key, label: job.label, seed: job.seed, spec }, null, 1)}\n`);
-  const common = { scaler, epochs: t.epochs, batchSize: t.batchSize, seed: job.seed, learningRate: t.learningRate, lrDecayRate: t.lrDecayRate, lrDecaySamples: t.lrDecaySamples };
+  const common = { epochs: t.epochs, batchSize: t.batchSize, seed: job.seed, learningRate: t.learningRate, lrDecayRate: t.lrDecayRate, lrDecaySamples: t.lrDecaySamples };
   const onEpoch = (e: { epoch: number }) => progress.onEpoch(e.epoch, t.epochs);
   let result: JobResult;
   let stats: JobStats;
 
-  if (spec.type === 'train') {
+  if (spec.type === 'zero-shot') {
+    const run = await runZeroShotJob(req, job, spec, progress.onEpoch);
+    result = run.result;
+    stats = { seconds: run.seconds, samplesPerSecond: run.samplesPerSecond };
+  } else if (spec.type === 'train') {
+    const { ds, scaler } = dataset(req.datasetPath);
     // Subsets (--quick cap) are seeded by the scenario seed: every model sees the same rows.
     const train = trainingSet(ds, scaler, spec.constellations, 1, t, req.scenarioSeed);
     const test = selectSamples(ds, { constellations: spec.constellations, split: 'test' }, scaler);
-    const r = await trainModel({ ...common, kind: spec.kind, train, test, onEpoch });
+    const r = await trainModel({ ...common, scaler, kind: spec.kind, train, test, onEpoch });
     const per_constellation = spec.constellations.map((c) => {
       const set = selectSamples(ds, { constellations: [c], split: 'test' }, scaler);
       return { constellation: c, mean_error_m: evaluate(r.model, set, scaler).summary.mean_error_m };
@@ -82,11 +87,12 @@ export async function runJob(req: WorkerRequest, progress: JobCallbacks): Promis
     stats = { seconds: r.seconds, samplesPerSecond: r.samplesPerSecond };
     r.model.dispose();
   } else {
+    const { ds, scaler } = dataset(req.datasetPath);
     const { model } = await loadModel(path.join(req.depDirs[spec.base], MODEL_DIR));
     const train = trainingSet(ds, scaler, [spec.target], spec.fraction, t, req.scenarioSeed);
     const test = selectSamples(ds, { constellations: [spec.target], split: 'test' }, scaler);
     const zeroShot = evaluate(model, test, scaler).summary;
-    const r = await trainModel({ ...common, kind: spec.kind, model, train, test, onEpoch });
+    const r = await trainModel({ ...common, scaler, kind: spec.kind, model, train, test, onEpoch });
     result = {
       type: 'finetune',
       label: job.label,

@@ -15,12 +15,13 @@ import { JobRunner } from './runner.ts';
 import { type ExperimentOptions, resolveSettings } from './settings.ts';
 import type { ExperimentName } from './types.ts';
 import { unseen } from './unseen.ts';
+import { zeroShot } from './zero-shot.ts';
 
 // `simgen experiment NAME`: make sure dataset.arrow is current, plan and run the jobs (resuming
 // finished ones), then write <out>/experiments/NAME/results.json and the figure SVGs. results.json
 // holds no wall-clock values: the same scenario, seed and settings give the same bytes.
 
-export const EXPERIMENTS: Record<ExperimentName, Experiment> = { baseline, constellations, unseen };
+export const EXPERIMENTS: Record<ExperimentName, Experiment> = { baseline, constellations, unseen, 'zero-shot': zeroShot };
 
 export const RESULTS_FILE = 'results.json';
 
@@ -35,7 +36,7 @@ export interface ExperimentRun {
 }
 
 export async function runExperiment(name: ExperimentName, scenario: Scenario, outDir: string, opts: ExperimentOptions = {}, log: (msg: string) => void = () => {}): Promise<ExperimentRun> {
-  const settings = resolveSettings(scenario, opts);
+  const settings = resolveSettings(scenario, opts, name);
   // Refused before any stage runs: a dataset without an unseen constellation cannot feed this experiment.
   const noUnseen = unseenNote(scenario.sites.length, scenario.constellations);
   if (name === 'unseen' && noUnseen) throw new UserError(`experiment unseen needs an unseen constellation, and this scenario has ${noUnseen.replace(/^no unseen constellation:? ?/, 'none: ')}`);
@@ -43,10 +44,10 @@ export async function runExperiment(name: ExperimentName, scenario: Scenario, ou
   const datasetPath = stages[stages.length - 1].path;
   const meta = metaFromMap(readArrowFile(datasetPath, 'dataset.arrow').schema.metadata, datasetPath);
   const dir = path.join(outDir, 'experiments', name);
-  const runner = new JobRunner({ name, experimentDir: dir, datasetPath, scenarioSeed: scenario.seed, parallel: settings.jobs, quiet: !!opts.quiet, log });
+  const runner = new JobRunner({ name, experimentDir: dir, datasetPath, scenarioSeed: scenario.seed, scenarioPath: scenario.path, parallel: settings.jobs, quiet: !!opts.quiet, log });
   let out: ExperimentOutput;
   try {
-    out = await EXPERIMENTS[name]({ settings, meta, scenarioSeed: scenario.seed, runner });
+    out = await EXPERIMENTS[name]({ settings, meta, scenario, outDir, scenarioSeed: scenario.seed, runner, quiet: !!opts.quiet, log });
   } finally {
     runner.close();
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { TRAIN_COST } from '../learn/models.ts';
+import { isPaperKind, TRAIN_COST } from '../learn/models.ts';
+import { SITE_SET_TRAIN_COST } from '../learn/site-set.ts';
 import { siblingModule } from '../util/entry.ts';
 import { ProcessPool } from '../util/process-pool.ts';
 import { Progress } from '../util/progress.ts';
@@ -18,6 +19,7 @@ const WORKER = siblingModule(import.meta.url, 'worker');
 /** Relative cost of a job: samples it trains on x cost per sample (epochs are equal within a run). */
 export function jobCost(job: Job): number {
   const s = job.spec;
+  if (s.type === 'zero-shot') return (isPaperKind(s.kind) ? TRAIN_COST[s.kind] : SITE_SET_TRAIN_COST) * (s.rows / 22432);
   return TRAIN_COST[s.kind] * (s.type === 'train' ? s.constellations.length : s.fraction);
 }
 
@@ -27,6 +29,7 @@ export interface RunnerOptions {
   experimentDir: string;
   datasetPath: string;
   scenarioSeed: number;
+  scenarioPath: string;
   /** Worker processes. */
   parallel: number;
   quiet: boolean;
@@ -90,7 +93,7 @@ export class JobRunner {
     const status = () => [...epochs.values()].join(', ');
     try {
       await this.workers.run(
-        queue.map((job) => ({ id: job.key, label: job.label, request: { job, jobDir: this.dirOf(job), depDirs: Object.fromEntries(job.deps.map((d) => [d, this.finished.get(d)?.dir ?? ''])), datasetPath: o.datasetPath, scenarioSeed: o.scenarioSeed } })),
+        queue.map((job) => ({ id: job.key, label: job.label, request: { job, jobDir: this.dirOf(job), depDirs: Object.fromEntries(job.deps.map((d) => [d, this.finished.get(d)?.dir ?? ''])), datasetPath: o.datasetPath, scenarioSeed: o.scenarioSeed, scenarioPath: o.scenarioPath } })),
         {
           // A job may start once the jobs it depends on are done; their folders are known by then.
           pick: (q) => q.findIndex((t) => t.request.job.deps.every((d) => this.finished.has(d))),

@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario/load.ts';
 import { UserError } from '../util/errors.ts';
-import type { TrainSettings } from './types.ts';
+import type { ExperimentName, TrainSettings } from './types.ts';
+import { ZERO_SHOT_DEFAULTS, ZERO_SHOT_MODEL_NAMES, ZERO_SHOT_QUICK, type ZeroShotModelName } from './zero-shot-plan.ts';
 
 // The settings of one experiment run: the scenario's train block, overridden by flags, shrunk by
 // --quick. Every value here that changes a training enters the job keys.
@@ -22,6 +23,10 @@ export interface ExperimentOptions {
   fractions?: number[];
   /** Known constellations `unseen` pre-trains on (default: all K). */
   pretrain?: number;
+  /** zero-shot: numbers of training deployments (default 1, 10, 100, 1000). */
+  deployments?: number[];
+  /** zero-shot: the models of the ablation to run (default all). */
+  models?: string[];
   quiet?: boolean;
 }
 
@@ -30,6 +35,9 @@ export interface ExperimentSettings {
   counts: number[];
   fractions: number[];
   pretrain: number;
+  /** zero-shot: training deployment counts, ascending; the models. */
+  deployments: number[];
+  models: ZeroShotModelName[];
   jobs: number;
   quick: boolean;
 }
@@ -39,12 +47,17 @@ function intIn(v: number, lo: number, hi: number, flag: string, why = ''): numbe
   return v;
 }
 
+/** Most training deployments of the zero-shot experiment (each is a distinct draw of sites). */
+export const MAX_DEPLOYMENTS = 10000;
+
 /** Checked before anything runs (bad flags write nothing); K = the scenario's constellations.count, as exported. */
-export function resolveSettings(scenario: Scenario, o: ExperimentOptions): ExperimentSettings {
+export function resolveSettings(scenario: Scenario, o: ExperimentOptions, experiment: ExperimentName = 'baseline'): ExperimentSettings {
   const known = scenario.file.constellations.count;
   const t = scenario.file.train;
   const quick = !!o.quick;
-  const epochs = intIn(o.epochs ?? (quick ? Math.min(QUICK.epochs, t.epochs) : t.epochs), 1, 10000, '--epochs');
+  // zero-shot trains on rows of many deployments: its own budget (zero-shot-plan.ts).
+  const defaultEpochs = experiment === 'zero-shot' ? (quick ? ZERO_SHOT_QUICK.epochs : ZERO_SHOT_DEFAULTS.epochs) : quick ? Math.min(QUICK.epochs, t.epochs) : t.epochs;
+  const epochs = intIn(o.epochs ?? defaultEpochs, 1, 10000, '--epochs');
   const counts = [...new Set(o.counts ?? (quick ? QUICK.counts.filter((c) => c <= known) : Array.from({ length: known }, (_, i) => i + 1)))].sort((a, b) => a - b);
   for (const c of counts) intIn(c, 1, known, '--counts', ` (the scenario's constellations.count is ${known})`);
   const fractions = [...(o.fractions ?? (quick ? QUICK.fractions : PAPER_FRACTIONS))].sort((a, b) => a - b);
@@ -63,7 +76,16 @@ export function resolveSettings(scenario: Scenario, o: ExperimentOptions): Exper
     counts,
     fractions,
     pretrain,
+    deployments: [...new Set(o.deployments ?? (quick ? ZERO_SHOT_QUICK.deployments : ZERO_SHOT_DEFAULTS.deployments))].sort((a, b) => a - b).map((n) => intIn(n, 1, MAX_DEPLOYMENTS, '--deployments')),
+    models: zeroShotModels(o.models),
     jobs: intIn(o.jobs ?? 2, 1, 64, '--jobs'),
     quick,
   };
+}
+
+function zeroShotModels(list: string[] | undefined): ZeroShotModelName[] {
+  if (list === undefined) return ZERO_SHOT_MODEL_NAMES;
+  const bad = list.find((m) => !(ZERO_SHOT_MODEL_NAMES as string[]).includes(m));
+  if (bad !== undefined || list.length === 0) throw new UserError(`--models must be a comma list of ${ZERO_SHOT_MODEL_NAMES.join(', ')} (got "${list.join(',')}")`);
+  return ZERO_SHOT_MODEL_NAMES.filter((m) => list.includes(m));
 }

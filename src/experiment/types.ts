@@ -1,11 +1,12 @@
-import type { ErrorSummary } from '../learn/evaluate.ts';
-import type { ModelKind } from '../learn/models.ts';
+import type { FeatureSet } from '../dataset/deployment-features.ts';
+import type { ErrorSummary, HeardGroupErrors } from '../learn/evaluate.ts';
+import type { ModelKind, TrainableKind } from '../learn/models.ts';
 import type { EpochStats } from '../learn/train.ts';
 
 // The records of an experiment run: what a job is (its description decides its key and its seed),
 // and what a finished job leaves behind (result.json in its job folder).
 
-export const EXPERIMENT_NAMES = ['baseline', 'constellations', 'unseen'] as const;
+export const EXPERIMENT_NAMES = ['baseline', 'constellations', 'unseen', 'zero-shot'] as const;
 export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 
 /** Training settings shared by every job of a run; they are part of every job's key. */
@@ -42,7 +43,42 @@ export interface FinetuneJobSpec {
   train: TrainSettings;
 }
 
-export type JobSpec = TrainJobSpec | FinetuneJobSpec;
+/**
+ * A site a zero-shot job needs besides links.arrow's: its position and the input_key of its link file
+ * (src/raytrace/site-links.ts; the file is found by its key under <out>/site-links/).
+ */
+export interface ExtraSite {
+  id: number;
+  x: number;
+  y: number;
+  key: string;
+}
+
+/** A named list of deployments (site id lists) a zero-shot job is tested on (test split of the tracks). */
+export interface DeploymentSet {
+  name: string;
+  deployments: number[][];
+}
+
+/**
+ * Train a fresh model on `rows` (sample, deployment) pairs of the training split, the deployments taking
+ * turns (each gets rows / deployments.length of them, every training sample equally often), with the
+ * feature set `features`; test it on each of `evaluate` (SiteSet also on deployments of other sizes).
+ */
+export interface ZeroShotJobSpec {
+  type: 'zero-shot';
+  kind: TrainableKind;
+  features: FeatureSet;
+  /** SiteSet without the sites' own estimates in its output (the ablation). */
+  useEstimate: boolean;
+  deployments: number[][];
+  rows: number;
+  sites: ExtraSite[];
+  evaluate: DeploymentSet[];
+  train: TrainSettings;
+}
+
+export type JobSpec = TrainJobSpec | FinetuneJobSpec | ZeroShotJobSpec;
 
 /** A planned job: `key` = hash of the spec + dataset input_key (resume and invalidation). */
 export interface Job {
@@ -87,7 +123,34 @@ export interface FinetuneJobResult {
   curve: EpochStats[];
 }
 
-export type JobResult = TrainJobResult | FinetuneJobResult;
+/** One evaluation set of a zero-shot job. */
+export interface DeploymentSetResult {
+  name: string;
+  sites_per_deployment: number[];
+  test_samples: number;
+  /** Over every (sample, deployment) of the set. */
+  summary: ErrorSummary;
+  /** Mean error of each deployment, in the set's order. */
+  per_deployment_mean_error_m: number[];
+  by_sites_heard: HeardGroupErrors[];
+}
+
+export interface ZeroShotJobResult {
+  type: 'zero-shot';
+  label: string;
+  kind: TrainableKind;
+  features: FeatureSet;
+  use_estimate: boolean;
+  deployments: number;
+  trainable_params: number;
+  train_samples: number;
+  /** The first evaluation set (the runner's progress line). */
+  test: ErrorSummary;
+  sets: DeploymentSetResult[];
+  curve: EpochStats[];
+}
+
+export type JobResult = TrainJobResult | FinetuneJobResult | ZeroShotJobResult;
 
 /** Progress a worker reports while a job trains. */
 export interface JobProgress {
@@ -103,4 +166,6 @@ export interface WorkerRequest {
   depDirs: Record<string, string>;
   datasetPath: string;
   scenarioSeed: number;
+  /** The scenario file (zero-shot jobs read links.arrow, whose provenance check needs it). */
+  scenarioPath: string;
 }

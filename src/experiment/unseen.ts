@@ -29,7 +29,7 @@ export const unseen: Experiment = async (ctx) => {
   const pre = await ctx.runner.run([...joint, ...perConstellation.map((p) => p.job)], 'pre-training jobs');
   const meanOf = (job: Job) => asTrain(pre.get(job.key)!.result).test.mean_error_m;
 
-  const bases: Array<{ name: ModelName; job: Job; ownTestErrorM: number }> = joint.map((job) => ({ name: job.spec.kind, job, ownTestErrorM: meanOf(job) }));
+  const bases: Array<{ name: ModelName; job: Job; ownTestErrorM: number }> = joint.map((job, i) => ({ name: KINDS[i], job, ownTestErrorM: meanOf(job) }));
   for (const [name] of INDIVIDUAL) {
     const candidates = perConstellation.filter((p) => p.name === name);
     const best = candidates.reduce((a, b) => (meanOf(b.job) < meanOf(a.job) ? b : a)); // ties: the lower id

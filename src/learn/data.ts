@@ -77,6 +77,18 @@ export function selectSamples(ds: Dataset, sel: Selection, scaler: Scaler): Samp
   return { n: rows.length, width: w, features, positions, rows: Int32Array.from(rows), heard: Int32Array.from(rows, (r) => ds.heardCount[r]) };
 }
 
+/**
+ * A sample set from raw feature rows (n x width) assembled elsewhere (e.g. deployments that are not in
+ * dataset.arrow, src/dataset/deployment-features.ts), normalised in place with `scaler`.
+ */
+export function sampleSetFrom(features: Float32Array, positions: Float32Array, heard: Int32Array, scaler: Scaler): SampleSet {
+  const w = scaler.featureMean.length;
+  const n = positions.length / 2;
+  if (features.length !== n * w) throw new Error(`sampleSetFrom: ${features.length} feature values for ${n} rows of ${w}`);
+  for (let i = 0; i < n; i++) for (let j = 0; j < w; j++) features[i * w + j] = (features[i * w + j] - scaler.featureMean[j]) / scaler.featureStd[j];
+  return { n, width: w, features, positions, rows: Int32Array.from({ length: n }, (_, i) => i), heard };
+}
+
 /** Labels as the network sees them (n x 2). */
 export function scaledLabels(set: SampleSet, scaler: Scaler): Float32Array {
   const out = new Float32Array(set.n * 2);

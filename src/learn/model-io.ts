@@ -4,8 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { UserError } from '../util/errors.ts';
 import type { Scaler } from './data.ts';
-import type { ModelKind } from './models.ts';
+import type { TrainableKind } from './models.ts';
 import './models.ts'; // registers FastDense and PerSampleDense for deserialisation
+import './site-set.ts'; // registers SiteSet's layers
 
 // Models are saved in the standard tfjs layers format: <dir>/model.json (topology + weights manifest
 // + userDefinedMetadata) and <dir>/weights.bin (float32, little-endian, in manifest order).
@@ -18,7 +19,7 @@ export const WEIGHTS_FILE = 'weights.bin';
 
 /** What simgen records next to the topology so that a saved model can be used on raw features. */
 export interface ModelInfo {
-  kind: ModelKind;
+  kind: TrainableKind;
   /** Known constellation ids the model was trained on. */
   constellations: number[];
   featureLayout: string[];

@@ -15,6 +15,9 @@ import type { Activation } from './kernels/dense.ts';
 
 export const MODEL_KINDS = ['hyploc', 'single', 'single-plus'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
+/** Every architecture trainModel trains: the paper's, and SiteSet (src/learn/site-set.ts, built by its caller). */
+export type TrainableKind = ModelKind | 'site-set';
+export const isPaperKind = (k: TrainableKind): k is ModelKind => (MODEL_KINDS as readonly string[]).includes(k);
 
 /** Relative training cost per sample (bench/train.ts: Single is several times faster), for scheduling. */
 export const TRAIN_COST: Record<ModelKind, number> = { hyploc: 1, 'single-plus': 0.85, single: 0.2 };

@@ -5,7 +5,7 @@ import { evaluate } from './evaluate.ts';
 import { meanSquaredError } from './fast-dense.ts';
 import { FusedAdam } from './kernels/adam.ts';
 import { activeKernels } from './kernels/index.ts';
-import { buildModel, forwardTraining, type ModelKind } from './models.ts';
+import { buildModel, forwardTraining, isPaperKind, type ModelKind, type TrainableKind } from './models.ts';
 
 // The training loop of paper III-C: Adam, MSE loss, learning rate lr0 · (1 - decay)^⌊processed
 // samples / decaySamples⌋ (-4 % every 10000 samples, a staircase), seeded initialisation and
@@ -13,7 +13,8 @@ import { buildModel, forwardTraining, type ModelKind } from './models.ts';
 // model.fit): fit shuffles with Math.random and cannot change the learning rate by samples.
 
 export interface TrainOptions {
-  kind: ModelKind;
+  /** The architecture; it also names the seed streams. A paper model is built here unless `model` is given; SiteSet must be. */
+  kind: TrainableKind;
   train: SampleSet;
   /** Evaluated after every epoch (mean 2D error), if given. */
   test?: SampleSet;
@@ -52,7 +53,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const lr0 = o.learningRate ?? 1e-3;
   const decay = o.lrDecayRate ?? 0.04;
   const decaySamples = o.lrDecaySamples ?? 10000;
-  const model = o.model ?? buildModel(o.kind, o.train.width, rngFor(o.seed, `learn/init/${o.kind}`));
+  if (!o.model && !isPaperKind(o.kind)) throw new Error(`trainModel: a ${o.kind} model is built by its caller (pass it as \`model\`)`);
+  const model = o.model ?? buildModel(o.kind as ModelKind, o.train.width, rngFor(o.seed, `learn/init/${o.kind}`));
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = activeKernels() === 'stock' ? tf.train.adam(lr0) : new FusedAdam(lr0);
   // AdamOptimizer reads its (TS-protected) learningRate field at every step: set it per batch.

@@ -51,9 +51,20 @@ export interface PlacementReport {
   settings: AutoSiteSettings;
 }
 
-interface Candidate {
+export interface Candidate {
   p: Point2;
   building: number;
+}
+
+/**
+ * Where the carriageway ends: at the street's `width` (a map read from OpenStreetMap, where the width is the
+ * carriageway), or at its driven lanes, 2 x lanes_per_direction x lane_width (one-way: the lanes of its one
+ * direction) centred on the centre line (a map whose `width` runs facade to facade, as the Madrid grid's).
+ */
+export type Carriageway = 'street-width' | 'lanes';
+
+function carriagewayHalfWidth(st: CityMap['streets'][number], c: Carriageway): number {
+  return c === 'street-width' ? st.width / 2 : ((st.oneway ? 1 : 2) * st.lanesPerDirection * st.laneWidth) / 2;
 }
 
 /** Does the segment ab cross a footprint edge (a site and a street point both stand outside footprints)? */
@@ -77,18 +88,21 @@ function blocked(a: Point2, b: Point2, map: CityMap, boxes: [number, number, num
   return false;
 }
 
-function candidatesOf(map: CityMap, s: AutoSiteSettings): Candidate[] {
+/** The candidate rule above: sidewalk points `setback_m` in front of every facade, every `spacing_m` along it. */
+export function sidewalkCandidates(map: CityMap, s: Pick<AutoSiteSettings, 'setback_m' | 'spacing_m'>, carriageway: Carriageway = 'street-width'): Candidate[] {
   const out: Candidate[] = [];
+  const half = map.streets.map((st) => carriagewayHalfWidth(st, carriageway));
   const minDistToStreet = (p: Point2) => {
     let best = { d: Infinity, kerb: Infinity };
-    for (const st of map.streets)
+    map.streets.forEach((st, i) => {
       for (let k = 1; k < st.centerline.length; k++) {
         const d = distanceToSegment(p, st.centerline[k - 1], st.centerline[k]);
-        if (d < best.d) best = { d, kerb: d - st.width / 2 };
+        if (d < best.d) best = { d, kerb: d - half[i] };
       }
+    });
     return best;
   };
-  const inCarriageway = (p: Point2) => map.streets.some((st) => st.centerline.some((q, k) => k > 0 && distanceToSegment(p, st.centerline[k - 1], q) <= st.width / 2));
+  const inCarriageway = (p: Point2) => map.streets.some((st, i) => st.centerline.some((q, k) => k > 0 && distanceToSegment(p, st.centerline[k - 1], q) <= half[i]));
   for (const b of map.buildings) {
     const f = b.footprint;
     for (let k = 0; k < f.length; k++) {
@@ -145,7 +159,7 @@ export function placeSites(map: CityMap, settings: AutoSiteSettings, seed: numbe
     const ys = b.footprint.map((p) => p[1]);
     return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as [number, number, number, number];
   });
-  const cands = candidatesOf(map, settings);
+  const cands = sidewalkCandidates(map, settings);
   const pts = streetPoints(map, settings.sample_m);
   const K = settings.min_heard;
   // Which points each candidate hears.

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Scenario, Site } from '../scenario/load.ts';
+import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
+import { SIMGEN_VERSION } from '../util/meta.ts';
+import { Progress } from '../util/progress.ts';
+import { type LinkColumns, makeTracer } from './chunk.ts';
+import { tracePoints } from './pool.ts';
+import type { Receivers } from './receivers.ts';
+import { raytraceInputKey } from './run.ts';
+import { linkSchema } from './schema.ts';
+
+// Per-site link files: every receiver against one site, each site traced once and kept, so that any
+// deployment of these sites is assembled from the files (src/dataset/site-store.ts) instead of being traced
+// again. A site's links do not depend on the other sites (paths, the scattering tiles it lights, its array),
+// so a scenario reduced to a batch of new sites traces them exactly as a scenario holding all of them
+// would (test/raytrace-site-links.test.ts compares with links.arrow). A file is `<dir>/site-<key>.arrow`
+// with links.arrow's columns and order (trajectory_id, sample; one site) and its `input_key`: the raytrace
+// key of the scenario reduced to that site, for those receivers. It is written atomically once its site is
+// done, so an interrupted run keeps the sites finished before and traces the rest.
+
+/** Sites traced together (one precomputation task each, then every receiver against the batch). */
+export const SITE_BATCH = 8;
+
+/** The input_key of one site's file: the raytrace key of the scenario with only this site. */
+export function siteLinksKey(scenario: Scenario, site: Site, receiversKey: string): string {
+  return raytraceInputKey({ ...scenario, sites: [site] }, receiversKey);
+}
+
+export function siteLinksFile(dir: string, key: string): string {
+  return path.join(dir, `site-${key.slice(0, 16)}.arrow`);
+}
+
+export interface SiteLinksOptions {
+  threads: number;
+  quiet?: boolean;
+  /** One line per traced batch. */
+  log?: (line: string) => void;
+}
+
+export interface SiteLinksResult {
+  /** File of each site, in the order given. */
+  files: string[];
+  /** Sites traced by this call (the others were on disk). */
+  traced: number;
+  /** Wall seconds spent tracing. */
+  seconds: number;
+}
+
+/** Float column with null for NaN (a link without any path), as links.arrow stores it. */
+function nullable(a: Float64Array): ColumnValues {
+  return a.some((v) => Number.isNaN(v)) ? Array.from(a, (v) => (Number.isNaN(v) ? null : v)) : a;
+}
+
+/** Per-link columns of one site over all receivers, filled block by block. */
+function emptyColumns(n: number): LinkColumns {
+  return {
+    heard: new Uint8Array(n), los: new Uint8Array(n),
+    rx_power_dbm: new Float64Array(n), path_loss_db: new Float64Array(n), tof_ns: new Float64Array(n),
+    aoa_azimuth_deg: new Float64Array(n), aoa_elevation_deg: new Float64Array(n),
+    aoa_azimuth_q_deg: new Float64Array(n), aoa_elevation_q_deg: new Float64Array(n),
+    num_paths: new Int32Array(n), num_diffuse: new Int32Array(n), diffuse_share: new Float64Array(n), strongest_interactions: new Array<string>(n),
+  };
+}
+
+async function writeSiteFile(file: string, scenario: Scenario, site: Site, key: string, receivers: Receivers, L: LinkColumns): Promise<void> {
+  const n = receivers.sample.length;
+  const metadata = new Map<string, string>([
+    ['simgen_version', SIMGEN_VERSION],
+    ['scenario', scenario.name],
+    ['scenario_hash', scenario.hash],
+    ['seed', String(scenario.seed)],
+    ['input_key', key],
+    ['receivers_input_key', receivers.upstreamKey],
+    ['sites', JSON.stringify([{ id: site.id, x: site.x, y: site.y, z: site.z, orientation_deg: (site.orientation * 180) / Math.PI }])],
+    ['path_loss_cutoff_db', String(scenario.file.raytrace.path_loss_cutoff_db)],
+    ['ue_tx_power_dbm', String(scenario.file.ue.tx_power_dbm)],
+  ]);
+  const w = new ArrowFileWriter(file, linkSchema(metadata));
+  try {
+    w.write({
+      trajectory_id: receivers.trajectoryId, sample: receivers.sample, site_id: new Int32Array(n).fill(site.id),
+      x: receivers.xyz.filter((_, i) => i % 3 === 0), y: receivers.xyz.filter((_, i) => i % 3 === 1), z: receivers.xyz.filter((_, i) => i % 3 === 2),
+      heard: Array.from(L.heard, Boolean), los: Array.from(L.los, Boolean),
+      rx_power_dbm: nullable(L.rx_power_dbm), path_loss_db: nullable(L.path_loss_db), tof_ns: nullable(L.tof_ns),
+      aoa_azimuth_deg: nullable(L.aoa_azimuth_deg), aoa_elevation_deg: nullable(L.aoa_elevation_deg),
+      aoa_azimuth_q_deg: nullable(L.aoa_azimuth_q_deg), aoa_elevation_q_deg: nullable(L.aoa_elevation_q_deg),
+      num_paths: L.num_paths, num_diffuse: L.num_diffuse, diffuse_share: nullable(L.diffuse_share),
+      strongest_interactions: L.strongest_interactions.map((s) => (s === '' ? null : s)),
+    });
+    await w.close();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/**
+ * Makes sure every site has its link file in `dir` for these receivers, tracing the missing ones in
+ * batches of SITE_BATCH on `threads` threads. Same bytes whatever the thread count or batch (each file
+ * depends on its site and the receivers only).
+ */
+export async function ensureSiteLinks(scenario: Scenario, sites: Site[], receivers: Receivers, dir: string, o: SiteLinksOptions): Promise<SiteLinksResult> {
+  const keys = sites.map((s) => siteLinksKey(scenario, s, receivers.upstreamKey));
+  const files = keys.map((k) => siteLinksFile(dir, k));
+  const missing = sites.map((_, i) => i).filter((i) => !fs.existsSync(files[i]));
+  const started = Date.now();
+  const nr = receivers.sample.length;
+  const progress = new Progress('site links', missing.length * nr, o.quiet);
+  let done = 0;
+  try {
+    for (let b = 0; b < missing.length; b += SITE_BATCH) {
+      const batch = missing.slice(b, b + SITE_BATCH);
+      const batchSites = batch.map((i) => sites[i]);
+      // The tracer traces every site of its scenario: give it this batch only.
+      const reduced: Scenario = { ...scenario, sites: batchSites };
+      const tracer = makeTracer(reduced);
+      const order = tracer.sites.map((t) => batchSites.findIndex((s) => s.id === t.id)); // tracer slot -> batch index
+      const cols = batchSites.map(() => emptyColumns(nr));
+      const t0 = Date.now();
+      await tracePoints(reduced, tracer, receivers.xyz, { threads: o.threads, withPaths: false }, (first, res) => {
+        const L = res.links;
+        const ns = order.length;
+        for (let row = 0; row < L.heard.length; row++) {
+          const r = first + Math.floor(row / ns);
+          const c = cols[order[row % ns]];
+          for (const k of Object.keys(c) as Array<keyof LinkColumns>) (c[k] as unknown as unknown[])[r] = (L[k] as unknown as unknown[])[row];
+        }
+        done += L.heard.length;
+        progress.update(done);
+      });
+      for (let j = 0; j < batch.length; j++) await writeSiteFile(files[batch[j]], scenario, sites[batch[j]], keys[batch[j]], receivers, cols[j]);
+      o.log?.(`site links: traced ${Math.min(b + SITE_BATCH, missing.length)}/${missing.length} new sites (${((Date.now() - t0) / 1000).toFixed(1)} s for ${batch.length})`);
+    }
+  } finally {
+    progress.done();
+  }
+  return { files, traced: missing.length, seconds: (Date.now() - started) / 1000 };
+}
