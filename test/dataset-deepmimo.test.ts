@@ -44,7 +44,7 @@ let result: DeepMimoResult;
 
 before(async () => {
   ({ scenario, outDir } = await smokeUpstream({ paths: true }));
-  result = runDeepMimoExport(scenario, outDir, { quiet: true });
+  result = await runDeepMimoExport(scenario, outDir, { quiet: true });
   dir = result.dir;
 });
 after(() => fs.rmSync(outDir, { recursive: true, force: true }));
@@ -182,16 +182,16 @@ test('deepmimo matrices read back: strongest 25 paths of each link, DeepMIMO uni
   assert.deepEqual([result.pathsKept, result.linksCut, result.paths], [checked, cut, paths.numRows]);
 });
 
-test('deepmimo export: same inputs -> same bytes; no paths.arrow -> one clear error and nothing written', () => {
+test('deepmimo export: same inputs -> same bytes; no paths.arrow -> one clear error and nothing written', async () => {
   const hash = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex');
   const files = fs.readdirSync(dir).sort();
   const before = files.map(hash);
-  runDeepMimoExport(scenario, outDir, { quiet: true });
+  await runDeepMimoExport(scenario, outDir, { quiet: true });
   assert.deepEqual(fs.readdirSync(dir).sort(), files);
   assert.deepEqual(files.map(hash), before);
 
   const bare = fs.mkdtempSync(path.join(outDir, 'bare-'));
   fs.copyFileSync(path.join(outDir, 'links.arrow'), path.join(bare, 'links.arrow'));
-  assert.throws(() => runDeepMimoExport(scenario, bare, { quiet: true }), (e: Error) => e instanceof UserError && /paths\.arrow not found; run "simgen raytrace --paths"/.test(e.message));
+  await assert.rejects(() => runDeepMimoExport(scenario, bare, { quiet: true }), (e: Error) => e instanceof UserError && /paths\.arrow not found; run "simgen raytrace --paths"/.test(e.message));
   assert.deepEqual(fs.readdirSync(bare), ['links.arrow']);
 });

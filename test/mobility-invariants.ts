@@ -43,7 +43,8 @@ export function checkTrackRules(map: CityMap, tracks: Track[], dt: number, turnS
         const offset = (street.oneway ? street.lanesPerDirection / 2 - 0.5 : street.lanesPerDirection - 0.5) * street.laneWidth;
         assert.ok(Math.abs(-left - offset) < 1e-6, `track ${tr.id} sample ${k}: ${-left} m right of ${street.id}'s centre line, expected ${offset}`);
       }
-      // On a street, never in a building or a pedestrian area.
+      // On the map (the ray tracer refuses receivers off it), on a street, never in a building or a pedestrian area.
+      assert.ok(p[0] >= 0 && p[0] <= map.width && p[1] >= 0 && p[1] <= map.height, `track ${tr.id} sample ${k} at (${p[0]}, ${p[1]}) is off the ${map.width} x ${map.height} m map`);
       assert.ok(!map.buildings.some((b) => pointInPolygon(p, b.footprint)), `track ${tr.id} sample ${k} inside a building`);
       assert.ok(!map.pedestrianAreas.some((a) => pointInPolygon(p, a.polygon)), `track ${tr.id} sample ${k} inside a pedestrian area`);
       assert.ok(map.streets.some((st) => st.centerline.some((q, i) => i > 0 && distanceToSegment(p, st.centerline[i - 1], q) <= st.width / 2 + 1e-9)), `track ${tr.id} sample ${k} off every street`);

@@ -29,7 +29,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     const log = logger(args.quiet);
     if (args.deepmimo) {
       const { runDeepMimoExport } = await import('../dataset/deepmimo/export.ts');
-      const d = runDeepMimoExport(scenario, outDir, { quiet: args.quiet });
+      const d = await runDeepMimoExport(scenario, outDir, { quiet: args.quiet });
       log(`deepmimo: ${d.transmitters} transmitters (sites) x ${d.receivers} receivers, ${d.pathsKept} paths kept of ${d.paths} (${d.linksCut} links over ${d.maxPaths} paths), up to ${d.maxInteractions} interactions a path`);
       log(`wrote ${shownPath(d.dir)}/ (params.json and ${d.files - 1} more files)`);
       if (!(args.arrow ?? args.parquet)) {

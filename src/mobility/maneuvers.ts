@@ -96,16 +96,20 @@ export function planManeuver(n: Point2, u: Point2, sin: Street, w: Point2, sout:
 
 /**
  * Dead end: a left half circle of radius = lane offset, centred on the centre line so that its far
- * point is the node itself, from the incoming lane to the opposite lane of the same street.
+ * point is the node itself, from the incoming lane to the opposite lane of the same street. `extent`
+ * (the map's width and height): where the node lies on the map's edge and the street meets it at an
+ * angle (a street cut at the bounding box of an imported map), the circle would cross the edge; it is
+ * then moved back along the street until it lies on the map.
  */
-export function planUTurn(n: Point2, u: Point2, street: Street, rules: MobilityRules): Maneuver {
+export function planUTurn(n: Point2, u: Point2, street: Street, rules: MobilityRules, extent?: Point2): Maneuver {
   const o = laneOffset(street);
-  const center: Point2 = [n[0] - o * u[0], n[1] - o * u[1]];
+  const t = extent ? uTurnSetback(n, u, o, extent) : o;
+  const center: Point2 = [n[0] - t * u[0], n[1] - t * u[1]];
   const r = rightOf(u);
   return {
     kind: 'uturn',
-    entry: -o,
-    exit: o,
+    entry: -t,
+    exit: t,
     piece: {
       kind: 'uturn',
       center,
@@ -118,4 +122,18 @@ export function planUTurn(n: Point2, u: Point2, street: Street, rules: MobilityR
       streetId: street.id,
     },
   };
+}
+
+/**
+ * The smallest distance t >= o from node n back along -u for a circle of radius o centred at n - t u to
+ * lie within [0, w] x [0, h]: per axis, o <= n - t u <= extent - o bounds t from below when u points to
+ * that side. o when the circle fits as it is (every interior dead end).
+ */
+function uTurnSetback(n: Point2, u: Point2, o: number, [w, h]: Point2): number {
+  let t = o;
+  for (const [p, d, hi] of [[n[0], u[0], w], [n[1], u[1], h]] as const) {
+    if (d > 0) t = Math.max(t, (p - (hi - o)) / d);
+    else if (d < 0) t = Math.max(t, (p - o) / d);
+  }
+  return t;
 }

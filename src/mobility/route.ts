@@ -50,7 +50,7 @@ export function randomRoute(g: StreetGraph, rng: Rng, minLength: number, rules: 
     let m: Maneuver;
     if (options.length === 0) {
       decisions.push({ node: to, exits: ['uturn'], chosen: 0 });
-      m = planUTurn(node.p, u, edge.street, rules);
+      m = planUTurn(node.p, u, edge.street, rules, [g.width, g.height]);
     } else {
       const chosen = randInt(rng, options.length);
       decisions.push({ node: to, exits: options.map((e) => exitKind(u, dirFrom(e, to))), chosen });

@@ -25,6 +25,9 @@ export interface GraphEdge {
 export interface StreetGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** The map's extent (m): vehicles stay within [0, width] x [0, height]. */
+  width: number;
+  height: number;
 }
 
 export function buildStreetGraph(map: CityMap): StreetGraph {
@@ -57,7 +60,7 @@ export function buildStreetGraph(map: CityMap): StreetGraph {
       nodes[b].edges.push(id);
     }
   }
-  return { nodes, edges };
+  return { nodes, edges, width: map.width, height: map.height };
 }
 
 /** The other end of an edge. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
+import type { LinkColumns } from './chunk.ts';
 import type { BlockPayload } from './parts.ts';
 import { linkSchema, pathSchema } from './schema.ts';
 
@@ -39,6 +40,18 @@ export function addBlockStats(stats: AssembleStats, b: BlockPayload): void {
 /** Float column with null for NaN (a link without any path). */
 function nullable(a: Float64Array): ColumnValues {
   return a.some((v) => Number.isNaN(v)) ? Array.from(a, (v) => (Number.isNaN(v) ? null : v)) : a;
+}
+
+/** The per-link columns as links.arrow stores them (no path: null; no strongest path: null). */
+export function linkValues(L: LinkColumns): Record<keyof LinkColumns, ColumnValues> {
+  return {
+    heard: Array.from(L.heard, Boolean), los: Array.from(L.los, Boolean),
+    rx_power_dbm: nullable(L.rx_power_dbm), path_loss_db: nullable(L.path_loss_db), tof_ns: nullable(L.tof_ns),
+    aoa_azimuth_deg: nullable(L.aoa_azimuth_deg), aoa_elevation_deg: nullable(L.aoa_elevation_deg),
+    aoa_azimuth_q_deg: nullable(L.aoa_azimuth_q_deg), aoa_elevation_q_deg: nullable(L.aoa_elevation_q_deg),
+    num_paths: L.num_paths, num_diffuse: L.num_diffuse, diffuse_share: nullable(L.diffuse_share),
+    strongest_interactions: L.strongest_interactions.map((s) => (s === '' ? null : s)),
+  };
 }
 
 export interface AssembleTarget {
@@ -93,12 +106,7 @@ export async function assembleLinks(blocks: Iterable<BlockPayload>, t: AssembleT
     addBlockStats(stats, b);
     links!.write({
       trajectory_id: tid, sample: smp, site_id: sid, x, y, z,
-      heard: Array.from(L.heard, Boolean), los: Array.from(L.los, Boolean),
-      rx_power_dbm: nullable(L.rx_power_dbm), path_loss_db: nullable(L.path_loss_db), tof_ns: nullable(L.tof_ns),
-      aoa_azimuth_deg: nullable(L.aoa_azimuth_deg), aoa_elevation_deg: nullable(L.aoa_elevation_deg),
-      aoa_azimuth_q_deg: nullable(L.aoa_azimuth_q_deg), aoa_elevation_q_deg: nullable(L.aoa_elevation_q_deg),
-      num_paths: L.num_paths, num_diffuse: L.num_diffuse, diffuse_share: nullable(L.diffuse_share),
-      strongest_interactions: L.strongest_interactions.map((s) => (s === '' ? null : s)),
+      ...linkValues(L),
     });
     const P = res.paths;
     if (paths && P && P.link.length > 0) {

@@ -134,18 +134,23 @@ export interface BlockResult {
   scatterSeconds: number;
 }
 
-/** Traces receivers (x, y, z triples) against every site of the tracer. */
-export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolean): BlockResult {
-  const nr = receivers.length / 3;
-  const ns = t.sites.length;
-  const n = nr * ns;
-  const L: LinkColumns = {
+/** Link columns for n links, to be filled. */
+export function emptyLinkColumns(n: number): LinkColumns {
+  return {
     heard: new Uint8Array(n), los: new Uint8Array(n),
     rx_power_dbm: new Float64Array(n), path_loss_db: new Float64Array(n), tof_ns: new Float64Array(n),
     aoa_azimuth_deg: new Float64Array(n), aoa_elevation_deg: new Float64Array(n),
     aoa_azimuth_q_deg: new Float64Array(n), aoa_elevation_q_deg: new Float64Array(n),
     num_paths: new Int32Array(n), num_diffuse: new Int32Array(n), diffuse_share: new Float64Array(n), strongest_interactions: new Array<string>(n),
   };
+}
+
+/** Traces receivers (x, y, z triples) against every site of the tracer. */
+export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolean): BlockResult {
+  const nr = receivers.length / 3;
+  const ns = t.sites.length;
+  const n = nr * ns;
+  const L = emptyLinkColumns(n);
   const P: PathColumns | null = withPaths
     ? { link: [], interactions: [], interaction_ids: [], vertices: [], length_m: [], delay_ns: [], path_gain_db: [], amplitude_re: [], amplitude_im: [], array_gain_dbi: [], rx_power_dbm: [], aoa_azimuth_deg: [], aoa_elevation_deg: [], aod_azimuth_deg: [], aod_elevation_deg: [], scatter_tiles: [] }
     : null;

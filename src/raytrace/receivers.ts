@@ -125,7 +125,7 @@ export function checkReceivers(rx: Receivers, map: CityMap, opts: ReceiverChecks
     if (!why) continue;
     refused++;
     if (first === undefined) {
-      first = `${rx.source}: ${rx.where(k)}: receiver ${why}`;
+      first = `${shownPath(rx.source)}: ${rx.where(k)}: receiver ${why}`;
       fix = hint;
     }
   }

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Scenario, Site } from '../scenario/load.ts';
-import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
+import { ArrowFileWriter } from '../util/arrow.ts';
 import { SIMGEN_VERSION } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
-import { type LinkColumns, makeTracer } from './chunk.ts';
+import { linkValues } from './assemble.ts';
+import { emptyLinkColumns, type LinkColumns, makeTracer } from './chunk.ts';
 import { tracePoints } from './pool.ts';
 import type { Receivers } from './receivers.ts';
 import { raytraceInputKey } from './run.ts';
@@ -47,22 +48,6 @@ export interface SiteLinksResult {
   seconds: number;
 }
 
-/** Float column with null for NaN (a link without any path), as links.arrow stores it. */
-function nullable(a: Float64Array): ColumnValues {
-  return a.some((v) => Number.isNaN(v)) ? Array.from(a, (v) => (Number.isNaN(v) ? null : v)) : a;
-}
-
-/** Per-link columns of one site over all receivers, filled block by block. */
-function emptyColumns(n: number): LinkColumns {
-  return {
-    heard: new Uint8Array(n), los: new Uint8Array(n),
-    rx_power_dbm: new Float64Array(n), path_loss_db: new Float64Array(n), tof_ns: new Float64Array(n),
-    aoa_azimuth_deg: new Float64Array(n), aoa_elevation_deg: new Float64Array(n),
-    aoa_azimuth_q_deg: new Float64Array(n), aoa_elevation_q_deg: new Float64Array(n),
-    num_paths: new Int32Array(n), num_diffuse: new Int32Array(n), diffuse_share: new Float64Array(n), strongest_interactions: new Array<string>(n),
-  };
-}
-
 async function writeSiteFile(file: string, scenario: Scenario, site: Site, key: string, receivers: Receivers, L: LinkColumns): Promise<void> {
   const n = receivers.sample.length;
   const metadata = new Map<string, string>([
@@ -81,12 +66,7 @@ async function writeSiteFile(file: string, scenario: Scenario, site: Site, key: 
     w.write({
       trajectory_id: receivers.trajectoryId, sample: receivers.sample, site_id: new Int32Array(n).fill(site.id),
       x: receivers.xyz.filter((_, i) => i % 3 === 0), y: receivers.xyz.filter((_, i) => i % 3 === 1), z: receivers.xyz.filter((_, i) => i % 3 === 2),
-      heard: Array.from(L.heard, Boolean), los: Array.from(L.los, Boolean),
-      rx_power_dbm: nullable(L.rx_power_dbm), path_loss_db: nullable(L.path_loss_db), tof_ns: nullable(L.tof_ns),
-      aoa_azimuth_deg: nullable(L.aoa_azimuth_deg), aoa_elevation_deg: nullable(L.aoa_elevation_deg),
-      aoa_azimuth_q_deg: nullable(L.aoa_azimuth_q_deg), aoa_elevation_q_deg: nullable(L.aoa_elevation_q_deg),
-      num_paths: L.num_paths, num_diffuse: L.num_diffuse, diffuse_share: nullable(L.diffuse_share),
-      strongest_interactions: L.strongest_interactions.map((s) => (s === '' ? null : s)),
+      ...linkValues(L),
     });
     await w.close();
   } catch (e) {
@@ -116,7 +96,7 @@ export async function ensureSiteLinks(scenario: Scenario, sites: Site[], receive
       const reduced: Scenario = { ...scenario, sites: batchSites };
       const tracer = makeTracer(reduced);
       const order = tracer.sites.map((t) => batchSites.findIndex((s) => s.id === t.id)); // tracer slot -> batch index
-      const cols = batchSites.map(() => emptyColumns(nr));
+      const cols = batchSites.map(() => emptyLinkColumns(nr));
       const t0 = Date.now();
       await tracePoints(reduced, tracer, receivers.xyz, { threads: o.threads, withPaths: false }, (first, res) => {
         const L = res.links;

@@ -149,7 +149,7 @@ export function readArrowFile(file: string, what = 'Arrow file'): Table {
 function notReadable(file: string, what: string, e: unknown): Error {
   if (e instanceof UserError) return e;
   const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  return new UserError(`${what} ${file} is damaged or not an Arrow IPC file (${why.slice(0, 160)}); rerun the stage that writes it`);
+  return new UserError(`${what} ${shownPath(file)} is damaged or not an Arrow IPC file (${why.slice(0, 160)}); rerun the stage that writes it`);
 }
 
 class DamagedData extends Error {}
@@ -204,8 +204,8 @@ export function columnIndex<K extends string>(schema: Schema, columns: Record<K,
   const out = {} as Record<K, number>;
   for (const [name, kind] of Object.entries(columns) as [K, ColumnKind][]) {
     const i = schema.fields.findIndex((f) => f.name === name);
-    if (i < 0) throw new UserError(`${file}: column "${name}" is missing (rerun the stage that writes it)`);
-    if (!isKind(schema.fields[i].type, kind)) throw new UserError(`${file}: column "${name}" is ${String(schema.fields[i].type)}, expected ${kind} (rerun the stage that writes it)`);
+    if (i < 0) throw new UserError(`${shownPath(file)}: column "${name}" is missing (rerun the stage that writes it)`);
+    if (!isKind(schema.fields[i].type, kind)) throw new UserError(`${shownPath(file)}: column "${name}" is ${String(schema.fields[i].type)}, expected ${kind} (rerun the stage that writes it)`);
     out[name] = i;
   }
   return out;
@@ -219,12 +219,12 @@ export class ArrowBatchFile {
   private constructor(readonly file: string, readonly what: string, private readonly fh: fs.promises.FileHandle, private readonly reader: AsyncRecordBatchFileReader) {}
 
   static async open(file: string, what = 'Arrow file'): Promise<ArrowBatchFile> {
-    if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${file} (run the stage that writes it first)`);
+    if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${shownPath(file)} (run the stage that writes it first)`);
     const fh = await fs.promises.open(file, 'r');
     try {
       const reader = await RecordBatchReader.from(fh);
       await reader.open({ autoDestroy: false });
-      if (!reader.isFile()) throw new UserError(`${what} ${file} is an Arrow stream, not an Arrow IPC file`);
+      if (!reader.isFile()) throw new UserError(`${what} ${shownPath(file)} is an Arrow stream, not an Arrow IPC file`);
       return new ArrowBatchFile(file, what, fh, reader as AsyncRecordBatchFileReader);
     } catch (e) {
       await fh.close();

@@ -4,6 +4,7 @@ import type { Scenario } from '../../scenario/load.ts';
 import { writeDirAtomic } from '../../util/atomic.ts';
 import { UserError } from '../../util/errors.ts';
 import { npzBytes } from '../../util/npz.ts';
+import { shownPath } from '../../util/paths.ts';
 import { Progress } from '../../util/progress.ts';
 import { MAX_PATHS, selectPaths, siteMatrices } from './matrices.ts';
 import { deepMimoParams } from './params.ts';
@@ -34,10 +35,10 @@ export function matrixFileName(key: string, txIndex: number): string {
   return `${key}_t000_tx${String(txIndex).padStart(3, '0')}_r001.npz`;
 }
 
-export function runDeepMimoExport(scenario: Scenario, outDir: string, opts: { quiet?: boolean } = {}): DeepMimoResult {
+export async function runDeepMimoExport(scenario: Scenario, outDir: string, opts: { quiet?: boolean } = {}): Promise<DeepMimoResult> {
   const files = { links: path.join(outDir, 'links.arrow'), paths: path.join(outDir, 'paths.arrow') };
-  if (!fs.existsSync(files.paths)) throw new UserError(`--deepmimo: ${files.paths} not found; run "simgen raytrace --paths" (same --scenario and --out) first`);
-  const p = readRaytracePaths(files, scenario);
+  if (!fs.existsSync(files.paths)) throw new UserError(`--deepmimo: ${shownPath(files.paths)} not found; run "simgen raytrace --paths" (same --scenario and --out) first`);
+  const p = await readRaytracePaths(files, scenario);
   const sel = selectPaths(p, files.paths);
   const { params, objects, vertices } = deepMimoParams(scenario, p, sel);
 

@@ -1,14 +1,17 @@
-import type { Table } from 'apache-arrow';
+import { Table } from 'apache-arrow';
 import { trajectoriesInputKey } from '../../mobility/trajectories.ts';
 import { raytraceInputKey } from '../../raytrace/run.ts';
 import type { Scenario } from '../../scenario/load.ts';
-import { readArrowFile } from '../../util/arrow.ts';
+import { ArrowBatchFile, readArrowFile } from '../../util/arrow.ts';
 import { UserError } from '../../util/errors.ts';
+import { shownPath } from '../../util/paths.ts';
 import { checkProvenance, column, float64, int32, metaValue } from '../inputs.ts';
 
 // Reads what `simgen raytrace --paths` wrote: links.arrow for the receivers (every one, with or without
 // paths) and the sites, paths.arrow for every path of every link, as flat arrays. Both files list links
 // in the same (trajectory_id, sample, site_id) order; a link's paths are consecutive rows of paths.arrow.
+// paths.arrow is read one record batch at a time: with diffuse scattering the default scenario's is ~3 GB,
+// over what Node reads into one buffer (2 GiB).
 
 export interface RaytraceSite {
   id: number;
@@ -73,22 +76,78 @@ function float64List(table: Table, name: string, file: string): { offsets: Int32
   return { offsets, values };
 }
 
-export function readRaytracePaths(files: { links: string; paths: string }, scenario: Scenario): RaytracePaths {
+/** paths.arrow's columns, one entry per path, concatenated over its record batches. */
+type PathColumns = Pick<RaytracePaths, 'interactions' | 'vertexOffsets' | 'vertices' | 'pathGainDb' | 'amplitudeRe' | 'amplitudeIm' | 'delayNs' | 'siteAzimuthDeg' | 'siteElevationDeg' | 'ueAzimuthDeg' | 'ueElevationDeg'> & {
+  trajectoryId: Int32Array;
+  sample: Int32Array;
+  siteId: Int32Array;
+  inputKey: string;
+};
+
+function concat<T extends Int32Array | Float64Array>(parts: T[], make: new (n: number) => T): T {
+  const out = new make(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function readPathColumns(file: string): Promise<PathColumns> {
+  const arrow = await ArrowBatchFile.open(file, 'paths.arrow (written by "simgen raytrace --paths")');
+  try {
+    const inputKey = arrow.schema.metadata.get('input_key');
+    if (inputKey === undefined) throw new UserError(`${shownPath(file)}: schema metadata "input_key" is missing (rerun "simgen raytrace --paths")`);
+    const ints = { trajectoryId: 'trajectory_id', sample: 'sample', siteId: 'site_id' } as const;
+    const floats = {
+      pathGainDb: 'path_gain_db', amplitudeRe: 'amplitude_re', amplitudeIm: 'amplitude_im', delayNs: 'delay_ns',
+      siteAzimuthDeg: 'aoa_azimuth_deg', siteElevationDeg: 'aoa_elevation_deg', ueAzimuthDeg: 'aod_azimuth_deg', ueElevationDeg: 'aod_elevation_deg',
+    } as const;
+    const intParts = Object.fromEntries(Object.keys(ints).map((k) => [k, [] as Int32Array[]])) as Record<keyof typeof ints, Int32Array[]>;
+    const floatParts = Object.fromEntries(Object.keys(floats).map((k) => [k, [] as Float64Array[]])) as Record<keyof typeof floats, Float64Array[]>;
+    const offsetParts: Int32Array[] = [new Int32Array(1)];
+    const vertexParts: Float64Array[] = [];
+    const interactions: string[] = [];
+    let vertexBase = 0;
+    for await (const batch of arrow.batches()) {
+      const t = new Table(batch);
+      for (const [k, name] of Object.entries(ints)) intParts[k as keyof typeof ints].push(int32(t, name, file));
+      for (const [k, name] of Object.entries(floats)) floatParts[k as keyof typeof floats].push(float64(t, name, file));
+      const v = float64List(t, 'vertices', file);
+      offsetParts.push(v.offsets.subarray(1).map((o) => o + vertexBase));
+      vertexParts.push(v.values);
+      vertexBase += v.values.length;
+      for (const i of column(t, 'interactions', file)) interactions.push(String(i));
+    }
+    return {
+      inputKey, interactions,
+      ...(Object.fromEntries(Object.entries(intParts).map(([k, parts]) => [k, concat(parts, Int32Array)])) as Record<keyof typeof ints, Int32Array>),
+      ...(Object.fromEntries(Object.entries(floatParts).map(([k, parts]) => [k, concat(parts, Float64Array)])) as Record<keyof typeof floats, Float64Array>),
+      vertexOffsets: concat(offsetParts, Int32Array),
+      vertices: concat(vertexParts, Float64Array),
+    };
+  } finally {
+    await arrow.close();
+  }
+}
+
+export async function readRaytracePaths(files: { links: string; paths: string }, scenario: Scenario): Promise<RaytracePaths> {
   const links = readArrowFile(files.links, 'links.arrow');
-  const paths = readArrowFile(files.paths, 'paths.arrow (written by "simgen raytrace --paths")');
   const metadata = Object.fromEntries(links.schema.metadata);
   const receiverSource = metaValue(links, 'receivers', files.links);
   // The scene and materials of params.json come from the scenario: the paths must come from it too.
   if (receiverSource === 'trajectories') checkProvenance(links, raytraceInputKey(scenario, trajectoriesInputKey(scenario)), files.links, 'raytrace --paths');
   else if (metaValue(links, 'scenario_hash', files.links) !== scenario.hash || metaValue(links, 'seed', files.links) !== String(scenario.seed))
-    throw new UserError(`${files.links} was traced for another scenario or seed than ${scenario.name} (seed ${scenario.seed}): rerun "simgen raytrace --paths --rx ..."`);
-  if (metaValue(paths, 'input_key', files.paths) !== metaValue(links, 'input_key', files.links))
-    throw new UserError(`${files.paths} and ${files.links} come from different raytrace runs (input_key differs): rerun "simgen raytrace --paths"`);
+    throw new UserError(`${shownPath(files.links)} was traced for another scenario or seed than ${scenario.name} (seed ${scenario.seed}): rerun "simgen raytrace --paths --rx ..."`);
+  const paths = await readPathColumns(files.paths);
+  if (paths.inputKey !== metaValue(links, 'input_key', files.links))
+    throw new UserError(`${shownPath(files.paths)} and ${shownPath(files.links)} come from different raytrace runs (input_key differs): rerun "simgen raytrace --paths"`);
 
   const sites = (JSON.parse(metaValue(links, 'sites', files.links)) as RaytraceSite[]).sort((a, b) => a.id - b.id);
   const ns = sites.length;
   const rows = links.numRows;
-  if (ns === 0 || rows % ns !== 0) throw new UserError(`${files.links}: ${rows} rows is not a whole number of receivers x ${ns} sites`);
+  if (ns === 0 || rows % ns !== 0) throw new UserError(`${shownPath(files.links)}: ${rows} rows is not a whole number of receivers x ${ns} sites`);
   const nr = rows / ns;
   const tid = int32(links, 'trajectory_id', files.links);
   const smp = int32(links, 'sample', files.links);
@@ -102,43 +161,20 @@ export function readRaytracePaths(files: { links: string; paths: string }, scena
     receivers.xyz.set([x[l], y[l], z[l]], 3 * r);
     for (let s = 0; s < ns; s++)
       if (sid[l + s] !== sites[s].id || tid[l + s] !== tid[l] || smp[l + s] !== smp[l])
-        throw new UserError(`${files.links}: row ${l + s} breaks the (trajectory_id, sample, site_id) order with one row per site (rerun "simgen raytrace --paths")`);
+        throw new UserError(`${shownPath(files.links)}: row ${l + s} breaks the (trajectory_id, sample, site_id) order with one row per site (rerun "simgen raytrace --paths")`);
   }
 
   // Each path row belongs to the next link (in links.arrow order) with its key: a merge of the two files.
-  const pTid = int32(paths, 'trajectory_id', files.paths);
-  const pSmp = int32(paths, 'sample', files.paths);
-  const pSid = int32(paths, 'site_id', files.paths);
+  const { trajectoryId: pTid, sample: pSmp, siteId: pSid, inputKey: _, ...columns } = paths;
   const linkStart = new Int32Array(rows).fill(-1);
   const linkCount = new Int32Array(rows);
   let l = 0;
-  for (let p = 0; p < paths.numRows; p++) {
+  for (let p = 0; p < pTid.length; p++) {
     while (l < rows && !(tid[l] === pTid[p] && smp[l] === pSmp[p] && sid[l] === pSid[p])) l++;
     if (l === rows)
-      throw new UserError(`${files.paths}: row ${p} (trajectory ${pTid[p]}, sample ${pSmp[p]}, site ${pSid[p]}) has no link in ${files.links} at or after its predecessor's (rerun "simgen raytrace --paths")`);
+      throw new UserError(`${shownPath(files.paths)}: row ${p} (trajectory ${pTid[p]}, sample ${pSmp[p]}, site ${pSid[p]}) has no link in ${shownPath(files.links)} at or after its predecessor's (rerun "simgen raytrace --paths")`);
     if (linkStart[l] < 0) linkStart[l] = p;
     linkCount[l]++;
   }
-
-  const { offsets: vertexOffsets, values: vertices } = float64List(paths, 'vertices', files.paths);
-  const interactions = Array.from(column(paths, 'interactions', files.paths), (v) => String(v));
-  return {
-    sites,
-    receivers,
-    receiverSource,
-    metadata,
-    linkStart,
-    linkCount,
-    interactions,
-    vertexOffsets,
-    vertices,
-    pathGainDb: float64(paths, 'path_gain_db', files.paths),
-    amplitudeRe: float64(paths, 'amplitude_re', files.paths),
-    amplitudeIm: float64(paths, 'amplitude_im', files.paths),
-    delayNs: float64(paths, 'delay_ns', files.paths),
-    siteAzimuthDeg: float64(paths, 'aoa_azimuth_deg', files.paths),
-    siteElevationDeg: float64(paths, 'aoa_elevation_deg', files.paths),
-    ueAzimuthDeg: float64(paths, 'aod_azimuth_deg', files.paths),
-    ueElevationDeg: float64(paths, 'aod_elevation_deg', files.paths),
-  };
+  return { sites, receivers, receiverSource, metadata, linkStart, linkCount, ...columns };
 }
