@@ -16,10 +16,13 @@ import type { Job, JobProgress, JobResult, WorkerRequest } from './types.ts';
 // worker.js next to this module (dist/), or worker.ts run through tsx's loader (sources, tests).
 const WORKER = siblingModule(import.meta.url, 'worker');
 
+/** A train job's rows per constellation on the default dataset: the unit of a zero-shot job's rows here. */
+const ROWS_PER_CONSTELLATION = 22432;
+
 /** Relative cost of a job: samples it trains on x cost per sample (epochs are equal within a run). */
 export function jobCost(job: Job): number {
   const s = job.spec;
-  if (s.type === 'zero-shot') return (isPaperKind(s.kind) ? TRAIN_COST[s.kind] : SITE_SET_TRAIN_COST) * (s.rows / 22432);
+  if (s.type === 'zero-shot') return (isPaperKind(s.kind) ? TRAIN_COST[s.kind] : SITE_SET_TRAIN_COST) * (s.rows / ROWS_PER_CONSTELLATION);
   return TRAIN_COST[s.kind] * (s.type === 'train' ? s.constellations.length : s.fraction);
 }
 

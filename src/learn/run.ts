@@ -74,17 +74,11 @@ export interface TrainRunResult {
 }
 
 /** One model's training, as a worker process receives it (plain data). */
-export interface ModelTrainRequest {
+export interface ModelTrainRequest extends Pick<TrainRunOptions, 'constellations' | 'epochs' | 'batchSize' | 'learningRate' | 'lrDecayRate' | 'lrDecaySamples'> {
   kind: ModelKind;
   datasetPath: string;
   modelsDir: string;
   scenario: { name: string; hash: string; seed: number };
-  constellations: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  lrDecayRate: number;
-  lrDecaySamples: number;
 }
 
 /** Progress of one model's training. */
