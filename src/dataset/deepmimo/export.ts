@@ -70,7 +70,7 @@ export async function runDeepMimoExport(scenario: Scenario, outDir: string, opts
     transmitters: p.sites.length,
     receivers: p.receivers.trajectoryId.length,
     maxPaths: MAX_PATHS,
-    paths: p.interactions.length,
+    paths: p.pathsTotal,
     pathsKept: sel.pathsKept,
     linksCut: sel.linksCut,
     maxInteractions: sel.maxInteractions,

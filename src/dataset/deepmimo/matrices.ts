@@ -34,7 +34,7 @@ export interface PathSelection {
   depth: Uint8Array;
 }
 
-/** Keeps the MAX_PATHS strongest paths of every link (ties keep the search order) and checks each path's vertices. */
+/** The kept paths of every link (read-paths.ts kept the MAX_PATHS strongest), strongest first (ties keep the search order); checks each path's vertices. */
 export function selectPaths(p: RaytracePaths, pathsFile: string): PathSelection {
   const nPaths = p.interactions.length;
   const code = new Float32Array(nPaths);
@@ -64,9 +64,9 @@ export function selectPaths(p: RaytracePaths, pathsFile: string): PathSelection 
       maxInteractions = Math.max(maxInteractions, depth[order[k]]);
     }
     pathsKept += kept;
-    if (n > MAX_PATHS) {
+    if (p.linkTotal[l] > MAX_PATHS) {
       linksCut++;
-      pathsCut += n - MAX_PATHS;
+      pathsCut += p.linkTotal[l] - MAX_PATHS;
     }
   }
   return { rows, maxInteractions, linksCut, pathsCut, pathsKept, code, depth };

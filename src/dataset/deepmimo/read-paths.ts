@@ -6,12 +6,15 @@ import { ArrowBatchFile, readArrowFile } from '../../util/arrow.ts';
 import { UserError } from '../../util/errors.ts';
 import { shownPath } from '../../util/paths.ts';
 import { checkProvenance, column, float64, int32, metaValue } from '../inputs.ts';
+import { MAX_PATHS } from './matrices.ts';
 
 // Reads what `simgen raytrace --paths` wrote: links.arrow for the receivers (every one, with or without
 // paths) and the sites, paths.arrow for every path of every link, as flat arrays. Both files list links
 // in the same (trajectory_id, sample, site_id) order; a link's paths are consecutive rows of paths.arrow.
-// paths.arrow is read one record batch at a time: with diffuse scattering the default scenario's is ~3 GB,
-// over what Node reads into one buffer (2 GiB).
+// paths.arrow is read one record batch at a time, twice: with diffuse scattering the default scenario's is
+// ~3 GB (over what Node reads into one buffer, 2 GiB) and holds 14 M paths. The first pass reads each row's
+// link and path gain and picks the MAX_PATHS strongest paths of every link (DeepMIMO keeps no more); the
+// second reads the columns of those rows only, so memory follows what is exported.
 
 export interface RaytraceSite {
   id: number;
@@ -30,10 +33,13 @@ export interface RaytracePaths {
   receiverSource: string;
   /** links.arrow schema metadata (the raytrace settings). */
   metadata: Record<string, string>;
-  /** Per link (receiver r, site s at r * sites.length + s): its first row in paths.arrow and its path count. */
+  /** Per link (receiver r, site s at r * sites.length + s): its first kept path and its kept paths (<= MAX_PATHS). */
   linkStart: Int32Array;
   linkCount: Int32Array;
-  /** paths.arrow columns, one entry per path. */
+  /** Per link: its paths in paths.arrow (kept or not); and all the file's paths. */
+  linkTotal: Int32Array;
+  pathsTotal: number;
+  /** paths.arrow columns of the kept paths (a link's strongest MAX_PATHS, in file order), one entry per path. */
   interactions: string[];
   /** x, y, z of every vertex (site first, UE last) of path p: vertices[vertexOffsets[p] .. vertexOffsets[p + 1]]. */
   vertexOffsets: Int32Array;
@@ -76,13 +82,17 @@ function float64List(table: Table, name: string, file: string): { offsets: Int32
   return { offsets, values };
 }
 
-/** paths.arrow's columns, one entry per path, concatenated over its record batches. */
-type PathColumns = Pick<RaytracePaths, 'interactions' | 'vertexOffsets' | 'vertices' | 'pathGainDb' | 'amplitudeRe' | 'amplitudeIm' | 'delayNs' | 'siteAzimuthDeg' | 'siteElevationDeg' | 'ueAzimuthDeg' | 'ueElevationDeg'> & {
+/** paths.arrow's columns, one entry per kept path, concatenated over its record batches. */
+type PathColumns = Pick<RaytracePaths, 'interactions' | 'vertexOffsets' | 'vertices' | 'pathGainDb' | 'amplitudeRe' | 'amplitudeIm' | 'delayNs' | 'siteAzimuthDeg' | 'siteElevationDeg' | 'ueAzimuthDeg' | 'ueElevationDeg'>;
+
+/** What the first pass reads of every row: its link key and path gain. */
+interface PathIndex {
+  inputKey: string;
   trajectoryId: Int32Array;
   sample: Int32Array;
   siteId: Int32Array;
-  inputKey: string;
-};
+  pathGainDb: Float64Array;
+}
 
 function concat<T extends Int32Array | Float64Array>(parts: T[], make: new (n: number) => T): T {
   const out = new make(parts.reduce((n, p) => n + p.length, 0));
@@ -94,42 +104,72 @@ function concat<T extends Int32Array | Float64Array>(parts: T[], make: new (n: n
   return out;
 }
 
-async function readPathColumns(file: string): Promise<PathColumns> {
+/** Each record batch of paths.arrow as a Table, then the file closed. */
+async function eachBatch(file: string, use: (t: Table, schemaKey: string | undefined) => void): Promise<void> {
   const arrow = await ArrowBatchFile.open(file, 'paths.arrow (written by "simgen raytrace --paths")');
   try {
-    const inputKey = arrow.schema.metadata.get('input_key');
-    if (inputKey === undefined) throw new UserError(`${shownPath(file)}: schema metadata "input_key" is missing (rerun "simgen raytrace --paths")`);
-    const ints = { trajectoryId: 'trajectory_id', sample: 'sample', siteId: 'site_id' } as const;
-    const floats = {
-      pathGainDb: 'path_gain_db', amplitudeRe: 'amplitude_re', amplitudeIm: 'amplitude_im', delayNs: 'delay_ns',
-      siteAzimuthDeg: 'aoa_azimuth_deg', siteElevationDeg: 'aoa_elevation_deg', ueAzimuthDeg: 'aod_azimuth_deg', ueElevationDeg: 'aod_elevation_deg',
-    } as const;
-    const intParts = Object.fromEntries(Object.keys(ints).map((k) => [k, [] as Int32Array[]])) as Record<keyof typeof ints, Int32Array[]>;
-    const floatParts = Object.fromEntries(Object.keys(floats).map((k) => [k, [] as Float64Array[]])) as Record<keyof typeof floats, Float64Array[]>;
-    const offsetParts: Int32Array[] = [new Int32Array(1)];
-    const vertexParts: Float64Array[] = [];
-    const interactions: string[] = [];
-    let vertexBase = 0;
-    for await (const batch of arrow.batches()) {
-      const t = new Table(batch);
-      for (const [k, name] of Object.entries(ints)) intParts[k as keyof typeof ints].push(int32(t, name, file));
-      for (const [k, name] of Object.entries(floats)) floatParts[k as keyof typeof floats].push(float64(t, name, file));
-      const v = float64List(t, 'vertices', file);
-      offsetParts.push(v.offsets.subarray(1).map((o) => o + vertexBase));
-      vertexParts.push(v.values);
-      vertexBase += v.values.length;
-      for (const i of column(t, 'interactions', file)) interactions.push(String(i));
-    }
-    return {
-      inputKey, interactions,
-      ...(Object.fromEntries(Object.entries(intParts).map(([k, parts]) => [k, concat(parts, Int32Array)])) as Record<keyof typeof ints, Int32Array>),
-      ...(Object.fromEntries(Object.entries(floatParts).map(([k, parts]) => [k, concat(parts, Float64Array)])) as Record<keyof typeof floats, Float64Array>),
-      vertexOffsets: concat(offsetParts, Int32Array),
-      vertices: concat(vertexParts, Float64Array),
-    };
+    const key = arrow.schema.metadata.get('input_key');
+    for await (const batch of arrow.batches()) use(new Table(batch), key);
+    if (arrow.numBatches === 0) use(new Table(arrow.schema), key);
   } finally {
     await arrow.close();
   }
+}
+
+async function readPathIndex(file: string): Promise<PathIndex> {
+  const parts = { trajectoryId: [] as Int32Array[], sample: [] as Int32Array[], siteId: [] as Int32Array[], pathGainDb: [] as Float64Array[] };
+  let inputKey: string | undefined;
+  await eachBatch(file, (t, key) => {
+    inputKey = key;
+    if (t.numRows === 0) return;
+    parts.trajectoryId.push(int32(t, 'trajectory_id', file));
+    parts.sample.push(int32(t, 'sample', file));
+    parts.siteId.push(int32(t, 'site_id', file));
+    parts.pathGainDb.push(float64(t, 'path_gain_db', file));
+  });
+  if (inputKey === undefined) throw new UserError(`${shownPath(file)}: schema metadata "input_key" is missing (rerun "simgen raytrace --paths")`);
+  return {
+    inputKey,
+    trajectoryId: concat(parts.trajectoryId, Int32Array), sample: concat(parts.sample, Int32Array), siteId: concat(parts.siteId, Int32Array),
+    pathGainDb: concat(parts.pathGainDb, Float64Array),
+  };
+}
+
+async function readKeptPaths(file: string, keep: Uint8Array): Promise<PathColumns> {
+  const floats = {
+    pathGainDb: 'path_gain_db', amplitudeRe: 'amplitude_re', amplitudeIm: 'amplitude_im', delayNs: 'delay_ns',
+    siteAzimuthDeg: 'aoa_azimuth_deg', siteElevationDeg: 'aoa_elevation_deg', ueAzimuthDeg: 'aod_azimuth_deg', ueElevationDeg: 'aod_elevation_deg',
+  } as const;
+  type Key = keyof typeof floats;
+  const kept = keep.reduce((n, k) => n + k, 0);
+  const cols = Object.fromEntries(Object.keys(floats).map((k) => [k, new Float64Array(kept)])) as Record<Key, Float64Array>;
+  const vertexOffsets = new Int32Array(kept + 1);
+  const vertexParts: Float64Array[] = [];
+  const interactions: string[] = [];
+  let row = 0; // row of the file
+  let at = 0; // kept path
+  await eachBatch(file, (t) => {
+    if (t.numRows === 0) return;
+    const values = Object.entries(floats).map(([k, name]) => [cols[k as Key], float64(t, name, file)] as const);
+    const v = float64List(t, 'vertices', file);
+    const labels = column(t, 'interactions', file);
+    let size = 0;
+    for (let i = 0; i < t.numRows; i++) if (keep[row + i]) size += v.offsets[i + 1] - v.offsets[i];
+    const verts = new Float64Array(size);
+    let vAt = 0;
+    for (let i = 0; i < t.numRows; i++, row++) {
+      if (!keep[row]) continue;
+      for (const [out, src] of values) out[at] = src[i];
+      verts.set(v.values.subarray(v.offsets[i], v.offsets[i + 1]), vAt);
+      vAt += v.offsets[i + 1] - v.offsets[i];
+      vertexOffsets[at + 1] = vertexOffsets[at] + v.offsets[i + 1] - v.offsets[i];
+      interactions.push(String(labels.get(i)));
+      at++;
+    }
+    vertexParts.push(verts);
+  });
+  if (row !== keep.length) throw new UserError(`${shownPath(file)} changed while it was read (${row} rows, ${keep.length} before); run the export again`);
+  return { ...cols, interactions, vertexOffsets, vertices: concat(vertexParts, Float64Array) };
 }
 
 export async function readRaytracePaths(files: { links: string; paths: string }, scenario: Scenario): Promise<RaytracePaths> {
@@ -140,8 +180,8 @@ export async function readRaytracePaths(files: { links: string; paths: string },
   if (receiverSource === 'trajectories') checkProvenance(links, raytraceInputKey(scenario, trajectoriesInputKey(scenario)), files.links, 'raytrace --paths');
   else if (metaValue(links, 'scenario_hash', files.links) !== scenario.hash || metaValue(links, 'seed', files.links) !== String(scenario.seed))
     throw new UserError(`${shownPath(files.links)} was traced for another scenario or seed than ${scenario.name} (seed ${scenario.seed}): rerun "simgen raytrace --paths --rx ..."`);
-  const paths = await readPathColumns(files.paths);
-  if (paths.inputKey !== metaValue(links, 'input_key', files.links))
+  const index = await readPathIndex(files.paths);
+  if (index.inputKey !== metaValue(links, 'input_key', files.links))
     throw new UserError(`${shownPath(files.paths)} and ${shownPath(files.links)} come from different raytrace runs (input_key differs): rerun "simgen raytrace --paths"`);
 
   const sites = (JSON.parse(metaValue(links, 'sites', files.links)) as RaytraceSite[]).sort((a, b) => a.id - b.id);
@@ -165,16 +205,35 @@ export async function readRaytracePaths(files: { links: string; paths: string },
   }
 
   // Each path row belongs to the next link (in links.arrow order) with its key: a merge of the two files.
-  const { trajectoryId: pTid, sample: pSmp, siteId: pSid, inputKey: _, ...columns } = paths;
-  const linkStart = new Int32Array(rows).fill(-1);
-  const linkCount = new Int32Array(rows);
+  const { trajectoryId: pTid, sample: pSmp, siteId: pSid, pathGainDb: gain } = index;
+  const linkFirst = new Int32Array(rows).fill(-1);
+  const linkTotal = new Int32Array(rows);
   let l = 0;
   for (let p = 0; p < pTid.length; p++) {
     while (l < rows && !(tid[l] === pTid[p] && smp[l] === pSmp[p] && sid[l] === pSid[p])) l++;
     if (l === rows)
       throw new UserError(`${shownPath(files.paths)}: row ${p} (trajectory ${pTid[p]}, sample ${pSmp[p]}, site ${pSid[p]}) has no link in ${shownPath(files.links)} at or after its predecessor's (rerun "simgen raytrace --paths")`);
-    if (linkStart[l] < 0) linkStart[l] = p;
-    linkCount[l]++;
+    if (linkFirst[l] < 0) linkFirst[l] = p;
+    linkTotal[l]++;
   }
-  return { sites, receivers, receiverSource, metadata, linkStart, linkCount, ...columns };
+
+  // Keep the MAX_PATHS strongest paths of each link (ties: the search order), in file order.
+  const keep = new Uint8Array(pTid.length);
+  const linkStart = new Int32Array(rows).fill(-1);
+  const linkCount = new Int32Array(rows);
+  let kept = 0;
+  for (let k = 0; k < rows; k++) {
+    const n = linkTotal[k], first = linkFirst[k];
+    if (n === 0) continue;
+    if (n <= MAX_PATHS) keep.fill(1, first, first + n);
+    else {
+      const order = Array.from({ length: n }, (_, i) => first + i).sort((a, b) => gain[b] - gain[a] || a - b);
+      for (let i = 0; i < MAX_PATHS; i++) keep[order[i]] = 1;
+    }
+    linkStart[k] = kept;
+    linkCount[k] = Math.min(n, MAX_PATHS);
+    kept += linkCount[k];
+  }
+  const columns = await readKeptPaths(files.paths, keep);
+  return { sites, receivers, receiverSource, metadata, linkStart, linkCount, linkTotal, pathsTotal: pTid.length, ...columns };
 }
