@@ -72,6 +72,31 @@ export function raytraceInputKey(scenario: Scenario, upstreamKey: string): strin
   return stageKey('raytrace', SIMGEN_VERSION, scenario.mapHash, f.carrier_freq_hz, f.ue, scenario.sites, scenario.array, f.raytrace, traceSettings(scenario), scatteringByMaterial(scenario), DEFAULT_CANDIDATE_RAYS, upstreamKey);
 }
 
+/** The schema metadata of links.arrow (and of a site's link file): provenance, the sites and the radio settings. */
+export function linkMetadata(scenario: Scenario, inputKey: string, receivers: string, sites: Array<{ id: number; x: number; y: number; z: number; orientation: number }>): Map<string, string> {
+  const r = scenario.file.raytrace;
+  return new Map<string, string>([
+    ['simgen_version', SIMGEN_VERSION],
+    ['scenario', scenario.name],
+    ['scenario_hash', scenario.hash],
+    ['seed', String(scenario.seed)],
+    ['input_key', inputKey],
+    ['receivers', receivers],
+    ['sites', JSON.stringify(sites.map((s) => ({ id: s.id, x: s.x, y: s.y, z: s.z, orientation_deg: (s.orientation * 180) / Math.PI })))],
+    ['carrier_freq_hz', String(scenario.file.carrier_freq_hz)],
+    ['path_loss_cutoff_db', String(r.path_loss_cutoff_db)],
+    ['aoa_resolution_deg', String(r.aoa_resolution_deg)],
+    ['ue_tx_power_dbm', String(scenario.file.ue.tx_power_dbm)],
+    ['max_reflection_order', String(r.max_reflection_order)],
+    ['diffraction', String(r.diffraction)],
+    ['diffraction_reflections', String(r.diffraction_reflections)],
+    ['scattering', JSON.stringify(r.scattering.enabled ? { ...r.scattering, materials: scatteringByMaterial(scenario) } : { enabled: false })],
+    ['power_combining', r.power_combining],
+    ['polarization', r.polarization],
+    ...originMetadata(scenario.map),
+  ]);
+}
+
 export async function runRaytrace(scenario: Scenario, outDir: string, opts: RaytraceOptions = {}): Promise<RaytraceResult> {
   const started = Date.now();
   const threads = opts.threads ?? os.availableParallelism();
@@ -85,27 +110,7 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
   const ns = sites.length;
 
   const inputKey = raytraceInputKey(scenario, receivers.upstreamKey);
-  const r = scenario.file.raytrace;
-  const metadata = new Map<string, string>([
-    ['simgen_version', SIMGEN_VERSION],
-    ['scenario', scenario.name],
-    ['scenario_hash', scenario.hash],
-    ['seed', String(scenario.seed)],
-    ['input_key', inputKey],
-    ['receivers', opts.rxCsv ? 'rx-csv' : 'trajectories'],
-    ['sites', JSON.stringify(sites.map((s) => ({ id: s.id, x: s.position[0], y: s.position[1], z: s.position[2], orientation_deg: (s.orientation * 180) / Math.PI })))],
-    ['carrier_freq_hz', String(scenario.file.carrier_freq_hz)],
-    ['path_loss_cutoff_db', String(r.path_loss_cutoff_db)],
-    ['aoa_resolution_deg', String(r.aoa_resolution_deg)],
-    ['ue_tx_power_dbm', String(scenario.file.ue.tx_power_dbm)],
-    ['max_reflection_order', String(r.max_reflection_order)],
-    ['diffraction', String(r.diffraction)],
-    ['diffraction_reflections', String(r.diffraction_reflections)],
-    ['scattering', JSON.stringify(r.scattering.enabled ? { ...r.scattering, materials: scatteringByMaterial(scenario) } : { enabled: false })],
-    ['power_combining', r.power_combining],
-    ['polarization', r.polarization],
-    ...originMetadata(scenario.map),
-  ]);
+  const metadata = linkMetadata(scenario, inputKey, opts.rxCsv ? 'rx-csv' : 'trajectories', sites.map((s) => ({ id: s.id, x: s.position[0], y: s.position[1], z: s.position[2], orientation: s.orientation })));
 
   const header: PartHeader = {
     format: PART_FORMAT, inputKey, upstreamKey: receivers.upstreamKey, receiverSource: opts.rxCsv ? 'rx-csv' : 'trajectories',

@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Scenario, Site } from '../scenario/load.ts';
 import { ArrowFileWriter } from '../util/arrow.ts';
-import { SIMGEN_VERSION } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
 import { linkValues } from './assemble.ts';
 import { emptyLinkColumns, type LinkColumns, makeTracer } from './chunk.ts';
 import { tracePoints } from './pool.ts';
 import type { Receivers } from './receivers.ts';
-import { raytraceInputKey } from './run.ts';
+import { linkMetadata, raytraceInputKey } from './run.ts';
 import { linkSchema } from './schema.ts';
 
 // Per-site link files: every receiver against one site, each site traced once and kept, so that any
@@ -50,17 +49,9 @@ export interface SiteLinksResult {
 
 async function writeSiteFile(file: string, scenario: Scenario, site: Site, key: string, receivers: Receivers, L: LinkColumns): Promise<void> {
   const n = receivers.sample.length;
-  const metadata = new Map<string, string>([
-    ['simgen_version', SIMGEN_VERSION],
-    ['scenario', scenario.name],
-    ['scenario_hash', scenario.hash],
-    ['seed', String(scenario.seed)],
-    ['input_key', key],
-    ['receivers_input_key', receivers.upstreamKey],
-    ['sites', JSON.stringify([{ id: site.id, x: site.x, y: site.y, z: site.z, orientation_deg: (site.orientation * 180) / Math.PI }])],
-    ['path_loss_cutoff_db', String(scenario.file.raytrace.path_loss_cutoff_db)],
-    ['ue_tx_power_dbm', String(scenario.file.ue.tx_power_dbm)],
-  ]);
+  // links.arrow's metadata for this one site, and the trajectories file its receivers come from.
+  const metadata = linkMetadata(scenario, key, 'trajectories', [site]);
+  metadata.set('receivers_input_key', receivers.upstreamKey);
   const w = new ArrowFileWriter(file, linkSchema(metadata));
   try {
     w.write({

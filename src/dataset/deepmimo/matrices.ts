@@ -19,6 +19,9 @@ export const MAX_PATHS = 25;
 export const PATH_MATRICES = ['power', 'phase', 'delay', 'aoa_az', 'aoa_el', 'aod_az', 'aod_el', 'inter'] as const;
 export type PathMatrix = (typeof PATH_MATRICES)[number];
 
+/** Order of path rows, strongest first by path gain; ties keep the search order (the row order). */
+export const strongestFirst = (gainDb: Float64Array) => (a: number, b: number) => gainDb[b] - gainDb[a] || a - b;
+
 /** The paths kept per link, strongest first: row indices of paths.arrow, -1 past the link's last path. */
 export interface PathSelection {
   /** [link * MAX_PATHS + k]. */
@@ -57,7 +60,7 @@ export function selectPaths(p: RaytracePaths, pathsFile: string): PathSelection 
     const n = p.linkCount[l];
     if (n === 0) continue;
     const first = p.linkStart[l];
-    const order = Array.from({ length: n }, (_, k) => first + k).sort((a, b) => p.pathGainDb[b] - p.pathGainDb[a] || a - b);
+    const order = Array.from({ length: n }, (_, k) => first + k).sort(strongestFirst(p.pathGainDb));
     const kept = Math.min(n, MAX_PATHS);
     for (let k = 0; k < kept; k++) {
       rows[l * MAX_PATHS + k] = order[k];

@@ -2,11 +2,11 @@ import { Table } from 'apache-arrow';
 import { trajectoriesInputKey } from '../../mobility/trajectories.ts';
 import { raytraceInputKey } from '../../raytrace/run.ts';
 import type { Scenario } from '../../scenario/load.ts';
-import { ArrowBatchFile, readArrowFile } from '../../util/arrow.ts';
+import { ArrowBatchFile, columnIndex, readArrowFile } from '../../util/arrow.ts';
 import { UserError } from '../../util/errors.ts';
 import { shownPath } from '../../util/paths.ts';
 import { checkProvenance, column, float64, int32, metaValue } from '../inputs.ts';
-import { MAX_PATHS } from './matrices.ts';
+import { MAX_PATHS, strongestFirst } from './matrices.ts';
 
 // Reads what `simgen raytrace --paths` wrote: links.arrow for the receivers (every one, with or without
 // paths) and the sites, paths.arrow for every path of every link, as flat arrays. Both files list links
@@ -73,13 +73,7 @@ function float64List(table: Table, name: string, file: string): { offsets: Int32
       base += values.length;
     }
   }
-  const values = new Float64Array(base);
-  let at = 0;
-  for (const p of parts) {
-    values.set(p, at);
-    at += p.length;
-  }
-  return { offsets, values };
+  return { offsets, values: concat(parts, Float64Array) };
 }
 
 /** paths.arrow's columns, one entry per kept path, concatenated over its record batches. */
@@ -87,12 +81,17 @@ type PathColumns = Pick<RaytracePaths, 'interactions' | 'vertexOffsets' | 'verti
 
 /** What the first pass reads of every row: its link key and path gain. */
 interface PathIndex {
-  inputKey: string;
   trajectoryId: Int32Array;
   sample: Int32Array;
   siteId: Int32Array;
   pathGainDb: Float64Array;
 }
+
+/** The scalar columns the export reads, with their types (`vertices` is a list, checked where it is read). */
+const PATH_COLUMNS = {
+  trajectory_id: 'int32', sample: 'int32', site_id: 'int32', interactions: 'utf8', path_gain_db: 'float64', amplitude_re: 'float64',
+  amplitude_im: 'float64', delay_ns: 'float64', aoa_azimuth_deg: 'float64', aoa_elevation_deg: 'float64', aod_azimuth_deg: 'float64', aod_elevation_deg: 'float64',
+} as const;
 
 function concat<T extends Int32Array | Float64Array>(parts: T[], make: new (n: number) => T): T {
   const out = new make(parts.reduce((n, p) => n + p.length, 0));
@@ -104,38 +103,39 @@ function concat<T extends Int32Array | Float64Array>(parts: T[], make: new (n: n
   return out;
 }
 
-/** Each record batch of paths.arrow as a Table, then the file closed. */
-async function eachBatch(file: string, use: (t: Table, schemaKey: string | undefined) => void): Promise<void> {
-  const arrow = await ArrowBatchFile.open(file, 'paths.arrow (written by "simgen raytrace --paths")');
+/**
+ * paths.arrow, checked (its columns, and the input_key of the links.arrow it goes with), then each record batch
+ * as a Table.
+ */
+async function eachBatch(files: { links: string; paths: string }, linksKey: string, use: (t: Table) => void): Promise<void> {
+  const arrow = await ArrowBatchFile.open(files.paths, 'paths.arrow (written by "simgen raytrace --paths")');
   try {
-    const key = arrow.schema.metadata.get('input_key');
-    for await (const batch of arrow.batches()) use(new Table(batch), key);
-    if (arrow.numBatches === 0) use(new Table(arrow.schema), key);
+    if (arrow.schema.metadata.get('input_key') !== linksKey)
+      throw new UserError(`${shownPath(files.paths)} and ${shownPath(files.links)} come from different raytrace runs (input_key differs): rerun "simgen raytrace --paths"`);
+    columnIndex(arrow.schema, PATH_COLUMNS, files.paths);
+    for await (const batch of arrow.batches()) use(new Table(batch));
   } finally {
     await arrow.close();
   }
 }
 
-async function readPathIndex(file: string): Promise<PathIndex> {
+async function readPathIndex(files: { links: string; paths: string }, linksKey: string): Promise<PathIndex> {
   const parts = { trajectoryId: [] as Int32Array[], sample: [] as Int32Array[], siteId: [] as Int32Array[], pathGainDb: [] as Float64Array[] };
-  let inputKey: string | undefined;
-  await eachBatch(file, (t, key) => {
-    inputKey = key;
-    if (t.numRows === 0) return;
+  const file = files.paths;
+  await eachBatch(files, linksKey, (t) => {
     parts.trajectoryId.push(int32(t, 'trajectory_id', file));
     parts.sample.push(int32(t, 'sample', file));
     parts.siteId.push(int32(t, 'site_id', file));
     parts.pathGainDb.push(float64(t, 'path_gain_db', file));
   });
-  if (inputKey === undefined) throw new UserError(`${shownPath(file)}: schema metadata "input_key" is missing (rerun "simgen raytrace --paths")`);
   return {
-    inputKey,
     trajectoryId: concat(parts.trajectoryId, Int32Array), sample: concat(parts.sample, Int32Array), siteId: concat(parts.siteId, Int32Array),
     pathGainDb: concat(parts.pathGainDb, Float64Array),
   };
 }
 
-async function readKeptPaths(file: string, keep: Uint8Array): Promise<PathColumns> {
+async function readKeptPaths(files: { links: string; paths: string }, linksKey: string, keep: Uint8Array): Promise<PathColumns> {
+  const file = files.paths;
   const floats = {
     pathGainDb: 'path_gain_db', amplitudeRe: 'amplitude_re', amplitudeIm: 'amplitude_im', delayNs: 'delay_ns',
     siteAzimuthDeg: 'aoa_azimuth_deg', siteElevationDeg: 'aoa_elevation_deg', ueAzimuthDeg: 'aod_azimuth_deg', ueElevationDeg: 'aod_elevation_deg',
@@ -148,8 +148,7 @@ async function readKeptPaths(file: string, keep: Uint8Array): Promise<PathColumn
   const interactions: string[] = [];
   let row = 0; // row of the file
   let at = 0; // kept path
-  await eachBatch(file, (t) => {
-    if (t.numRows === 0) return;
+  await eachBatch(files, linksKey, (t) => {
     const values = Object.entries(floats).map(([k, name]) => [cols[k as Key], float64(t, name, file)] as const);
     const v = float64List(t, 'vertices', file);
     const labels = column(t, 'interactions', file);
@@ -180,9 +179,8 @@ export async function readRaytracePaths(files: { links: string; paths: string },
   if (receiverSource === 'trajectories') checkProvenance(links, raytraceInputKey(scenario, trajectoriesInputKey(scenario)), files.links, 'raytrace --paths');
   else if (metaValue(links, 'scenario_hash', files.links) !== scenario.hash || metaValue(links, 'seed', files.links) !== String(scenario.seed))
     throw new UserError(`${shownPath(files.links)} was traced for another scenario or seed than ${scenario.name} (seed ${scenario.seed}): rerun "simgen raytrace --paths --rx ..."`);
-  const index = await readPathIndex(files.paths);
-  if (index.inputKey !== metaValue(links, 'input_key', files.links))
-    throw new UserError(`${shownPath(files.paths)} and ${shownPath(files.links)} come from different raytrace runs (input_key differs): rerun "simgen raytrace --paths"`);
+  const linksKey = metaValue(links, 'input_key', files.links);
+  const index = await readPathIndex(files, linksKey);
 
   const sites = (JSON.parse(metaValue(links, 'sites', files.links)) as RaytraceSite[]).sort((a, b) => a.id - b.id);
   const ns = sites.length;
@@ -227,13 +225,13 @@ export async function readRaytracePaths(files: { links: string; paths: string },
     if (n === 0) continue;
     if (n <= MAX_PATHS) keep.fill(1, first, first + n);
     else {
-      const order = Array.from({ length: n }, (_, i) => first + i).sort((a, b) => gain[b] - gain[a] || a - b);
+      const order = Array.from({ length: n }, (_, i) => first + i).sort(strongestFirst(gain));
       for (let i = 0; i < MAX_PATHS; i++) keep[order[i]] = 1;
     }
     linkStart[k] = kept;
     linkCount[k] = Math.min(n, MAX_PATHS);
     kept += linkCount[k];
   }
-  const columns = await readKeptPaths(files.paths, keep);
+  const columns = await readKeptPaths(files, linksKey, keep);
   return { sites, receivers, receiverSource, metadata, linkStart, linkCount, linkTotal, pathsTotal: pTid.length, ...columns };
 }
