@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { KERNEL_SETS, KERNELS_ENV, kernelSetFromEnv } from '../learn/kernels/index.ts';
 import { DEFAULT_SCENARIO, loadScenario, type Scenario } from '../scenario/load.ts';
 import { UserError } from '../util/errors.ts';
+import { LINE_INTERVAL_MS } from '../util/progress.ts';
 
 /** Options every command takes. */
 export interface CommonArgs {
@@ -10,6 +11,7 @@ export interface CommonArgs {
   out?: string;
   seed?: number;
   quiet: boolean;
+  progress?: boolean;
 }
 
 export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
@@ -17,7 +19,8 @@ export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
     .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, defaultDescription: 'scenarios/hyploc-madrid.yaml', describe: 'scenario YAML file' })
     .option('out', { type: 'string', describe: 'output directory', defaultDescription: 'output/<scenario name>/' })
     .option('seed', { type: 'number', describe: 'override the scenario seed (integer >= 0)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }) as Argv<T & CommonArgs>;
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+    .option('progress', { type: 'boolean', describe: `draw the progress bar even when stderr is not a terminal (default: the bar on a terminal, a line every ${LINE_INTERVAL_MS / 1000} s in a log)` }) as Argv<T & CommonArgs>;
 }
 
 /** Loads the scenario and resolves the output directory. */

@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION } from '../util/meta.ts';
+import { setProgressStyle } from '../util/progress.ts';
 import { loadCommands } from './commands.ts';
 
 // simgen command line: one thin module per command in this folder; each parses, calls a stage, prints.
@@ -15,6 +16,10 @@ async function main(): Promise<void> {
     .recommendCommands()
     .fail((msg, err) => {
       throw err ?? new UserError(msg);
+    })
+    // --progress (the common options) draws the bar where stderr is not a terminal.
+    .middleware((argv) => {
+      if (argv.progress === true) setProgressStyle('bar');
     })
     .help()
     // simgen's own version: yargs would look for the package.json nearest the started script, which for an

@@ -3,7 +3,7 @@ import { MODEL_KINDS, type ModelKind } from '../learn/models.ts';
 import { MODEL_LABELS, parseModelList, runTrain } from '../learn/run.ts';
 import { ensureDataset } from '../pipeline/dataset.ts';
 import { UserError } from '../util/errors.ts';
-import { Progress } from '../util/progress.ts';
+import { clearProgressBar, Progress } from '../util/progress.ts';
 import { HEARD_GROUPS } from '../learn/evaluate.ts';
 import { COMMANDS } from './commands.ts';
 import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
@@ -49,7 +49,6 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     // One bar for all models on stderr; a progress line clears it first (the bar redraws on the next update).
     const samples = new Map<ModelKind, { done: number; total: number }>();
     let bar: Progress | undefined;
-    const clearBar = () => bar && !args.quiet && process.stderr.isTTY && process.stderr.write('\r\x1b[K');
     const r = await runTrain(scenario, outDir, {
       models,
       constellations: K!,
@@ -60,17 +59,19 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       lrDecaySamples: t.lr_decay_samples,
       jobs,
       log: (line) => {
-        clearBar();
+        clearProgressBar();
         log(line);
       },
       onProgress: (kind, done, total) => {
         samples.set(kind, { done, total });
-        bar ??= new Progress('training', total * models.length, args.quiet); // every model trains on the same samples
+        bar ??= new Progress('training', total * models.length, args.quiet, { unit: 'samples' }); // every model trains on the same samples
         const sum = [...samples.values()].reduce((a, s) => a + s.done, 0);
         bar.update(sum, [...samples].map(([k, s]) => `${MODEL_LABELS[k]} ${Math.round((100 * s.done) / s.total)}%`).join(', '));
       },
+    }).finally(() => {
+      clearProgressBar();
+      bar?.done();
     });
-    clearBar();
     log('');
     const cell = (v: number | null, w: number) => (v === null ? '-' : v.toFixed(2)).padStart(w);
     log(`${' '.repeat(57)}mean m by sites heard`);

@@ -3,7 +3,7 @@ import { isPaperKind, TRAIN_COST } from '../learn/models.ts';
 import { SITE_SET_TRAIN_COST } from '../learn/site-set.ts';
 import { siblingModule } from '../util/entry.ts';
 import { ProcessPool } from '../util/process-pool.ts';
-import { Progress } from '../util/progress.ts';
+import { clearProgressBar, Progress } from '../util/progress.ts';
 import type { JobStats } from './job-exec.ts';
 import { adoptFromSibling, jobDirName, readResult } from './jobs.ts';
 import type { Job, JobProgress, JobResult, WorkerRequest } from './types.ts';
@@ -90,7 +90,7 @@ export class JobRunner {
 
   private async pool(queue: Job[], doneBefore: number, total: number, phase: string): Promise<void> {
     const o = this.o;
-    const progress = new Progress(`${o.name} ${phase}`, total, o.quiet);
+    const progress = new Progress(`experiment ${o.name}`, total, o.quiet, { unit: phase, initial: doneBefore });
     const epochs = new Map<string, string>();
     let done = doneBefore;
     const status = () => [...epochs.values()].join(', ');
@@ -118,7 +118,7 @@ export class JobRunner {
             this.trained++;
             done++;
             if (!o.quiet) {
-              if (process.stderr.isTTY) process.stderr.write('\r\x1b[K'); // the log line replaces the bar; the next update redraws it
+              clearProgressBar(); // the log line replaces the bar; the next update redraws it
               o.log(`[${done}/${total}] ${job.label}: test mean error ${result.test.mean_error_m.toFixed(2)} m (${stats.seconds.toFixed(1)} s training, ${Math.round(stats.samplesPerSecond)} samples/s)`);
             }
             progress.update(done, status());

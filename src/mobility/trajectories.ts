@@ -58,7 +58,7 @@ export async function runTrajectories(scenario: Scenario, outDir: string, opts: 
   const inputKey = trajectoriesInputKey(scenario);
   const file = path.join(outDir, TRAJECTORIES_FILE);
   const schema = schemaFor(scenario, inputKey, tracks.filter((t) => t.split === 'test').map((t) => t.id));
-  const progress = new Progress('trajectories', tracks.length, opts.quiet);
+  const progress = new Progress('trajectories', tracks.length, opts.quiet, { unit: 'tracks' });
   let rows: number;
   try {
     rows = await writeArrowFile(file, schema, (writer) => {
