@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { loadImage } from '@napi-rs/canvas';
+import type { CityMap } from '../src/map/types.ts';
+import { renderMapPng } from '../src/radiomap/png.ts';
 import { cdfSvg } from '../src/viz/cdf-svg.ts';
+import { BUILDING, NOT_HEARD, siteColour } from '../src/viz/colormap.ts';
 
-// The figures' rules: a CDF shows its tail (the axis reaches the 99th percentile) and says what lies beyond it.
+// The figures' rules: a CDF shows its tail (the axis reaches the 99th percentile) and says what lies beyond it;
+// the best-server palette tells 24 sites apart; radio-map images come at print resolution on request.
 
 /** A CDF as simgen stores it: the error at the quantiles 0, 0.01, ..., 1 of `errors`. */
 function cdfOf(label: string, errors: number[]) {
@@ -36,4 +41,34 @@ test('CDF: the x axis reaches the largest 99th percentile; the share beyond it i
     assert.ok(xs.filter((x) => x >= right - 1e-9).length <= 1, 'one point at most on the right edge');
   }
   assert.equal((svg.match(/<path d="M/g) ?? []).length, 2, 'an arrow on each curve that goes on beyond the axis');
+});
+
+/** CIELAB of an sRGB colour (D65). */
+function lab([r, g, b]: number[]): [number, number, number] {
+  const lin = (c: number) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const [R, G, B] = [lin(r), lin(g), lin(b)];
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+  const [X, Y, Z] = [(0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047, 0.2126 * R + 0.7152 * G + 0.0722 * B, (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883];
+  return [116 * f(Y) - 16, 500 * (f(X) - f(Y)), 200 * (f(Y) - f(Z))];
+}
+const deltaE = (a: number[], b: number[]) => Math.hypot(...lab(a).map((v, k) => v - lab(b)[k]));
+
+test('best-server colours: 24 sites in colours >= 26 Delta E*ab apart, none close to the not-heard or building greys', () => {
+  const colours = Array.from({ length: 24 }, (_, i) => siteColour(i));
+  let closest = Infinity;
+  for (let i = 0; i < colours.length; i++) for (let j = 0; j < i; j++) closest = Math.min(closest, deltaE(colours[i], colours[j]));
+  assert.ok(closest >= 26, `closest pair ${closest.toFixed(1)} Delta E`);
+  for (const c of colours) for (const grey of [NOT_HEARD, BUILDING, [255, 255, 255]]) assert.ok(deltaE(c, grey) >= 30, `${c} vs ${grey}`);
+  assert.deepEqual(siteColour(24), siteColour(0), 'the 25th site repeats the first');
+});
+
+test('radio-map image resolution: --scale 3 draws the same picture with 3x the pixels', async () => {
+  const map = { name: 'square', width: 40, height: 30, groundMaterial: 'concrete', buildings: [], streets: [], pedestrianAreas: [], path: '' } as unknown as CityMap;
+  const grid = { cell: 2, nx: 20, ny: 15, height: 1.5 };
+  const rgba = new Uint8ClampedArray(4 * grid.nx * grid.ny);
+  for (let k = 0; k < grid.nx * grid.ny; k++) rgba.set([...siteColour(k % 24), 255], 4 * k);
+  const img = { map, grid, rgba, title: 'test', bar: { kind: 'discrete' as const, label: 'site', entries: [{ label: 'site 1', colour: siteColour(0) }] }, sites: [{ id: 1, x: 10, y: 10 }] };
+  const [one, three] = await Promise.all([renderMapPng(img), renderMapPng(img, 3)].map((png) => loadImage(png)));
+  assert.equal(three.width, 3 * one.width);
+  assert.equal(three.height, 3 * one.height);
 });

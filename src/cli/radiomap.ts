@@ -10,6 +10,7 @@ interface RadiomapArgs extends CommonArgs {
   height?: number;
   constellation?: number;
   threads: number;
+  scale: number;
 }
 
 export const radiomapCommand: CommandModule<object, RadiomapArgs> = {
@@ -21,12 +22,13 @@ export const radiomapCommand: CommandModule<object, RadiomapArgs> = {
       .option('cell', { type: 'number', default: 2, describe: 'cell edge (m)' })
       .option('height', { type: 'number', describe: 'receiver height (m)', defaultDescription: 'the scenario\'s UE antenna height' })
       .option('constellation', { type: 'number', describe: 'constellation K: image of how many of its sites hear each cell', defaultDescription: '1 (without --sites)' })
-      .option('threads', { type: 'number', default: os.availableParallelism(), describe: 'worker threads (integer 1-256)' }) as never,
+      .option('threads', { type: 'number', default: os.availableParallelism(), describe: 'worker threads (integer 1-256)' })
+      .option('scale', { type: 'number', default: 1, describe: 'image resolution: 2 or 3 for print (e.g. 1920 px wide at 3), same layout (integer 1-4)' }) as never,
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
     const res = await runRadiomap(scenario, outDir, {
-      sites: numberList(args.sites, '--sites'), cell: args.cell, height: args.height, constellation: args.constellation, threads: args.threads, quiet: args.quiet,
+      sites: numberList(args.sites, '--sites'), cell: args.cell, height: args.height, constellation: args.constellation, threads: args.threads, resolution: args.scale, quiet: args.quiet,
     });
     const v = res.values;
     const ns = v.siteIds.length, nc = v.cells.length, links = nc * ns;

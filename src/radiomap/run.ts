@@ -33,6 +33,8 @@ export interface RadiomapOptions {
   /** Constellation whose heard-by count is drawn (default 1; with --sites only when asked for). */
   constellation?: number;
   threads?: number;
+  /** Image resolution: pixels per image pixel, an integer from 1 to 4 (default 1). */
+  resolution?: number;
   quiet?: boolean;
 }
 
@@ -53,6 +55,8 @@ export async function runRadiomap(scenario: Scenario, outDir: string, opts: Radi
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UserError(`--threads: must be an integer from 1 to 256 (got ${opts.threads})`);
   if (!(cell > 0) || !Number.isFinite(cell) || Math.ceil(scenario.map.width / cell) * Math.ceil(scenario.map.height / cell) > MAX_CELLS)
     throw new UserError(`--cell: must be a number of metres > 0 giving at most ${MAX_CELLS.toLocaleString('en-US')} cells on this ${scenario.map.width} x ${scenario.map.height} m map (got ${opts.cell})`);
+  const resolution = opts.resolution ?? 1;
+  if (!Number.isInteger(resolution) || resolution < 1 || resolution > 4) throw new UserError(`--scale: must be an integer from 1 to 4 (got ${opts.resolution})`);
   if (!(height > 0) || !Number.isFinite(height) || height > 1000) throw new UserError(`--height: must be a number of metres > 0 and <= 1000 (got ${opts.height})`);
   const sites = [...new Set(opts.sites ?? allIds)];
   const unknown = sites.filter((id) => !allIds.includes(id));
@@ -87,7 +91,7 @@ export async function runRadiomap(scenario: Scenario, outDir: string, opts: Radi
   const images = radioMapImages({
     map: scenario.map, values, sites: [...sites].sort((a, b) => a - b), constellation,
     allSites: scenario.sites.map((s) => ({ id: s.id, x: s.x, y: s.y })),
-    txPowerDbm: f.ue.tx_power_dbm, cutoffDb: f.raytrace.path_loss_cutoff_db,
+    txPowerDbm: f.ue.tx_power_dbm, cutoffDb: f.raytrace.path_loss_cutoff_db, resolution,
   });
   const dir = path.join(outDir, RADIOMAP_DIR);
   await writeDirAtomicAsync(dir, async (tmp) => {
