@@ -54,6 +54,17 @@ test('every bad input: exit 2, one line "simgen: ..." naming the field, no stack
   });
 });
 
+test('a missing input names the command that makes it, with the folder it was looked for in', async () => {
+  const out = tmp();
+  const smoke = path.join(ROOT, 'scenarios/smoke.yaml');
+  for (const [command, missing, maker] of [['raytrace', 'trajectories.arrow', 'simgen trajectories'], ['export', 'links.arrow', 'simgen raytrace']]) {
+    const r = await simgen(command, '--scenario', smoke, '--out', out);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(r.stderr.includes(`${missing}; run "${maker} --out ${out}" first (with the same --scenario)`), r.stderr); // out: absolute, outside the package
+  }
+  assert.deepEqual(fs.readdirSync(out), [], 'nothing written');
+});
+
 test('simgen scene prints the summary and --out writes the .glb and a Mitsuba scene whose PLYs hold every triangle', async () => {
   const out = path.join(tmp(), 'scene-out');
   const smoke = path.join(ROOT, 'scenarios/smoke.yaml');

@@ -128,7 +128,7 @@ export class LinksReader {
   ) {}
 
   static async open(file: string, scenario: Scenario): Promise<LinksReader> {
-    const arrow = await ArrowBatchFile.open(file, 'links.arrow');
+    const arrow = await ArrowBatchFile.open(file, 'links.arrow', 'simgen raytrace');
     try {
       const md = arrow.schema.metadata;
       const meta = (key: string) => {
@@ -267,7 +267,7 @@ export function parseSites(text: string, file: string): LinkSite[] {
 
 /** trajectories.arrow's split per trajectory, read one batch at a time. */
 export async function readSplits(file: string, scenario: Scenario): Promise<Splits> {
-  const arrow = await ArrowBatchFile.open(file, 'trajectories.arrow');
+  const arrow = await ArrowBatchFile.open(file, 'trajectories.arrow', 'simgen trajectories');
   try {
     const key = arrow.schema.metadata.get('input_key');
     if (key === undefined) throw new UserError(`${file}: schema metadata "input_key" is missing (rerun the stage that writes it)`);

@@ -105,7 +105,7 @@ export interface TrajectoryTable {
 }
 
 export function readTrajectories(file: string): TrajectoryTable {
-  const table = readArrowFile(file, 'trajectories file');
+  const table = readArrowFile(file, 'trajectories file', 'simgen trajectories');
   const col = (name: string) => {
     const c = table.getChild(name);
     if (!c) throw new UserError(`trajectories file ${file}: column "${name}" missing (write it with "simgen trajectories")`);
