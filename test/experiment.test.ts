@@ -59,10 +59,10 @@ test('baseline --quick: three models on constellation 1, CDFs, resume, and a re-
   assert.equal(again.trained, 0);
   assert.deepEqual(fs.readFileSync(run.resultsPath), bytes);
 
-  // A job without result.json (interrupted) is re-run, alone, with the same outcome (its seed is its own).
+  // A job without metrics.json (interrupted) is re-run, alone, with the same outcome (its seed is its own).
   const jobsDir = path.join(run.dir, 'jobs');
   const single = fs.readdirSync(jobsDir).find((d) => d.startsWith('single-c1-'))!;
-  fs.rmSync(path.join(jobsDir, single, 'result.json'));
+  fs.rmSync(path.join(jobsDir, single, 'metrics.json'));
   const third = await runExperiment('baseline', scenario, out, { ...quick, jobs: 1 });
   assert.equal(third.trained, 1);
   assert.deepEqual(fs.readFileSync(run.resultsPath), bytes);

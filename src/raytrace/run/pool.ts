@@ -1,14 +1,13 @@
 import type { Worker } from 'node:worker_threads';
-import type { Scenario } from '../scenario/load.ts';
-import { siblingModule, startWorkerThread } from '../util/entry.ts';
-import { type BlockResult, precomputeTracerSite, setSites, traceBlock, type Tracer } from './chunk.ts';
-import type { SitePrecomputed } from './search.ts';
+import { siblingModule, startWorkerThread } from '../../util/entry.ts';
+import { type BlockResult, makeTracer, precomputeTracerSite, setSites, type SitePrecomputed, type TraceInput, traceBlock, type Tracer } from '../engine/tracer.ts';
 import type { ToWorker } from './worker.ts';
 
 // Tracing a list of receiver points against every site on all cores: the sites are precomputed first (one
 // task each) and handed to every thread, then the points go out in fixed blocks of BLOCK_RECEIVERS to
 // whichever thread is free, and the results come back in block order. Each block's numbers depend only on
-// its points, so the output is the same whatever the thread count. Used by `simgen raytrace`.
+// its points, so the output is the same whatever the thread count. Used by `simgen raytrace`, the radio map,
+// the per-site link files and the viewer.
 
 export const BLOCK_RECEIVERS = 64;
 
@@ -21,8 +20,10 @@ interface Pool {
 
 const WORKER = siblingModule(import.meta.url, 'worker');
 
-function workerPool(scenario: Scenario, threads: number): Pool {
-  const workers = Array.from({ length: threads }, () => startWorkerThread(WORKER, { workerData: { scenario } }));
+function workerPool(input: TraceInput, threads: number): Pool {
+  // Only what a tracer is made from crosses to the threads (a structured clone each).
+  const workerData = { input: { map: input.map, raytrace: input.raytrace, sites: input.sites } satisfies TraceInput };
+  const workers = Array.from({ length: threads }, () => startWorkerThread(WORKER, { workerData }));
   return {
     run<T>(tasks: ToWorker[], onResult: (task: number, result: T) => void) {
       return new Promise<void>((resolve, reject) => {
@@ -97,24 +98,24 @@ export interface TracePointsOptions {
 export const blockCount = (points: number): number => Math.ceil(points / BLOCK_RECEIVERS);
 
 /**
- * Traces receiver points (x, y, z triples) against every site of the scenario; onBlock(first receiver,
- * result) is called for each block in order. `tracer` is the caller's (it runs the work when one thread
- * is enough). Returns the wall seconds of the site precomputation (0 when there is no block to trace).
+ * Traces receiver points (x, y, z triples) against every site of `input` (in ascending id: a block's link
+ * row is receiver * sites + site index); onBlock(first receiver, result) is called for each block in order.
+ * Returns the wall seconds of the site precomputation (0 when there is no block to trace).
  */
-export async function tracePoints(scenario: Scenario, tracer: Tracer, xyz: Float64Array, opts: TracePointsOptions, onBlock: (first: number, res: BlockResult) => void): Promise<{ siteSeconds: number }> {
+export async function tracePoints(input: TraceInput, xyz: Float64Array, opts: TracePointsOptions, onBlock: (first: number, res: BlockResult) => void): Promise<{ siteSeconds: number }> {
   const nr = xyz.length / 3;
-  const ns = tracer.sites.length;
+  const ns = input.sites.length;
   const ids = opts.blocks ?? Array.from({ length: blockCount(nr) }, (_, b) => b);
   ids.forEach((b, i) => {
     if (!Number.isInteger(b) || b < 0 || b >= blockCount(nr) || (i > 0 && b <= ids[i - 1])) throw new Error(`tracePoints: blocks must be ascending ids in 0..${blockCount(nr) - 1} (got ${b} at ${i})`);
   });
   if (ids.length === 0) return { siteSeconds: 0 };
   const workers = Math.min(opts.threads, Math.max(ids.length, ns));
-  const pool = workers > 1 ? workerPool(scenario, workers) : inlinePool(tracer);
+  const pool = workers > 1 ? workerPool(input, workers) : inlinePool(makeTracer(input));
   try {
     const pre: SitePrecomputed[] = new Array(ns);
     const siteStart = Date.now();
-    await pool.run<SitePrecomputed>(tracer.sites.map((_, index) => ({ type: 'site', index })), (i, p) => (pre[i] = p));
+    await pool.run<SitePrecomputed>(Array.from({ length: ns }, (_, index) => ({ type: 'site', index })), (i, p) => (pre[i] = p));
     pool.broadcast({ type: 'sites', pre });
     const siteSeconds = (Date.now() - siteStart) / 1000;
     const blocks: ToWorker[] = ids.map((b) => {

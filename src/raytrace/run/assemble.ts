@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { ArrowFileWriter, type ColumnValues } from '../util/arrow.ts';
-import type { LinkColumns } from './chunk.ts';
+import { ArrowFileWriter, type ColumnValues } from '../../util/arrow.ts';
+import type { LinkColumns } from '../engine/tracer.ts';
 import type { BlockPayload } from './parts.ts';
 import { linkSchema, pathSchema } from './schema.ts';
 

@@ -1,4 +1,4 @@
-import type { Scene } from '../scene/types.ts';
+import type { Scene } from '../../scene/types.ts';
 
 // The scene as flat typed arrays for the hot loops: the BVH node buffer of three-mesh-bvh, the triangles
 // in BVH order with their surface ids, each surface's plane and polygon (projected to 2D on the two axes its

@@ -1,5 +1,6 @@
 import type { FlatScene } from './flat-scene.ts';
 import { closestHit, hit } from './occlusion.ts';
+import { DEFAULT_CANDIDATE_RAYS } from './settings.ts';
 
 // Step 1 of the path search (Sionna RT's "candidate generation"): shoot-and-bounce rays from the site on
 // a Fibonacci sphere and keep every distinct sequence of reflecting surfaces a ray follows, with the
@@ -17,8 +18,6 @@ export interface ImageTree {
   /** Image of the site after the reflections of the node's sequence (3 per node). */
   image: Float64Array;
 }
-
-export const DEFAULT_CANDIDATE_RAYS = 1 << 17;
 
 /** Fibonacci-sphere unit direction i of n, written to out[0..2]. */
 export function fibonacciDirection(i: number, n: number, out: Float64Array): void {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { UserError } from '../util/errors.ts';
-import { type Json, JournalDamaged, type JournalRecord, readRecord, scanJournal } from '../util/journal.ts';
-import type { BlockResult } from './chunk.ts';
+import { UserError } from '../../util/errors.ts';
+import { type Json, JournalDamaged, type JournalRecord, readRecord, scanJournal } from '../../util/journal.ts';
+import type { BlockResult } from '../engine/tracer.ts';
 import { type Shard, shardBlocks } from './shard.ts';
 
 // The completed blocks of a raytrace run on disk (a block journal, src/util/journal.ts): one record per

@@ -1,7 +1,7 @@
-import { type FieldContext, type PathField, pathFieldInto, SPEED_OF_LIGHT } from '../radio/field.ts';
-import { quantizeAngleDeg } from '../radio/link-budget.ts';
-import type { Vec3 } from '../scene/types.ts';
-import { interactionLabel, type PropagationPath } from './path.ts';
+import { type FieldContext, type PathField, pathFieldInto, SPEED_OF_LIGHT } from '../../radio/field.ts';
+import { quantizeAngleDeg } from '../../radio/link-budget.ts';
+import { interactionLabel, type PropagationPath } from '../../radio/path.ts';
+import type { Vec3 } from '../../scene/types.ts';
 
 // Step 3 and 4 of the path search: the field of every path (src/radio/field.ts) and the per-link result.
 // Uplink: the UE transmits, the gNB array measures. Conventions:

@@ -1,11 +1,12 @@
-import type { FieldContext } from '../radio/field.ts';
-import { ipow, patternNormalization, type ScatteringParams } from '../radio/scattering.ts';
-import type { Vec3 } from '../scene/types.ts';
+import type { FieldContext } from '../../radio/field.ts';
+import type { ScatteringParams } from '../../map/materials.ts';
+import type { InteractionKind, PropagationPath } from '../../radio/path.ts';
+import { ipow, patternNormalization } from '../../radio/scattering.ts';
+import type { Vec3 } from '../../scene/types.ts';
 import type { ImageTree } from './candidates.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { reflectionPoints } from './image-method.ts';
 import { NEAR, nodeSurfaces, type SiteIllumination } from './illumination.ts';
-import type { InteractionKind, PropagationPath } from './path.ts';
 import { SUB, type ScatterTiles } from './tiles.ts';
 import { View } from './visibility.ts';
 

@@ -2,8 +2,8 @@ import type { FlatScene } from './flat-scene.ts';
 
 // Ray queries against the scene, allocation-free: `segmentBlocked` is the any-hit test of a path segment
 // (occlusion), on the walls in plan with a height check; `closestHit` the nearest hit of a ray (shooting and
-// bouncing), a traversal of three-mesh-bvh's node buffer (about 2x its raycastFirst, see DESIGN.md) over the
-// double-sided triangles.
+// bouncing), an allocation-free traversal of three-mesh-bvh's serialised node buffer over the double-sided
+// triangles (docs/raytrace.md "Algorithm").
 
 const stack = new Int32Array(128);
 

@@ -6,6 +6,10 @@ import type { Vec3 } from '../scene/types.ts';
  */
 export type InteractionKind = 'R' | 'D' | 'S';
 
+// The path record: what the ray tracer's search (src/raytrace) finds and what the field calculator
+// (field.ts) and the channel stages downstream read. It lives here, below the ray tracer, so that the
+// radio physics never imports the ray tracer.
+
 /**
  * One exact propagation path between a site (gNB) and a UE, found by the path search
  * (src/raytrace) and handed to the field calculator (src/radio/field.ts).

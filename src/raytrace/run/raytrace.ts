@@ -1,18 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { originMetadata } from '../map/origin.ts';
-import { materialScattering } from '../radio/materials.ts';
-import type { ScatteringParams } from '../radio/scattering.ts';
-import { mapMaterials, type Scenario } from '../scenario/load.ts';
-import { removeStaleTemps } from '../util/atomic.ts';
-import { UserError } from '../util/errors.ts';
-import { JournalWriter, syncDir } from '../util/journal.ts';
-import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
-import { Progress } from '../util/progress.ts';
+import { removeStaleTemps } from '../../util/atomic.ts';
+import { JournalWriter, syncDir } from '../../util/journal.ts';
+import { Progress } from '../../util/progress.ts';
+import { sitesInOrder } from '../engine/tracer.ts';
+import { linkMetadata, type RaytraceScenario, raytraceInputKey } from '../key.ts';
 import { addBlockStats, type AssembleStats, assembleLinks, emptyStats } from './assemble.ts';
-import { DEFAULT_CANDIDATE_RAYS } from './candidates.ts';
-import { makeTracer, traceSettings } from './chunk.ts';
 import { blocksInOrder, encodeBlock, headerJson, journalName, keptPrefix, PART_FORMAT, type PartHeader, partName, scanPart } from './parts.ts';
 import { BLOCK_RECEIVERS, blockCount, tracePoints } from './pool.ts';
 import { checkReceivers, readCsvReceivers, readTrajectoryReceivers, type Receivers } from './receivers.ts';
@@ -20,7 +14,7 @@ import { type Shard, shardBlocks, WHOLE } from './shard.ts';
 
 // `simgen raytrace`: every receiver (trajectory sample or --rx point) against every site -> links.arrow
 // (and paths.arrow with --paths). The receivers are traced in blocks of BLOCK_RECEIVERS on worker threads
-// (pool.ts). Each completed block goes to a journal on disk (parts.ts) before the next is handed on, so a
+// (pool.ts, each running the engine's tracer). Each completed block goes to a journal on disk (parts.ts) before the next is handed on, so a
 // run killed at any moment keeps its finished blocks and the next run with the same inputs resumes after
 // them. When every block is in, the journal becomes links.arrow, one record batch per block in block
 // order (assemble.ts): the same bytes whatever the thread count, the interruptions or the sharding.
@@ -28,6 +22,7 @@ import { type Shard, shardBlocks, WHOLE } from './shard.ts';
 // to a part file for `simgen merge` (merge.ts).
 
 export interface RaytraceOptions {
+  /** Worker threads (default: one per core). */
   threads?: number;
   quiet?: boolean;
   paths?: boolean;
@@ -59,58 +54,18 @@ export interface RaytraceResult {
   stats: AssembleStats & { seconds: number; siteSeconds: number };
 }
 
-/** The diffuse-scattering parameters of each material of the map (the table's defaults with the scenario's overrides). */
-function scatteringByMaterial(scenario: Scenario): Record<string, ScatteringParams> {
-  const of = materialScattering(scenario.file.raytrace.scattering);
-  return Object.fromEntries(mapMaterials(scenario.map).map((m) => [m, of(m)]));
-}
-
-/** The input_key runRaytrace writes for these receivers (upstreamKey: trajectories.arrow's input_key), without running it. */
-export function raytraceInputKey(scenario: Scenario, upstreamKey: string): string {
-  const f = scenario.file;
-  // The map and the radio sections only: editing e.g. the train block keeps links.arrow valid.
-  return stageKey('raytrace', SIMGEN_VERSION, scenario.mapHash, f.carrier_freq_hz, f.ue, scenario.sites, scenario.array, f.raytrace, traceSettings(scenario), scatteringByMaterial(scenario), DEFAULT_CANDIDATE_RAYS, upstreamKey);
-}
-
-/** The schema metadata of links.arrow (and of a site's link file): provenance, the sites and the radio settings. */
-export function linkMetadata(scenario: Scenario, inputKey: string, receivers: string, sites: Array<{ id: number; x: number; y: number; z: number; orientation: number }>): Map<string, string> {
-  const r = scenario.file.raytrace;
-  return new Map<string, string>([
-    ['simgen_version', SIMGEN_VERSION],
-    ['scenario', scenario.name],
-    ['scenario_hash', scenario.hash],
-    ['seed', String(scenario.seed)],
-    ['input_key', inputKey],
-    ['receivers', receivers],
-    ['sites', JSON.stringify(sites.map((s) => ({ id: s.id, x: s.x, y: s.y, z: s.z, orientation_deg: (s.orientation * 180) / Math.PI })))],
-    ['carrier_freq_hz', String(scenario.file.carrier_freq_hz)],
-    ['path_loss_cutoff_db', String(r.path_loss_cutoff_db)],
-    ['aoa_resolution_deg', String(r.aoa_resolution_deg)],
-    ['ue_tx_power_dbm', String(scenario.file.ue.tx_power_dbm)],
-    ['max_reflection_order', String(r.max_reflection_order)],
-    ['diffraction', String(r.diffraction)],
-    ['diffraction_reflections', String(r.diffraction_reflections)],
-    ['scattering', JSON.stringify(r.scattering.enabled ? { ...r.scattering, materials: scatteringByMaterial(scenario) } : { enabled: false })],
-    ['power_combining', r.power_combining],
-    ['polarization', r.polarization],
-    ...originMetadata(scenario.map),
-  ]);
-}
-
-export async function runRaytrace(scenario: Scenario, outDir: string, opts: RaytraceOptions = {}): Promise<RaytraceResult> {
+export async function runRaytrace(scenario: RaytraceScenario, outDir: string, opts: RaytraceOptions = {}): Promise<RaytraceResult> {
   const started = Date.now();
   const threads = opts.threads ?? os.availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UserError(`--threads: must be an integer from 1 to 256 (got ${opts.threads})`);
   const shard = opts.shard ?? WHOLE;
   const receivers: Receivers = opts.rxCsv ? readCsvReceivers(opts.rxCsv) : readTrajectoryReceivers(path.join(outDir, 'trajectories.arrow'));
   checkReceivers(receivers, scenario.map, { allowIndoor: opts.allowIndoor, allowOffMap: opts.allowOffMap });
-  const tracer = makeTracer(scenario); // validates the materials before anything is written
-  const { sites } = tracer;
+  const sites = sitesInOrder(scenario.sites);
   const nr = receivers.sample.length;
   const ns = sites.length;
 
   const inputKey = raytraceInputKey(scenario, receivers.upstreamKey);
-  const metadata = linkMetadata(scenario, inputKey, opts.rxCsv ? 'rx-csv' : 'trajectories', sites.map((s) => ({ id: s.id, x: s.position[0], y: s.position[1], z: s.position[2], orientation: s.orientation })));
+  const metadata = linkMetadata(scenario, inputKey, opts.rxCsv ? 'rx-csv' : 'trajectories', sites);
 
   const header: PartHeader = {
     format: PART_FORMAT, inputKey, upstreamKey: receivers.upstreamKey, receiverSource: opts.rxCsv ? 'rx-csv' : 'trajectories',
@@ -144,7 +99,7 @@ export async function runRaytrace(scenario: Scenario, outDir: string, opts: Rayt
       const total = mine.reduce((s, b) => s + linksIn(b), 0);
       const progress = new Progress(shard.count > 1 ? `raytrace ${shard.index}/${shard.count}` : 'raytrace', total, opts.quiet);
       let linksDone = total - todo.reduce((s, b) => s + linksIn(b), 0);
-      const t = await tracePoints(scenario, tracer, receivers.xyz, { threads, withPaths: Boolean(opts.paths), blocks: todo }, (first, res) => {
+      const t = await tracePoints(scenario, receivers.xyz, { threads, withPaths: Boolean(opts.paths), blocks: todo }, (first, res) => {
         const block = first / BLOCK_RECEIVERS;
         const k = res.links.heard.length / ns;
         const payload = { block, trajectoryId: receivers.trajectoryId.slice(first, first + k), sample: receivers.sample.slice(first, first + k), xyz: receivers.xyz.slice(3 * first, 3 * (first + k)), result: res };

@@ -1,5 +1,5 @@
-import { pointInPolygon } from '../map/geometry.ts';
-import type { Scene } from '../scene/types.ts';
+import { pointInPolygon } from '../../map/geometry.ts';
+import type { Scene } from '../../scene/types.ts';
 
 // The surfaces that scatter diffusely (scattering coefficient S > 0), cut into tiles: each tile's centre
 // carries the field it scatters (src/radio/scattering.ts), its area weights it. Walls are exact rectangles

@@ -1,12 +1,49 @@
-import type { ScatteringSpec } from '../scenario/schema.ts';
 import { UserError } from '../util/errors.ts';
-import { INSITE_DEFAULT_SCATTERING, NO_SCATTERING, type ScatteringParams } from './scattering.ts';
+import type { CityMap } from './types.ts';
 
+// The materials a map's surfaces are made of (ground, pedestrian areas, walls, roofs name them): the table
+// lives with the map so that the scenario (which checks a map's materials against the carrier frequency) and
+// the radio stage (which computes reflections from them) both read it from below.
+//
 // ITU-R P.2040-3 Table 3 as data: eps' = a f^b, sigma = c f^d (f in GHz), valid over [fMinGHz, fMaxGHz].
 // The ground models of P.2040 (very dry / medium dry / wet ground) stop at 10 GHz: at 28 GHz the
 // street surface (asphalt and paving) is modelled as concrete, which is valid to 100 GHz.
-// Diffuse scattering (scattering.ts): Wireless InSite's defaults for every material (its material files
+// Diffuse scattering (src/radio/scattering.ts): Wireless InSite's defaults for every material (its material files
 // carry the same values for all of them); vacuum does not scatter. A scenario overrides them per material.
+
+export type ScatteringPatternKind = 'lambertian' | 'directive' | 'backscatter';
+
+/** Diffuse-scattering parameters of one material. */
+export interface ScatteringParams {
+  /** S in [0, 1]: the diffusely scattered share of the reflected field amplitude. */
+  coefficient: number;
+  /** K_x in [0, 1]: the share of scattered power moved to the orthogonal polarisation. */
+  crossPolarizedFraction: number;
+  pattern: ScatteringPatternKind;
+  /** Lobe widths (integers >= 1) of the specular lobe (directive, backscatter) and the backscatter lobe. */
+  alphaR: number;
+  alphaI: number;
+  /** Lambda in [0, 1]: the share of the diffuse power in the specular lobe (backscatter). */
+  lambda: number;
+}
+
+/**
+ * Wireless InSite's material defaults (its material files: fields_diffusively_scattered 0.4,
+ * cross_polarized_power 0.4, directive_alpha 4, directive_beta 4, directive_lambda 0.75 for the
+ * "directive with backscatter" model). The paper's data were made with Wireless InSite, so these are the
+ * values simgen assigns to every material unless the scenario overrides them.
+ */
+export const INSITE_DEFAULT_SCATTERING: ScatteringParams = {
+  coefficient: 0.4,
+  crossPolarizedFraction: 0.4,
+  pattern: 'backscatter',
+  alphaR: 4,
+  alphaI: 4,
+  lambda: 0.75,
+};
+
+/** No diffuse scattering (S = 0): the specular reflection keeps all the reflected power. */
+export const NO_SCATTERING: ScatteringParams = { ...INSITE_DEFAULT_SCATTERING, coefficient: 0 };
 
 export interface MaterialModel {
   name: string;
@@ -61,22 +98,8 @@ export function materialAt(name: string, freqHz: number, field: string, allowOut
   return m;
 }
 
-/**
- * Diffuse-scattering parameters per material for a scenario's `raytrace.scattering` block: none when it is
- * disabled, else the table's defaults with the block's per-material overrides.
- */
-export function materialScattering(spec: ScatteringSpec): (material: string) => ScatteringParams {
-  return (name) => {
-    if (!spec.enabled) return NO_SCATTERING;
-    const base = ITU_MATERIALS[name]?.scattering ?? NO_SCATTERING;
-    const o = spec.materials[name] ?? {};
-    return {
-      coefficient: o.coefficient ?? base.coefficient,
-      crossPolarizedFraction: o.cross_polarized_fraction ?? base.crossPolarizedFraction,
-      pattern: o.pattern ?? base.pattern,
-      alphaR: o.alpha_r ?? base.alphaR,
-      alphaI: o.alpha_i ?? base.alphaI,
-      lambda: o.lambda ?? base.lambda,
-    };
-  };
+/** The materials a map uses (ground, pedestrian areas, walls, roofs), sorted. */
+export function mapMaterials(map: CityMap): string[] {
+  const all = [map.groundMaterial, ...map.pedestrianAreas.map((a) => a.material), ...map.buildings.flatMap((b) => [b.wallMaterial, b.roofMaterial])];
+  return [...new Set(all)].sort();
 }

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Scenario, Site } from '../scenario/load.ts';
-import { ArrowFileWriter } from '../util/arrow.ts';
-import { Progress } from '../util/progress.ts';
+import type { Site } from '../../scenario/load.ts';
+import { ArrowFileWriter } from '../../util/arrow.ts';
+import { Progress } from '../../util/progress.ts';
+import { emptyLinkColumns, type LinkColumns, sitesInOrder } from '../engine/tracer.ts';
+import { linkMetadata, type RaytraceScenario, siteLinksFile, siteLinksKey } from '../key.ts';
 import { linkValues } from './assemble.ts';
-import { emptyLinkColumns, type LinkColumns, makeTracer } from './chunk.ts';
 import { tracePoints } from './pool.ts';
 import type { Receivers } from './receivers.ts';
-import { linkMetadata, raytraceInputKey } from './run.ts';
 import { linkSchema } from './schema.ts';
 
 // Per-site link files: every receiver against one site, each site traced once and kept, so that any
@@ -21,15 +20,6 @@ import { linkSchema } from './schema.ts';
 
 /** Sites traced together (one precomputation task each, then every receiver against the batch). */
 export const SITE_BATCH = 8;
-
-/** The input_key of one site's file: the raytrace key of the scenario with only this site. */
-export function siteLinksKey(scenario: Scenario, site: Site, receiversKey: string): string {
-  return raytraceInputKey({ ...scenario, sites: [site] }, receiversKey);
-}
-
-export function siteLinksFile(dir: string, key: string): string {
-  return path.join(dir, `site-${key.slice(0, 16)}.arrow`);
-}
 
 export interface SiteLinksOptions {
   threads: number;
@@ -47,7 +37,7 @@ export interface SiteLinksResult {
   seconds: number;
 }
 
-async function writeSiteFile(file: string, scenario: Scenario, site: Site, key: string, receivers: Receivers, L: LinkColumns): Promise<void> {
+async function writeSiteFile(file: string, scenario: RaytraceScenario, site: Site, key: string, receivers: Receivers, L: LinkColumns): Promise<void> {
   const n = receivers.sample.length;
   // links.arrow's metadata for this one site, and the trajectories file its receivers come from.
   const metadata = linkMetadata(scenario, key, 'trajectories', [site]);
@@ -71,7 +61,7 @@ async function writeSiteFile(file: string, scenario: Scenario, site: Site, key: 
  * batches of SITE_BATCH on `threads` threads. Same bytes whatever the thread count or batch (each file
  * depends on its site and the receivers only).
  */
-export async function ensureSiteLinks(scenario: Scenario, sites: Site[], receivers: Receivers, dir: string, o: SiteLinksOptions): Promise<SiteLinksResult> {
+export async function ensureSiteLinks(scenario: RaytraceScenario, sites: Site[], receivers: Receivers, dir: string, o: SiteLinksOptions): Promise<SiteLinksResult> {
   const keys = sites.map((s) => siteLinksKey(scenario, s, receivers.upstreamKey));
   const files = keys.map((k) => siteLinksFile(dir, k));
   const missing = sites.map((_, i) => i).filter((i) => !fs.existsSync(files[i]));
@@ -83,13 +73,11 @@ export async function ensureSiteLinks(scenario: Scenario, sites: Site[], receive
     for (let b = 0; b < missing.length; b += SITE_BATCH) {
       const batch = missing.slice(b, b + SITE_BATCH);
       const batchSites = batch.map((i) => sites[i]);
-      // The tracer traces every site of its scenario: give it this batch only.
-      const reduced: Scenario = { ...scenario, sites: batchSites };
-      const tracer = makeTracer(reduced);
-      const order = tracer.sites.map((t) => batchSites.findIndex((s) => s.id === t.id)); // tracer slot -> batch index
+      // The tracer traces every site of its input: give it this batch only.
+      const order = sitesInOrder(batchSites).map((t) => batchSites.indexOf(t)); // tracer slot -> batch index
       const cols = batchSites.map(() => emptyLinkColumns(nr));
       const t0 = Date.now();
-      await tracePoints(reduced, tracer, receivers.xyz, { threads: o.threads, withPaths: false }, (first, res) => {
+      await tracePoints({ ...scenario, sites: batchSites }, receivers.xyz, { threads: o.threads, withPaths: false }, (first, res) => {
         const L = res.links;
         const ns = order.length;
         for (let row = 0; row < L.heard.length; row++) {

@@ -1,10 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Scenario } from '../scenario/load.ts';
-import { makeTracer, precomputeTracerSite, setSites, traceBlock } from './chunk.ts';
-import type { SitePrecomputed } from './search.ts';
+import { makeTracer, precomputeTracerSite, setSites, type SitePrecomputed, type TraceInput, traceBlock } from '../engine/tracer.ts';
 
-// Worker thread of `simgen raytrace` (started by run.ts: worker.js from dist/, or worker.ts through tsx).
-// It rebuilds the scene and its BVH from the scenario (deterministic, a few ms), precomputes the sites it
+// Worker thread of the ray tracer (started by pool.ts: worker.js from dist/, or worker.ts through tsx).
+// It rebuilds the scene and its BVH from the map (deterministic, a few ms), precomputes the sites it
 // is asked for, receives every site's precomputation (and indexes the tiles they light), then traces
 // blocks of receivers.
 
@@ -14,7 +12,7 @@ export type ToWorker =
   | { type: 'block'; id: number; receivers: Float64Array; withPaths: boolean };
 
 const port = parentPort!;
-const tracer = makeTracer((workerData as { scenario: Scenario }).scenario);
+const tracer = makeTracer((workerData as { input: TraceInput }).input);
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'site') port.postMessage({ type: 'site', index: m.index, pre: precomputeTracerSite(tracer, m.index) });

@@ -1,4 +1,4 @@
-import type { Edge } from '../scene/types.ts';
+import type { Edge } from '../../scene/types.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { segmentBlocked } from './occlusion.ts';
 

@@ -1,12 +1,13 @@
-import type { Scene, Vec3 } from '../scene/types.ts';
-import { buildImageTree, DEFAULT_CANDIDATE_RAYS, type ImageTree } from './candidates.ts';
+import type { PropagationPath } from '../../radio/path.ts';
+import type { Scene, Vec3 } from '../../scene/types.ts';
+import { buildImageTree, type ImageTree } from './candidates.ts';
 import { buildSiteCombined, findDR, findRD, type SiteCombined } from './combined.ts';
 import { buildSiteEdges, diffractedPath, type SiteEdges } from './diffraction.ts';
 import type { FlatScene } from './flat-scene.ts';
 import type { SiteIllumination } from './illumination.ts';
 import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
 import { segmentBlocked } from './occlusion.ts';
-import type { PropagationPath } from './path.ts';
+import { DEFAULT_CANDIDATE_RAYS } from './settings.ts';
 
 // The path search of one site, in the steps of Sionna RT: candidate sequences from shooting and bouncing
 // (candidates.ts, once per site) -> exact geometry by the image method and occlusion tests per receiver

@@ -1,41 +1,32 @@
-import { type FieldContext, makeFieldContext } from '../radio/field.ts';
-import { makeArrayGain } from '../radio/antenna.ts';
-import { materialScattering } from '../radio/materials.ts';
-import type { Scenario } from '../scenario/load.ts';
-import { buildScene } from '../scene/build.ts';
-import type { Scene, Vec3 } from '../scene/types.ts';
+import type { CityMap } from '../../map/types.ts';
+import { makeArrayGain } from '../../radio/antenna.ts';
+import { type FieldContext, makeFieldContext } from '../../radio/field.ts';
+import { interactionLabel } from '../../radio/path.ts';
+import type { RaytraceConfig } from '../../scenario/config.ts';
+import type { Site } from '../../scenario/load.ts';
+import { buildScene } from '../../scene/build.ts';
+import type { Scene, Vec3 } from '../../scene/types.ts';
+import { buildScatterIndex, diffuseAt, diffusePath, type ScatterIndex } from './diffuse.ts';
 import { flattenScene, type FlatScene } from './flat-scene.ts';
 import { illuminate } from './illumination.ts';
-import { type ArrayGainFn, type DiffuseLinkPath, directionAngles, evaluateLink, type LinkSettings, type PathRecord } from './link.ts';
-import { interactionLabel } from './path.ts';
+import { type ArrayGainFn, type DiffuseLinkPath, directionAngles, evaluateLink, type PathRecord } from './link.ts';
 import { rayCounter } from './occlusion.ts';
-import { buildScatterIndex, diffuseAt, diffusePath, type ScatterIndex } from './diffuse.ts';
-import { findPaths, precomputeSite, type SearchSettings, type SitePrecomputed } from './search.ts';
+import { findPaths, precomputeSite, type SitePrecomputed } from './search.ts';
+
+export type { SitePrecomputed };
+import { type TraceSettings, traceSettings } from './settings.ts';
 import { buildTiles, type ScatterTiles } from './tiles.ts';
 
-// One unit of work: a block of receivers against every site. The same code runs in the main thread
-// (--threads 1) and in the workers, so the output does not depend on where a block ran.
+// The engine's one door: a tracer made from a scenario's map, raytrace config and sites, which precomputes each
+// site (its image tree, edges, the tiles it lights) and traces a block of receivers against every site. The
+// run machinery (../run/) calls it in the main thread (one thread) and in worker threads alike, so the output
+// does not depend on where a block ran. Sites are traced in ascending id order.
 
-export interface TraceSettings {
-  search: SearchSettings;
-  link: LinkSettings;
-  /** Diffuse scattering: tile size (m) and reflections before the scattering; null when off. */
-  scattering: { tileM: number; reflectionsBefore: number } | null;
-}
-
-export function traceSettings(scenario: Scenario): TraceSettings {
-  const r = scenario.file.raytrace;
-  const sc = r.scattering.enabled ? { tileM: r.scattering.tile_m, reflectionsBefore: r.scattering.reflections_before } : null;
-  return {
-    search: { maxReflectionOrder: r.max_reflection_order, diffraction: r.diffraction, diffractionReflections: r.diffraction_reflections, scatterReflections: sc?.reflectionsBefore },
-    scattering: sc,
-    link: {
-      txPowerDbm: scenario.file.ue.tx_power_dbm,
-      cutoffDb: r.path_loss_cutoff_db,
-      aoaResolutionDeg: r.aoa_resolution_deg,
-      coherent: r.power_combining === 'coherent',
-    },
-  };
+/** What a tracer is made from (a Scenario is one; a radio map or a site's link file passes a subset of the sites). */
+export interface TraceInput {
+  map: CityMap;
+  raytrace: RaytraceConfig;
+  sites: Site[];
 }
 
 /**
@@ -55,21 +46,26 @@ export interface Tracer {
   scatter: ScatterIndex | null;
 }
 
+/** The sites in the order a tracer traces them (ascending id): the order of a block's links. */
+export function sitesInOrder<S extends { id: number }>(sites: S[]): S[] {
+  return [...sites].sort((a, b) => a.id - b.id);
+}
+
 /** Builds everything but the per-site precomputation; UserError on a material outside its range. */
-export function makeTracer(scenario: Scenario): Tracer {
-  const scene = buildScene(scenario.map);
-  const r = scenario.file.raytrace;
-  const settings = traceSettings(scenario);
-  const field = makeFieldContext(scene, scenario.file.carrier_freq_hz, r.polarization, r.allow_material_out_of_range, materialScattering(r.scattering));
+export function makeTracer(input: TraceInput): Tracer {
+  const c = input.raytrace;
+  const scene = buildScene(input.map);
+  const settings = traceSettings(c);
+  const field = makeFieldContext(scene, c.carrierFreqHz, c.polarization, c.allowMaterialOutOfRange, (m) => c.materialScattering[m]);
   const scatters = (s: number) => field.surfaceScattering[s].coefficient > 0;
   const tiles = settings.scattering && scene.surfaces.some((s) => scatters(s.id)) ? buildTiles(scene, settings.scattering.tileM, scatters) : null;
   return {
     scene,
     fs: flattenScene(scene),
     field,
-    arrayGain: makeArrayGain(scenario.array, scenario.file.carrier_freq_hz),
+    arrayGain: makeArrayGain(c.array, c.carrierFreqHz),
     settings,
-    sites: [...scenario.sites].sort((a, b) => a.id - b.id).map((s) => ({ id: s.id, orientation: s.orientation, position: [s.x, s.y, s.z] as Vec3 })),
+    sites: sitesInOrder(input.sites).map((s) => ({ id: s.id, orientation: s.orientation, position: [s.x, s.y, s.z] as Vec3 })),
     tiles,
     pre: [],
     scatter: null,

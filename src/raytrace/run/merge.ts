@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { trajectoriesInputKey } from '../mobility/trajectories.ts';
-import type { Scenario } from '../scenario/load.ts';
-import { removeStaleTemps } from '../util/atomic.ts';
-import { UserError } from '../util/errors.ts';
-import { Progress } from '../util/progress.ts';
+import { trajectoriesInputKey } from '../../mobility/trajectories.ts';
+import type { Scenario } from '../../scenario/load.ts';
+import { removeStaleTemps } from '../../util/atomic.ts';
+import { UserError } from '../../util/errors.ts';
+import { Progress } from '../../util/progress.ts';
+import { raytraceInputKey } from '../key.ts';
 import { type AssembleStats, assembleLinks } from './assemble.ts';
 import { blocksInOrder, findParts, openPart, type Part, type PartHeader } from './parts.ts';
-import { raytraceInputKey } from './run.ts';
 
 // `simgen merge`: the part files of a sharded raytrace (`simgen raytrace --shard i/n`, one per shard) ->
 // links.arrow (and paths.arrow), the same bytes one unsharded run writes. Every part must be complete and

@@ -1,29 +1,25 @@
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { assembleFeatures, featureLayoutFor, type FeatureLayout, isSetLayout, normaliseRows, SITE_SET_INDEX } from '../dataset/deployment-features.ts';
-import { sentinelFor } from '../dataset/features.ts';
-import { type Links, readLinks, readSplits } from '../dataset/inputs.ts';
-import { readSiteLinks, withSites } from '../dataset/site-store.ts';
-import { type SampleSet, type Scaler, sampleSetFrom, scalerFrom } from '../learn/data.ts';
-import { errorsByHeard, evaluate, summarizeErrors } from '../learn/evaluate.ts';
-import { saveModel } from '../learn/model-io.ts';
-import { trainableParams } from '../learn/models.ts';
-import { buildSiteSet, type SiteSetOptions, withSlots } from '../learn/site-set.ts';
-import { trainModel } from '../learn/train.ts';
-import { siteLinksFile } from '../raytrace/site-links.ts';
-import { recordedInputKey } from '../pipeline/dataset.ts';
-import { loadScenario } from '../scenario/load.ts';
-import { rngFor, shuffleInPlace } from '../util/rng.ts';
-import { MODEL_DIR } from './jobs.ts';
-import { mean4 } from './context.ts';
-import type { DeploymentSet, DeploymentSetResult, Job, WorkerRequest, ZeroShotJobResult, ZeroShotJobSpec } from './types.ts';
+import { assembleFeatures, featureLayoutFor, type FeatureLayout, isSetLayout, normaliseRows, SITE_SET_INDEX } from '../../dataset/deployment-features.ts';
+import { sentinelFor } from '../../dataset/features.ts';
+import { type Links, readLinks, readSplits } from '../../dataset/inputs.ts';
+import { readSiteLinks, withSites } from '../../dataset/site-store.ts';
+import { SITE_LINKS_DIR, siteLinksFile } from '../../raytrace/index.ts';
+import { loadScenario } from '../../scenario/load.ts';
+import { recordedInputKey } from '../../util/arrow.ts';
+import { rngFor, shuffleInPlace } from '../../util/rng.ts';
+import { type SampleSet, type Scaler, sampleSetFrom, scalerFrom } from '../data.ts';
+import { errorsByHeard, evaluate, mean4, summarizeErrors } from '../evaluate.ts';
+import { FittedNetwork, networkSettings } from '../registry.ts';
+import { buildSiteSet, type SiteSetOptions, withSlots } from '../site-set.ts';
+import { trainModel } from '../train.ts';
+import { modelMetrics } from './execute.ts';
+import type { DeploymentSet, DeploymentSetResult, Job, JobProgress, JobRequest, JobStats, ZeroShotJobSpec, ZeroShotMetrics } from './job.ts';
 
-// One zero-shot job, in a worker process: assemble its training rows from every site's links (links.arrow
+// One zero-shot job (`simgen experiment zero-shot`), in a worker process: assemble its training rows from every site's links (links.arrow
 // plus the new sites' link files), train, and test on each evaluation set's deployments (test split of the
 // tracks). No dataset.arrow rows are used: deployments are assembled on the fly (src/dataset/deployment-features.ts).
-
-/** Where the new sites' link files are, next to links.arrow. */
-export const SITE_LINKS_DIR = 'site-links';
+// A network only: SiteSet is built here (with the slots of the deployments), the paper's models by trainModel.
 
 interface Store {
   key: string;
@@ -36,7 +32,7 @@ interface Store {
 let cached: Store | undefined;
 
 /** links.arrow and the job's extra sites, as one Links record (kept for the next job of this process). */
-async function store(req: WorkerRequest, spec: ZeroShotJobSpec): Promise<Store> {
+async function store(req: JobRequest, spec: ZeroShotJobSpec): Promise<Store> {
   const outDir = path.dirname(req.datasetPath);
   const key = JSON.stringify([req.datasetPath, req.scenarioPath, req.scenarioSeed, spec.sites.map((s) => s.key)]);
   if (cached?.key !== key) {
@@ -78,13 +74,7 @@ function testRows(s: Store, layout: FeatureLayout, deployments: number[][], samp
   return sampleSetFrom(features, positions, heard, scaler);
 }
 
-export interface ZeroShotRun {
-  result: ZeroShotJobResult;
-  seconds: number;
-  samplesPerSecond: number;
-}
-
-export async function runZeroShotJob(req: WorkerRequest, job: Job, spec: ZeroShotJobSpec, onEpoch: (epoch: number, epochs: number) => void): Promise<ZeroShotRun> {
+export async function runZeroShotJob(req: JobRequest, job: Job, spec: ZeroShotJobSpec, progress: (p: JobProgress) => void): Promise<{ record: ZeroShotMetrics; stats: JobStats }> {
   const s = await store(req, spec);
   const t = spec.train;
   const trainSamples: number[] = [];
@@ -115,30 +105,27 @@ export async function runZeroShotJob(req: WorkerRequest, job: Job, spec: ZeroSho
   const r = await trainModel({
     kind: spec.kind, model, train, test: curveSet, scaler, epochs: t.epochs, batchSize: t.batchSize, seed: job.seed,
     learningRate: t.learningRate, lrDecayRate: t.lrDecayRate, lrDecaySamples: t.lrDecaySamples,
-    onEpoch: (e) => onEpoch(e.epoch, t.epochs),
+    onEpoch: (stats) => progress({ type: 'epoch', stats, epochs: t.epochs }),
+    onBatch: (processed, total) => progress({ type: 'samples', processed, total }),
   });
+  const fitted = new FittedNetwork(r.model, r.curve, networkSettings(t, job.seed), r.seconds, r.samplesPerSecond);
 
   const sets: DeploymentSetResult[] = [];
   for (const set of spec.evaluate) {
     const res = evaluateSet(s, spec, r.model, layout, set, testSamples, scaler);
     if (res) sets.push(res);
   }
-  await saveModel(r.model, { kind: spec.kind, constellations: [], featureLayout: layout.names, scaler, scenario: s.scenario.name, scenarioHash: s.scenario.hash, seed: s.scenario.seed, datasetInputKey: s.datasetInputKey }, path.join(req.jobDir, MODEL_DIR));
-  const result: ZeroShotJobResult = {
-    type: 'zero-shot',
-    label: job.label,
-    kind: spec.kind,
+  await fitted.save(req.jobDir, { kind: spec.kind, constellations: [], featureLayout: layout.names, scaler, scenario: s.scenario.name, scenarioHash: s.scenario.hash, seed: s.scenario.seed, datasetInputKey: s.datasetInputKey });
+  const first = sets[0];
+  const record: ZeroShotMetrics = {
+    ...modelMetrics(spec.kind, [], fitted, n, { samples: first.test_samples, summary: first.summary, bySitesHeard: first.by_sites_heard }, s.datasetInputKey),
     features: spec.features,
     use_estimate: spec.useEstimate,
     deployments: spec.deployments.length,
-    trainable_params: trainableParams(r.model),
-    train_samples: n,
-    test: sets[0].summary,
     sets,
-    curve: r.curve,
   };
-  r.model.dispose();
-  return { result, seconds: r.seconds, samplesPerSecond: r.samplesPerSecond };
+  fitted.dispose();
+  return { record, stats: { seconds: fitted.seconds, samplesPerSecond: fitted.samplesPerSecond } };
 }
 
 /** Errors on one set; null when the model cannot take its deployments (a paper layout and another site count). */

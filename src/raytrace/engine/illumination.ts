@@ -1,11 +1,11 @@
-import { type FieldContext, surfaceIncidence } from '../radio/field.ts';
-import { patternNormalization, polarizationShare } from '../radio/scattering.ts';
-import type { Vec3 } from '../scene/types.ts';
+import { type FieldContext, surfaceIncidence } from '../../radio/field.ts';
+import type { InteractionKind } from '../../radio/path.ts';
+import { patternNormalization, polarizationShare } from '../../radio/scattering.ts';
+import type { Vec3 } from '../../scene/types.ts';
 import type { ImageTree } from './candidates.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
 import type { ArrayGainFn } from './link.ts';
-import type { InteractionKind } from './path.ts';
 import { SUB, type ScatterTiles } from './tiles.ts';
 
 // Diffuse scattering, step 1 (once per site): which tiles the site lights, directly ("S") or after up to

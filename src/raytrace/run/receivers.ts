@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import { buildingLocator } from '../map/locate.ts';
-import type { CityMap } from '../map/types.ts';
-import { columnIndex, readArrowFile } from '../util/arrow.ts';
-import { UserError } from '../util/errors.ts';
-import { shownPath } from '../util/paths.ts';
-import { stageKey } from '../util/meta.ts';
+import { buildingLocator } from '../../map/locate.ts';
+import type { CityMap } from '../../map/types.ts';
+import { columnIndex, readArrowFile } from '../../util/arrow.ts';
+import { UserError } from '../../util/errors.ts';
+import { shownPath } from '../../util/paths.ts';
+import { stageKey } from '../../util/meta.ts';
 
 // The receiver points of a raytrace run: every trajectory sample (trajectories.arrow), or user points
 // from a CSV file (--rx, header x,y,z; trajectory_id -1, sample = data row index from 0). Points the
