@@ -42,7 +42,7 @@ export function nameList<T extends string>(text: string | undefined, flag: strin
 }
 
 /** Most worker threads a command takes. */
-export const MAX_THREADS = 256;
+const MAX_THREADS = 256;
 
 /** --threads: worker threads of the ray tracer (raytrace, radiomap, view; train when it has to make the dataset). */
 export interface ThreadsArgs {

@@ -4,7 +4,7 @@ import { type PoolHandlers, type PoolTask, ProcessPool } from '../../util/proces
 import { Progress } from '../../util/progress.ts';
 import { jobCost, runJob } from './execute.ts';
 import type { Job, JobProgress, JobRequest, JobStats, ModelMetrics } from './job.ts';
-import { adoptFromSibling, readRecord } from './store.ts';
+import { adoptFromSibling, readRecord, RECORD_FILE } from './store.ts';
 
 // The one training orchestrator: `simgen train` and every experiment hand their jobs to a JobRunner. Finished
 // jobs (metrics.json in their folder, here or in a sibling experiment's) are skipped when resuming; the rest
@@ -121,7 +121,7 @@ export class JobRunner {
       onDone: (t, stats) => {
         const { job, jobDir } = t.request;
         const record = readRecord(jobDir);
-        if (!record) throw new Error(`${o.name}: job ${job.label} reported done but ${path.join(jobDir, 'metrics.json')} is missing`);
+        if (!record) throw new Error(`${o.name}: job ${job.label} reported done but ${path.join(jobDir, RECORD_FILE)} is missing`);
         const done = { job, dir: jobDir, record, stats };
         this.finished.set(job.key, done);
         this.trained++;

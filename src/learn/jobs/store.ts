@@ -9,12 +9,12 @@ import type { Job, JobStats, ModelMetrics } from './job.ts';
 // `simgen train` puts one folder per model under <out>/models/, an experiment one per job under
 // <out>/experiments/<name>/jobs/.
 
-export const JOB_FILE = 'job.json';
+const JOB_FILE = 'job.json';
 export const RECORD_FILE = 'metrics.json';
-export const TIMING_FILE = 'timing.json';
+const TIMING_FILE = 'timing.json';
 
 /** Indented JSON with arrays of numbers kept on one line. */
-export function prettyJson(v: unknown): string {
+function prettyJson(v: unknown): string {
   return `${JSON.stringify(v, null, 1).replace(/\[[-\d.e+,\s]*\]/g, (a) => a.replace(/\s+/g, ''))}\n`;
 }
 

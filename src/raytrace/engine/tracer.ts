@@ -12,10 +12,10 @@ import { illuminate } from './illumination.ts';
 import { type ArrayGainFn, type DiffuseLinkPath, directionAngles, evaluateLink, type PathRecord } from './link.ts';
 import { rayCounter } from './occlusion.ts';
 import { findPaths, precomputeSite, type SitePrecomputed } from './search.ts';
-
-export type { SitePrecomputed };
 import { type TraceSettings, traceSettings } from './settings.ts';
 import { buildTiles, type ScatterTiles } from './tiles.ts';
+
+export type { SitePrecomputed };
 
 // The engine's one door: a tracer made from a scenario's map, raytrace config and sites, which precomputes each
 // site (its image tree, edges, the tiles it lights) and traces a block of receivers against every site. The
