@@ -23,7 +23,7 @@ const A1: f32 = 0.254829592, A2: f32 = -0.284496736, A3: f32 = 1.421413741, A4: 
 
 /** e^x per lane; x clamped to [-87, 88] (the normal float32 range of 2^k). */
 @inline function exp4(x: v128): v128 {
-  x = f32x4.max(f32x4.min(x, sp(88)), sp(-87));
+  x = f32x4.pmax(f32x4.pmin(x, sp(88)), sp(-87)); // pmin/pmax: one instruction each; min/max differ only for NaN and -0
   const k = f32x4.nearest(f32x4.mul(x, sp(LOG2E)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, sp(LN2_HI))), f32x4.mul(k, sp(LN2_LO)));
   let p = sp(1.0 / 5040);
@@ -38,13 +38,13 @@ const A1: f32 = 0.254829592, A2: f32 = -0.284496736, A3: f32 = 1.421413741, A4: 
 }
 
 /** The derivative act4 computed along with GELU (a second return value; a wasm global, not memory). */
-let derivative: v128 = f32x4.splat(0);
+export let derivative: v128 = f32x4.splat(0);
 
 /**
  * act(z) per lane. For GELU also sets `derivative` = Φ(z) + z·φ(z): φ(z) = e^(-z²/2)/√(2π) is the
  * e^(-a²) inside erf(a), a = z/√2, so the derivative costs a few multiplications more.
  */
-@inline function act4(z: v128, act: i32): v128 {
+@inline export function act4(z: v128, act: i32): v128 {
   if (act == GELU) {
     const x = f32x4.mul(z, sp(SQRT1_2));
     const a = f32x4.abs(x);
