@@ -73,7 +73,7 @@ test('fused step: Adam moves the weights exactly as FusedAdam does with the same
       // The same gradients, from the same weights, applied by FusedAdam to b's variables.
       const { grads } = probe.gradients(xs, ys, 32);
       adam.learningRate = lr;
-      tf.tidy(() => adam.applyGradients(b.trainableWeights.map((w) => ({ name: w.read().name, tensor: tf.tensor(grads.get(w.read().name)!, w.shape as number[]) }))));
+      tf.tidy(() => adam.applyGradients(b.trainableWeights.map((w) => ({ name: (w.read() as tf.Variable).name, tensor: tf.tensor(grads.get((w.read() as tf.Variable).name)!, w.shape as number[]) }))));
       probe.loadFromModel(); // b's new weights back into its arena (Adam's moments restart: probe only computes gradients)
     }
     fused.syncToModel();
