@@ -15,7 +15,9 @@ import { rngFor } from '../src/util/rng.ts';
 // each batch size, on tfjs-wasm's stock kernels (tf.train.adam, explicit-transpose gradients) and on
 // simgen's (src/learn/kernels and the fused step). Then, when a python3 with torch is found, the same
 // models against PyTorch (bench/train_torch.py) at batch 32, one thread each, in interleaved runs
-// (simgen, PyTorch, simgen, ...; the machine may be shared) with the ratio of each pair. Usage:
+// (simgen, PyTorch, simgen, ...; the machine may be shared) with the ratio of each pair, by wall clock
+// and by each process's CPU time (a share of the cores lost to other jobs does not count in the second;
+// simgen's includes building the model and its arena). Usage:
 //   npx tsx bench/train.ts [--batches 32,256] [--epochs 1] [--models hyploc,single,single-plus] [--kernels simgen,stock]
 //                          [--torch-models hyploc,single-plus,single] [--torch-runs 3]
 
@@ -77,32 +79,37 @@ if (python) {
   const torchRun = (kind: ModelKind) => {
     const r = spawnSync(python, [script, kind, String(batch), String(epochs)], { env: oneThread, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bench/train_torch.py ${kind} failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { samples_per_second: number; torch: string; blas: string };
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { samples_per_second: number; cpu_samples_per_second: number; torch: string; blas: string };
   };
   useKernels('simgen');
   const simgenRun = async (kind: ModelKind) => {
+    const c0 = process.cpuUsage();
     const r = await trainModel({ kind, train: set, scaler, epochs, batchSize: batch, seed: 1 });
+    const c = process.cpuUsage(c0);
     r.model.dispose();
-    return r.samplesPerSecond;
+    return { wall: r.samplesPerSecond, cpu: (n * epochs) / ((c.user + c.system) / 1e6) };
   };
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const probe = torchRun('single');
   console.log(`\nsimgen against PyTorch ${probe.torch} (${python}; BLAS ${probe.blas}), batch ${batch}, one thread each, ${epochs} epoch(s) a run after a warm-up, ${torchRuns} interleaved runs; load average ${os.loadavg()[0].toFixed(1)} at start`);
   if (/\/blas\/libblas/.test(probe.blas)) console.log('  note: PyTorch runs on the reference BLAS here (libblas3), several times slower than on OpenBLAS (libopenblas0): this ratio flatters simgen');
-  console.log('model        run   simgen samples/s   PyTorch samples/s   ratio');
+  console.log('                   samples/s (wall clock)            samples/s per CPU second');
+  console.log('model        run     simgen   PyTorch   ratio       simgen   PyTorch   ratio');
   for (const kind of torchKinds) {
     await simgenRun(kind); // warm-up: compiles the kernels' code paths
-    const ratios: number[] = [];
+    const wall: number[] = [];
+    const cpu: number[] = [];
     for (let run = 1; run <= torchRuns; run++) {
       // Alternate which goes first, so that a change in the machine's load falls on both.
-      const first = run % 2 === 1;
-      const t = first ? undefined : torchRun(kind);
+      const t = run % 2 === 1 ? undefined : torchRun(kind);
       const ours = await simgenRun(kind);
-      const theirs = (t ?? torchRun(kind)).samples_per_second;
-      ratios.push(ours / theirs);
-      console.log(`${kind.padEnd(12)} ${String(run).padStart(3)}   ${ours.toFixed(0).padStart(16)}   ${theirs.toFixed(0).padStart(17)}   ${(ours / theirs).toFixed(2).padStart(5)}x`);
+      const theirs = t ?? torchRun(kind);
+      wall.push(ours.wall / theirs.samples_per_second);
+      cpu.push(ours.cpu / theirs.cpu_samples_per_second);
+      const f = (v: number) => v.toFixed(0).padStart(9);
+      console.log(`${kind.padEnd(12)} ${String(run).padStart(3)}  ${f(ours.wall)} ${f(theirs.samples_per_second)}  ${wall.at(-1)!.toFixed(2).padStart(5)}x    ${f(ours.cpu)} ${f(theirs.cpu_samples_per_second)}  ${cpu.at(-1)!.toFixed(2).padStart(5)}x`);
     }
-    const sorted = [...ratios].sort((a, b) => a - b);
-    console.log(`${kind.padEnd(12)} median ratio ${sorted[Math.floor(sorted.length / 2)].toFixed(2)}x (min ${sorted[0].toFixed(2)}x, max ${sorted[sorted.length - 1].toFixed(2)}x)`);
+    console.log(`${kind.padEnd(12)} median ratio ${median(wall).toFixed(2)}x by wall clock (${Math.min(...wall).toFixed(2)}-${Math.max(...wall).toFixed(2)}x), ${median(cpu).toFixed(2)}x per CPU second (${Math.min(...cpu).toFixed(2)}-${Math.max(...cpu).toFixed(2)}x)`);
   }
   console.log(`load average ${os.loadavg()[0].toFixed(1)} at the end`);
 }

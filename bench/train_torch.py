@@ -1,7 +1,8 @@
 """The PyTorch side of bench/train.ts: the same architecture, batch and training loop, on one CPU thread.
 
 Usage: python3 bench/train_torch.py MODEL BATCH EPOCHS   (MODEL: hyploc, single, single-plus)
-Prints one JSON line: {"samples_per_second": ..., "torch": version, "blas": the BLAS library loaded}.
+Prints one JSON line: {"samples_per_second": ..., "cpu_samples_per_second": ... (per second of this process's
+CPU time: what one thread gives when the machine is shared), "torch": version, "blas": the BLAS library loaded}.
 
 The model and loop follow src/learn/models.ts and src/learn/train.ts: GELU (exact erf form), HypLoc's
 hypernetwork (64, 128, 1824 sigmoid) giving a per-sample 56x32 main layer and its 32 biases, then 32, 32,
@@ -56,8 +57,10 @@ def main() -> None:
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     processed = 0
     seconds = 0.0
+    cpu = 0.0
     for epoch in range(epochs + 1):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         order = torch.randperm(N, generator=g)
         loss_sum = 0.0
         for s in range(0, N, batch):
@@ -72,7 +75,8 @@ def main() -> None:
             processed += len(idx)
         if epoch > 0:
             seconds += time.perf_counter() - t0
-    print(json.dumps({"samples_per_second": N * epochs / seconds, "torch": torch.__version__, "blas": blas_library()}))
+            cpu += time.process_time() - c0
+    print(json.dumps({"samples_per_second": N * epochs / seconds, "cpu_samples_per_second": N * epochs / cpu, "torch": torch.__version__, "blas": blas_library()}))
 
 
 if __name__ == "__main__":
