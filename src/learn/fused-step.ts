@@ -7,7 +7,7 @@ import { FastDense, MAIN_UNITS, PerSampleDense } from './models.ts';
 // hypernetwork chain, per-sample main layer, head chain) as a few wasm calls per layer over one arena:
 // forward, MSE loss, backward and Adam, with no tfjs tensor, tape or kernel dispatch in between (at batch
 // 32 that bookkeeping was ~20 % of a step and tfjs's one-op-at-a-time kernels most of the rest: see
-// docs/train.md, "Where the time of a step goes"). The tfjs model stays the reference and the store:
+// docs/train.md, "Where the time of a step went"). The tfjs model stays the reference and the store:
 // its weights are read in at the start, written back before every evaluation and at the end
 // (syncToModel), and its layers define the step (FusedStep.for returns undefined for anything else,
 // e.g. SiteSet, which trains on the tfjs path).
@@ -21,7 +21,6 @@ const ALIGN = 16; // floats: 64 bytes
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 
 interface DenseLayer {
-  name: string;
   act: Activation;
   /** Real and padded input and output widths. */
   inDim: number;
@@ -70,6 +69,7 @@ export class FusedStep {
   private readonly pong: number;
   private readonly dzT: number;
   private readonly dxT: number;
+  /** adamUpdate's table (assembly/adam.ts): one row, all parameters. */
   private readonly table: number;
   private readonly params: number;
   private readonly paramCount: number;
@@ -80,9 +80,11 @@ export class FusedStep {
   private accBeta2: number;
 
   private constructor(
-    private readonly hyper: DenseLayer[],
+    /** The dense chain from the input: all of an MLP, HypLoc's hypernetwork. */
+    private readonly front: DenseLayer[],
     private readonly main: PerSample | undefined,
-    private readonly head: DenseLayer[],
+    /** HypLoc's dense chain after its main layer (empty for an MLP). */
+    private readonly back: DenseLayer[],
     batchSize: number,
     width: number,
     o: StepOptions,
@@ -94,7 +96,7 @@ export class FusedStep {
     this.epsilon = o.epsilon ?? tf.backend().epsilon();
     this.accBeta1 = Math.fround(this.beta1);
     this.accBeta2 = Math.fround(this.beta2);
-    const layers = [...hyper, ...head];
+    const layers = [...front, ...back];
     let top = ALIGN;
     const alloc = (n: number) => {
       const at = top;
@@ -114,7 +116,7 @@ export class FusedStep {
     let maxW = inP;
     let x = this.x0;
     let ldx = inP;
-    for (const chain of [hyper, head]) {
+    for (const chain of [front, back]) {
       for (const l of chain) {
         l.x = x;
         l.ldx = ldx;
@@ -124,7 +126,7 @@ export class FusedStep {
         ldx = l.outP;
         maxW = Math.max(maxW, l.outP);
       }
-      if (chain === hyper && main) {
+      if (chain === front && main) {
         main.y = alloc(this.bp * MAIN_UNITS);
         main.d = alloc(this.bp * MAIN_UNITS);
         x = main.y;
@@ -156,8 +158,8 @@ export class FusedStep {
     const width = model.inputs[0].shape[1];
     if (typeof width !== 'number') return undefined;
     const inputName = model.inputLayers[0].name;
-    const hyper: DenseLayer[] = [];
-    const head: DenseLayer[] = [];
+    const front: DenseLayer[] = [];
+    const back: DenseLayer[] = [];
     let main: PerSample | undefined;
     let prev = inputName;
     for (const layer of model.layers) {
@@ -167,25 +169,25 @@ export class FusedStep {
         if (inbound.length !== 1 || inbound[0] !== prev) return undefined;
         const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
         const [inDim, outDim] = kernel.shape;
-        (main ? head : hyper).push({
-          name: layer.name, act: layer.activation, inDim, outDim, inP: pad8(inDim), outP: pad8(outDim), kernel, bias,
+        (main ? back : front).push({
+          act: layer.activation, inDim, outDim, inP: pad8(inDim), outP: pad8(outDim), kernel, bias,
           w: 0, b: 0, y: 0, d: 0, x: 0, ldx: 0, needDx: prev !== inputName,
         });
       } else if (layer instanceof PerSampleDense) {
-        const last = hyper[hyper.length - 1];
+        const last = front[front.length - 1];
         if (main || !last || inbound.length !== 2 || inbound[0] !== inputName || inbound[1] !== prev) return undefined;
         if (layer.units !== MAIN_UNITS || last.act !== 'sigmoid' || last.outDim !== width * MAIN_UNITS + MAIN_UNITS || layer.activation !== 'gelu') return undefined;
         main = { y: 0, d: 0, inDim: width };
       } else return undefined;
       prev = layer.name;
     }
-    const chain = main ? head : hyper;
+    const chain = main ? back : front;
     if (chain.length === 0 || prev !== model.outputLayers[0].name || chain[chain.length - 1].outDim !== 2) return undefined;
-    return new FusedStep(hyper, main, head, batchSize, width, o);
+    return new FusedStep(front, main, back, batchSize, width, o);
   }
 
   private get layers(): DenseLayer[] {
-    return [...this.hyper, ...this.head];
+    return [...this.front, ...this.back];
   }
 
   /** (Re)read the model's weights into the arena (packed, padding zero); Adam's moments to zero. */
@@ -236,13 +238,13 @@ export class FusedStep {
       k.denseForward(l.x * 4, l.ldx, bp, l.inP, l.w * 4, l.b * 4, l.outP, l.y * 4);
       if (l.act !== 'linear') k.biasAct(l.y * 4, 0, l.y * 4, l.d * 4, 1, bp * l.outP, ACTIVATIONS[l.act]);
     };
-    this.hyper.forEach(dense);
+    this.front.forEach(dense);
     if (this.main) {
       const m = this.main;
-      k.perSampleForward(this.x0 * 4, pad8(this.width), this.hyper[this.hyper.length - 1].y * 4, bp, m.inDim, m.y * 4);
+      k.perSampleForward(this.x0 * 4, pad8(this.width), this.front[this.front.length - 1].y * 4, bp, m.inDim, m.y * 4);
       k.biasAct(m.y * 4, 0, m.y * 4, m.d * 4, 1, bp * MAIN_UNITS, ACTIVATIONS.gelu);
     }
-    this.head.forEach(dense);
+    this.back.forEach(dense);
   }
 
   /** Backward through one dense layer, dy [BP, outP] at `dy`; returns where dx went (or -1). */
@@ -269,7 +271,7 @@ export class FusedStep {
     this.load(x, y, b);
     this.forward();
     const k = this.k;
-    const last = (this.main ? this.head : this.hyper).at(-1)!;
+    const last = (this.main ? this.back : this.front).at(-1)!;
     const loss = k.mseStep(last.y * 4, last.outP, this.labels * 4, b, this.bp, this.ping * 4);
     let [dy, free] = [this.ping, this.pong];
     const down = (chain: DenseLayer[], skipActOfLast = false) => {
@@ -278,14 +280,14 @@ export class FusedStep {
         if (dx >= 0) [dy, free] = [dx, dy];
       }
     };
-    if (!this.main) down(this.hyper);
+    if (!this.main) down(this.front);
     else {
-      down(this.head);
+      down(this.back);
       const m = this.main;
       k.actGrad(dy * 4, m.d * 4, dy * 4, this.bp * MAIN_UNITS, ACTIVATIONS.gelu);
-      k.perSampleBackward(this.x0 * 4, pad8(this.width), this.hyper.at(-1)!.y * 4, this.bp, m.inDim, dy * 4, free * 4);
+      k.perSampleBackward(this.x0 * 4, pad8(this.width), this.front.at(-1)!.y * 4, this.bp, m.inDim, dy * 4, free * 4);
       [dy, free] = [free, dy];
-      down(this.hyper, true);
+      down(this.front, true);
     }
     return loss;
   }
