@@ -2,8 +2,9 @@
 // Activation codes: 0 linear, 1 GELU (exact form x·Φ(x) = 0.5·x·(1 + erf(x/√2))), 2 sigmoid.
 // f32x4 SIMD throughout; the last n % 4 elements go through one vector padded with zeros.
 // erf is Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, the formula's own bound); exp is written out
-// (range reduction to |r| <= ln2/2 and a degree-7 Taylor polynomial by Estrin's scheme, ~2 ulp): the standard library's
-// uses a lookup table, i.e. a data segment.
+// (range reduction to |r| <= ln2/2 and a degree-7 Taylor polynomial by Estrin's scheme; the sigmoid on
+// [-20, 20] is within 3.7 ulp of the exact value): the standard library's uses a lookup table, i.e. a
+// data segment.
 
 export const LINEAR = 0;
 export const GELU = 1;
