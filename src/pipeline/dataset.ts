@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { RecordBatchReader } from 'apache-arrow';
 import { exportInputKey, runExport } from '../dataset/export.ts';
 import { runTrajectories, TRAJECTORIES_FILE, trajectoriesInputKey } from '../mobility/trajectories.ts';
-import { raytraceInputKey, runRaytrace } from '../raytrace/run.ts';
+import { raytraceInputKey, runRaytrace } from '../raytrace/index.ts';
 import { unseenNote } from '../scenario/constellations.ts';
 import type { Scenario } from '../scenario/load.ts';
+import { recordedInputKey } from '../util/arrow.ts';
 import { exportSummary, raytraceSummary, trajectoriesSummary } from './summaries.ts';
 
 // Make <out>/dataset.arrow current: trajectories -> raytrace -> export, each stage re-run only when
@@ -21,21 +20,6 @@ export interface EnsureOptions {
   /** Raytrace worker threads (default: one per core). */
   threads?: number;
   log?: (line: string) => void;
-}
-
-/** input_key from an Arrow file's schema metadata (reads only the footer); undefined if absent or unreadable. */
-export async function recordedInputKey(file: string): Promise<string | undefined> {
-  if (!fs.existsSync(file)) return undefined;
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const reader = await RecordBatchReader.from(fh);
-    await reader.open();
-    return reader.schema.metadata.get('input_key');
-  } catch {
-    return undefined;
-  } finally {
-    await fh.close();
-  }
 }
 
 export interface StagePlan {

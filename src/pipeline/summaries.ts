@@ -1,6 +1,6 @@
 import type { ExportResult } from '../dataset/export.ts';
 import type { TrajectoriesResult } from '../mobility/trajectories.ts';
-import type { RaytraceResult } from '../raytrace/run.ts';
+import type { RaytraceResult } from '../raytrace/index.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { shownPath } from '../util/paths.ts';
 
