@@ -1,0 +1,85 @@
+import { arrayElementPositions, ELEMENT_MAX_GAIN_DBI } from '../radio/antenna.ts';
+import { SPEED_OF_LIGHT } from '../radio/field.ts';
+import type { ArraySpec } from '../scenario/schema.ts';
+
+// The site array's per-element response, the manifold the gNB's estimators scan: element i of the uniform
+// cylindrical array of src/radio/antenna.ts (column c, ring r, index r * columns + c) receives a plane wave
+// arriving from unit direction u (from the site toward where the wave comes from) as
+//   a_i(u) = sqrt(g(theta, phi - phi_c)) exp(j k p_i . u),
+// with g the TR 38.901 Table 7.3-1 element gain at zenith theta and azimuth phi - phi_c from the column's
+// boresight phi_c (orientation + 2 pi c / columns), and p_i = (R cos phi_c, R sin phi_c, z_r). The phase
+// separates into a column part k R cos(el) cos(phi - phi_c) and a ring part k z_r sin(el), and all rings share
+// the pattern, so a direction costs `columns` patterns and columns + rows phases. sum_i |a_i(u)|^2 is the
+// matched-beam gain antenna.ts tabulates (steeredGainExact, makeArrayGain; checked in
+// test/channel-array.test.ts).
+
+export interface Manifold {
+  columns: number;
+  rows: number;
+  elements: number;
+  /** Wavenumber times the cylinder radius (rad). */
+  kR: number;
+  /** Wavenumber times each ring's height above the array centre (rad per unit sin(el)). */
+  ringKz: Float64Array;
+  /** Column boresight azimuths (rad) in the array frame, before the site's orientation. */
+  columnAz: Float64Array;
+}
+
+export function makeManifold(spec: ArraySpec, freqHz: number): Manifold {
+  const k = (2 * Math.PI * freqHz) / SPEED_OF_LIGHT;
+  const { pos, boresightAz } = arrayElementPositions(spec, freqHz);
+  const columns = spec.columns, rows = spec.rows;
+  return {
+    columns,
+    rows,
+    elements: columns * rows,
+    kR: k * Math.hypot(pos[0][0], pos[0][1]),
+    ringKz: Float64Array.from({ length: rows }, (_, r) => k * pos[r * columns][2]),
+    columnAz: Float64Array.from(boresightAz.slice(0, columns)),
+  };
+}
+
+const DEG = 180 / Math.PI;
+const LN10_20 = Math.LN10 / 20;
+const THETA_3DB = 65;
+let ringRe = new Float64Array(64), ringIm = new Float64Array(64);
+
+/**
+ * a(u) for the direction at azimuth az and elevation el (rad, map frame) of an array rotated by
+ * orientationRad: re/im of element i at out[i]. Uses the element formula of antenna.ts (elementGainDb),
+ * written out per column.
+ */
+export function steeringInto(m: Manifold, orientationRad: number, az: number, el: number, re: Float64Array, im: Float64Array, o = 0): void {
+  const { columns, rows } = m;
+  if (ringRe.length < rows) {
+    ringRe = new Float64Array(rows);
+    ringIm = new Float64Array(rows);
+  }
+  const ce = Math.cos(el), se = Math.sin(el);
+  const thetaDeg = 90 - el * DEG;
+  const av = Math.min(12 * ((thetaDeg - 90) / THETA_3DB) ** 2, 30);
+  const kc = m.kR * ce;
+  for (let r = 0; r < rows; r++) {
+    ringRe[r] = Math.cos(m.ringKz[r] * se);
+    ringIm[r] = Math.sin(m.ringKz[r] * se);
+  }
+  for (let c = 0; c < columns; c++) {
+    let phi = (az - orientationRad - m.columnAz[c]) % (2 * Math.PI);
+    if (phi > Math.PI) phi -= 2 * Math.PI;
+    else if (phi < -Math.PI) phi += 2 * Math.PI;
+    const ah = Math.min(12 * ((phi * DEG) / THETA_3DB) ** 2, 30);
+    const amp = Math.exp((ELEMENT_MAX_GAIN_DBI - Math.min(av + ah, 30)) * LN10_20);
+    const ph = kc * Math.cos(phi);
+    const cr = amp * Math.cos(ph), ci = amp * Math.sin(ph);
+    for (let r = 0; r < rows; r++) {
+      const i = o + r * columns + c;
+      re[i] = cr * ringRe[r] - ci * ringIm[r];
+      im[i] = cr * ringIm[r] + ci * ringRe[r];
+    }
+  }
+}
+
+/** Azimuth and elevation (rad) of a direction vector (any length). */
+export function directionAzEl(x: number, y: number, z: number): [number, number] {
+  return [Math.atan2(y, x), Math.atan2(z, Math.hypot(x, y))];
+}
