@@ -42,41 +42,55 @@ export function makeManifold(spec: ArraySpec, freqHz: number): Manifold {
 const DEG = 180 / Math.PI;
 const LN10_20 = Math.LN10 / 20;
 const THETA_3DB = 65;
-let ringRe = new Float64Array(64), ringIm = new Float64Array(64);
-
 /**
- * a(u) for the direction at azimuth az and elevation el (rad, map frame) of an array rotated by
- * orientationRad: re/im of element i at out[i]. Uses the element formula of antenna.ts (elementGainDb),
- * written out per column.
+ * The column factors of a(u) for the direction at azimuth az and elevation el (rad, map frame) of an array
+ * rotated by orientationRad: sqrt(g(theta, phi - phi_c)) e^{j k R cos(el) cos(phi - phi_c)} of column c into
+ * re/im[c]. The element gain is antenna.ts's elementGainDb, written out per column.
  */
-export function steeringInto(m: Manifold, orientationRad: number, az: number, el: number, re: Float64Array, im: Float64Array, o = 0): void {
-  const { columns, rows } = m;
-  if (ringRe.length < rows) {
-    ringRe = new Float64Array(rows);
-    ringIm = new Float64Array(rows);
-  }
-  const ce = Math.cos(el), se = Math.sin(el);
+export function columnFactorsInto(m: Manifold, orientationRad: number, az: number, el: number, re: Float64Array, im: Float64Array): void {
   const thetaDeg = 90 - el * DEG;
   const av = Math.min(12 * ((thetaDeg - 90) / THETA_3DB) ** 2, 30);
-  const kc = m.kR * ce;
-  for (let r = 0; r < rows; r++) {
-    ringRe[r] = Math.cos(m.ringKz[r] * se);
-    ringIm[r] = Math.sin(m.ringKz[r] * se);
-  }
-  for (let c = 0; c < columns; c++) {
+  const kc = m.kR * Math.cos(el);
+  for (let c = 0; c < m.columns; c++) {
     let phi = (az - orientationRad - m.columnAz[c]) % (2 * Math.PI);
     if (phi > Math.PI) phi -= 2 * Math.PI;
     else if (phi < -Math.PI) phi += 2 * Math.PI;
     const ah = Math.min(12 * ((phi * DEG) / THETA_3DB) ** 2, 30);
     const amp = Math.exp((ELEMENT_MAX_GAIN_DBI - Math.min(av + ah, 30)) * LN10_20);
     const ph = kc * Math.cos(phi);
-    const cr = amp * Math.cos(ph), ci = amp * Math.sin(ph);
-    for (let r = 0; r < rows; r++) {
-      const i = o + r * columns + c;
-      re[i] = cr * ringRe[r] - ci * ringIm[r];
-      im[i] = cr * ringIm[r] + ci * ringRe[r];
-    }
+    re[c] = amp * Math.cos(ph);
+    im[c] = amp * Math.sin(ph);
   }
+}
+
+/** The ring factors e^{j k z_r sin(el)} of a(u) into re/im[r]. */
+export function ringFactorsInto(m: Manifold, el: number, re: Float64Array, im: Float64Array): void {
+  const se = Math.sin(el);
+  for (let r = 0; r < m.rows; r++) {
+    re[r] = Math.cos(m.ringKz[r] * se);
+    im[r] = Math.sin(m.ringKz[r] * se);
+  }
+}
+
+let colRe = new Float64Array(64), colIm = new Float64Array(64), ringRe = new Float64Array(64), ringIm = new Float64Array(64);
+
+/** a(u): element r * columns + c of re/im (from offset o) = column factor c x ring factor r. */
+export function steeringInto(m: Manifold, orientationRad: number, az: number, el: number, re: Float64Array, im: Float64Array, o = 0): void {
+  const { columns, rows } = m;
+  if (colRe.length < columns || ringRe.length < rows) {
+    colRe = new Float64Array(columns);
+    colIm = new Float64Array(columns);
+    ringRe = new Float64Array(rows);
+    ringIm = new Float64Array(rows);
+  }
+  columnFactorsInto(m, orientationRad, az, el, colRe, colIm);
+  ringFactorsInto(m, el, ringRe, ringIm);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < columns; c++) {
+      const i = o + r * columns + c;
+      re[i] = colRe[c] * ringRe[r] - colIm[c] * ringIm[r];
+      im[i] = colRe[c] * ringIm[r] + colIm[c] * ringRe[r];
+    }
 }
 
 /** Azimuth and elevation (rad) of a direction vector (any length). */

@@ -12,6 +12,7 @@ import { shownPath } from '../util/paths.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { type PlacementReport, placeSites } from './auto-sites.ts';
 import { type ConstellationSettings, resolveConstellations } from './constellations.ts';
+import { nrSrsSpec } from './measurement.ts';
 import { type ArraySpec, type ScenarioFile, ScenarioSchema } from './schema.ts';
 
 /** A gNB site resolved to absolute coordinates (z = antenna height above ground). */
@@ -82,6 +83,7 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
     throw new UserError(`${label}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
   const sf = parseOrThrow(ScenarioSchema, raw, label);
+  if (sf.measurement.model === 'nr-srs') nrSrsSpec(sf.measurement, sf.carrier_freq_hz, label); // the bandwidth against the carrier's table
   const mapPath = path.resolve(path.dirname(abs), sf.map);
   if (!fs.existsSync(mapPath)) throw new UserError(`${label}: field "map": file not found: ${shownPath(mapPath)} (paths resolve relative to the scenario file)`);
   const map = loadMap(mapPath);

@@ -52,11 +52,15 @@ interface Worker<P, D> {
 export class ProcessPool<Req, P, D> {
   private workers: Worker<P, D>[] = [];
 
-  /** `entry`: the worker module (it calls serveTasks; see siblingModule); `size`: at most this many processes. */
+  /**
+   * `entry`: the worker module (it calls serveTasks; see siblingModule); `size`: at most this many processes;
+   * `serialization`: of the messages, 'advanced' (structured clone) for typed arrays.
+   */
   constructor(
     private readonly entry: URL,
     private readonly size: number,
     private readonly name: string,
+    private readonly serialization: 'json' | 'advanced' = 'json',
   ) {}
 
   /** Run `tasks`; resolves when all are done, rejects on the first failure (and stops the workers). */
@@ -127,7 +131,7 @@ export class ProcessPool<Req, P, D> {
   }
 
   private spawn(): Worker<P, D> {
-    const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: this.serialization });
     const w: Worker<P, D> = { proc, ready: false };
     proc.on('message', (m: PoolMessage<P, D>) => {
       if (m.type === 'ready') w.ready = true;
