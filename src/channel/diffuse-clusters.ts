@@ -1,44 +1,42 @@
 import { SPEED_OF_LIGHT } from '../radio/field.ts';
-import { type DiffuseRecord, EL_CELLS, FINE_CELL_DEG } from '../raytrace/diffuse-record.ts';
+import { COARSE_VALUES, type DiffuseRecord, EL_CELLS, FINE_CELL_DEG } from '../raytrace/diffuse-record.ts';
 import type { NormalStream } from '../util/gaussian.ts';
 import { directionAzEl } from './array.ts';
 import { type ChannelBuilder, DIFFUSE, DIFFUSE_COARSE, dopplerHz } from './link-channel.ts';
 
 // A link's diffuse scattering as channel components: the tile contributions the ray tracer recorded
-// (src/raytrace/diffuse-record.ts), each at its own delay and direction, are binned into clusters of a
-// delay bin (from the line-of-sight delay) and a cell of azimuth x elevation at the site. A cluster carries the
-// summed gain of its contributions, their power-weighted delay and directions, and a CN(0, gain) amplitude
-// (link-channel.ts). Two resolutions, set from what the receiver can resolve (src/measure sets them from the
-// bandwidth and the array):
-//   - fine bins for contributions within `fineBelowDb` of the link's strongest component and above
-//     `fineFloorRx`: the part of the channel a detector and a beam scan can see in detail;
-//   - one coarse cluster per coarseCellDeg x coarseCellDeg direction cell (all delays) for the weaker ones, which
-//     only add power (RSRP) through the beam: their amplitude is the square root of their power, with a random
-//     phase (a sum over many delays, its power averaged over the band, does not fade);
-//   - contributions whose received power (gain x array gain) is below `floorRx` are left out and counted.
+// (src/raytrace/diffuse-record.ts), each at its own delay and direction, become clusters:
+//   - contributions within `fineBelowDb` of the link's strongest component and above `fineFloorRx` go to fine
+//     clusters, one per delay bin of `fineDelayS` (from the line-of-sight delay) and direction cell of
+//     `fineCellDeg` at the site: the part of the channel a detector and a beam scan see in detail. A fine cluster
+//     carries the summed gain of its contributions, their power-weighted delay and directions, and an amplitude
+//     drawn from CN(0, gain) (a sum of tiles with random phases; link-channel.ts);
+//   - the weaker ones (and those the recorder summed under its floor) go to one coarse cluster per direction cell
+//     of the recorder (all delays): they only add power through the beam (RSRP), so a coarse cluster's amplitude
+//     is the square root of its power with a random phase (a sum over many delays does not fade across the band).
 
 export interface ClusterGrid {
   fineDelayS: number;
   fineCellDeg: number;
+  /** Direction cells of the coarse clusters (and of the recorder's sums). */
   coarseCellDeg: number;
-  /** Contributions weaker than the link's strongest component by more than this go to coarse bins (dB)... */
+  /** Contributions weaker than the link's strongest component by more than this go to coarse clusters (dB)... */
   fineBelowDb: number;
-  /** ...and so do those with a received power (gain x array gain) under this one. */
+  /** ...and so do those with a received power (gain x array gain) under this one (the recorder's floor too). */
   fineFloorRx: number;
-  /** Received power (gain x site array gain, linear) under which a contribution is left out. */
-  floorRx: number;
 }
 
-/** What clustering left out and kept, for the docs' accounting. */
+/** How the diffuse contributions were carried, for the docs' accounting. */
 export interface ClusterStats {
-  contributions: number;
+  /** Contributions kept one by one by the recorder, and of them those in fine clusters. */
+  recorded: number;
   fine: number;
-  coarse: number;
-  droppedRx: number;
-  keptRx: number;
+  /** Received power (gain x array gain) in fine and in coarse clusters. */
+  fineRx: number;
+  coarseRx: number;
 }
 
-export const emptyClusterStats = (): ClusterStats => ({ contributions: 0, fine: 0, coarse: 0, droppedRx: 0, keptRx: 0 });
+export const emptyClusterStats = (): ClusterStats => ({ recorded: 0, fine: 0, fineRx: 0, coarseRx: 0 });
 
 /** Reused hash of a link's clusters (open addressing; stamps clear it per link). */
 class ClusterTable {
@@ -112,31 +110,27 @@ const table = new ClusterTable();
 let coarseAcc = new Float64Array(0);
 
 /**
- * Clusters contributions order[a .. b) of `rec` (one link's) into `out` as diffuse components. `losLength`: the
- * link's line-of-sight length (m), the origin of the delay bins; `strongestRx`: its strongest specular path's
- * gain x array gain (the contributions' own maximum is taken too); `v`: UE velocity for the Doppler shifts.
+ * Clusters site `site`'s diffuse contributions (order[a .. b) of `rec`, and its coarse sums) into `out`.
+ * `losLength`: the link's line-of-sight length (m), the origin of the delay bins; `strongestRx`: its strongest
+ * specular path's gain x array gain (the contributions' own maximum is taken too); `v`: UE velocity for the
+ * Doppler shifts.
  */
 export function clusterDiffuse(
-  rec: DiffuseRecord, order: Int32Array, a: number, b: number, losLength: number, strongestRx: number,
+  rec: DiffuseRecord, site: number, order: Int32Array, a: number, b: number, losLength: number, strongestRx: number,
   grid: ClusterGrid, v: readonly number[], wavelength: number, normals: NormalStream, out: ChannelBuilder, stats?: ClusterStats,
 ): void {
   let top = strongestRx;
   for (let q = a; q < b; q++) top = Math.max(top, rec.rx[order[q]]);
-  const fineMin = Math.max(grid.floorRx, grid.fineFloorRx, top * 10 ** (-grid.fineBelowDb / 10));
+  const fineMin = Math.max(grid.fineFloorRx, top * 10 ** (-grid.fineBelowDb / 10));
   const fineM = grid.fineDelayS * SPEED_OF_LIGHT;
-  const fineMerge = Math.max(1, Math.round(grid.fineCellDeg / FINE_CELL_DEG)), coarseMerge = Math.max(1, Math.round(grid.coarseCellDeg / FINE_CELL_DEG));
+  const fineMerge = Math.max(1, Math.round(grid.fineCellDeg / FINE_CELL_DEG));
+  const cells = rec.coarseAz * rec.coarseEl;
+  if (coarseAcc.length < COARSE_VALUES * cells) coarseAcc = new Float64Array(COARSE_VALUES * cells);
+  coarseAcc.set(rec.coarse.subarray(site * cells * COARSE_VALUES, (site + 1) * cells * COARSE_VALUES));
   table.begin();
-  const cAz = Math.ceil(360 / grid.coarseCellDeg), cEl = Math.ceil(180 / grid.coarseCellDeg);
-  if (coarseAcc.length < 8 * cAz * cEl) coarseAcc = new Float64Array(8 * cAz * cEl);
-  coarseAcc.fill(0, 0, 8 * cAz * cEl);
   for (let q = a; q < b; q++) {
     const i = order[q];
     const rx = rec.rx[i];
-    if (stats) stats.contributions++;
-    if (!(rx >= grid.floorRx)) {
-      if (stats) stats.droppedRx += rx;
-      continue;
-    }
     const g = rec.gain[i], c = rec.cell[i];
     let o: number, A: Float64Array;
     if (rx >= fineMin) {
@@ -144,11 +138,14 @@ export function clusterDiffuse(
       const s = table.find(bin * 2 ** 20 + Math.floor(c / EL_CELLS / fineMerge) * 1024 + Math.floor((c % EL_CELLS) / fineMerge));
       A = table.acc;
       o = 8 * s;
-      if (stats) stats.fine++;
+      if (stats) {
+        stats.fine++;
+        stats.fineRx += rx;
+      }
     } else {
       A = coarseAcc;
-      o = 8 * (Math.floor(c / EL_CELLS / coarseMerge) * cEl + Math.floor((c % EL_CELLS) / coarseMerge));
-      if (stats) stats.coarse++;
+      o = COARSE_VALUES * rec.coarseCell(c);
+      if (stats) stats.coarseRx += rx;
     }
     A[o] += g;
     A[o + 1] += g * rec.length[i];
@@ -156,8 +153,8 @@ export function clusterDiffuse(
       A[o + 2 + k] += g * rec.dep[3 * i + k];
       A[o + 5 + k] += g * rec.ue[3 * i + k];
     }
-    if (stats) stats.keptRx += rx;
   }
+  if (stats) stats.recorded += b - a;
   const emit = (A: Float64Array, s: number, kind: number) => {
     const o = 8 * s, g = A[o];
     if (!(g > 0)) return;
@@ -171,5 +168,5 @@ export function clusterDiffuse(
     }
   };
   for (let s = 0; s < table.n; s++) emit(table.acc, s, DIFFUSE);
-  for (let s = 0; s < cAz * cEl; s++) emit(coarseAcc, s, DIFFUSE_COARSE);
+  for (let s = 0; s < cells; s++) emit(coarseAcc, s, DIFFUSE_COARSE);
 }

@@ -111,8 +111,6 @@ export function measureConfig(spec: NrSrsSpec, carrierHz: number, uePowerDbm: nu
       fineBelowDb: spec.peakThresholdDb + 20,
       // Under 0.2 % of the element-summed noise of a delay sample at the kernel's peak: no detector or scan sees it.
       fineFloorRx: (2e-3 * elements * noiseH) / (rePowerW * KERNEL_PEAK * KERNEL_PEAK),
-      // A thousandth of one element's noise in one delay sample, at the kernel's peak.
-      floorRx: (1e-3 * noiseH) / (rePowerW * KERNEL_PEAK * KERNEL_PEAK),
     },
     noiseBandW: BOLTZMANN_W_PER_HZ * bandwidthHz * f,
   };

@@ -59,7 +59,7 @@ export function makeMeasureContext(scenario: Scenario): MeasureContext {
   const cfg = measureConfig(spec, f.carrier_freq_hz, f.ue.tx_power_dbm, manifold.elements);
   const tracer = makeTracer(scenario);
   setSites(tracer, tracer.sites.map((_, i) => precomputeTracerSite(tracer, i)));
-  const record = new DiffuseRecord();
+  const record = new DiffuseRecord(tracer.sites.length, cfg.clusters.coarseCellDeg, cfg.clusters.fineFloorRx);
   if (tracer.scatter) tracer.scatter.record = record;
   return {
     scenario, tracer, cfg, manifold, estimator: new Estimator(cfg, manifold),
@@ -132,7 +132,7 @@ export function measureBlock(
     const rx: Vec3 = [xyz[3 * r], xyz[3 * r + 1], xyz[3 * r + 2]];
     const v = velocity(speed[r], heading[r]);
     const diffuse = t.scatter ? diffuseAt(t.scatter, t.field, rx[0], rx[1], rx[2]) : null;
-    const bySite = t.scatter ? record.bySite(ns) : null;
+    const bySite = t.scatter ? record.bySite() : null;
     for (let s = 0; s < ns; s++) {
       const row = r * ns + s;
       const site = t.sites[s], pre = t.pre[s];
@@ -172,7 +172,7 @@ export function measureBlock(
       const key = linkKey(ctx.scenario.seed, trajectoryId[r], sample[r], site.id);
       if (bySite) {
         ctx.fading.seed(key, STREAM_FADING);
-        clusterDiffuse(record, bySite.order, bySite.start[s], bySite.start[s + 1], losLength, strongest, cfg.clusters, v, cfg.wavelength, ctx.fading, ch, ctx.stats);
+        clusterDiffuse(record, s, bySite.order, bySite.start[s], bySite.start[s + 1], losLength, strongest, cfg.clusters, v, cfg.wavelength, ctx.fading, ch, ctx.stats);
       }
       L.specular_paths[row] = specular;
       L.diffuse_clusters[row] = ch.count - specular;

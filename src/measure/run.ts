@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { ClusterStats } from '../channel/diffuse-clusters.ts';
+import { type ClusterStats, emptyClusterStats } from '../channel/diffuse-clusters.ts';
 import { originMetadata } from '../map/origin.ts';
 import { TRAJECTORIES_FILE, trajectoriesInputKey } from '../mobility/trajectories.ts';
 import { checkReceivers, readTrajectoryReceivers } from '../raytrace/receivers.ts';
@@ -15,6 +15,7 @@ import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { ProcessPool } from '../util/process-pool.ts';
 import { Progress } from '../util/progress.ts';
 import { makeMeasureContext, type MeasureColumns, type MeasureContext, measureBlock } from './link.ts';
+import { type ErrorQuantiles, errorQuantiles, measurementErrors, writeErrorFigures } from './report.ts';
 import { measurementSchema } from './schema.ts';
 
 // `simgen measure`: what the gNBs of an nr-srs scenario measure from every trajectory sample's uplink SRS ->
@@ -58,7 +59,7 @@ export function runMeasureRequest(req: MeasureRequest): MeasureBlockResult {
   const s = ctx.stats;
   return {
     block: req.block, columns,
-    stats: { contributions: s.contributions - before.contributions, fine: s.fine - before.fine, coarse: s.coarse - before.coarse, droppedRx: s.droppedRx - before.droppedRx, keptRx: s.keptRx - before.keptRx },
+    stats: { recorded: s.recorded - before.recorded, fine: s.fine - before.fine, fineRx: s.fineRx - before.fineRx, coarseRx: s.coarseRx - before.coarseRx },
   };
 }
 
@@ -87,6 +88,9 @@ export interface MeasureResult {
   specular: number;
   clusters: number;
   stats: ClusterStats;
+  /** Estimation errors by LOS/NLOS and SNR, and the error CDF figures written beside the file. */
+  errors: ErrorQuantiles[];
+  figures: string[];
 }
 
 /** Trajectory samples in (trajectory_id, sample) order with their positions, speeds and headings. */
@@ -148,7 +152,7 @@ export async function runMeasure(scenario: Scenario, outDir: string, opts: Measu
   const target = path.join(outDir, 'measurements.arrow');
   removeStaleTemps(target);
   const totals = { detected: 0, falseAlarms: 0, idealHeard: 0, specular: 0, clusters: 0 };
-  const stats: ClusterStats = { contributions: 0, fine: 0, coarse: 0, droppedRx: 0, keptRx: 0 };
+  const stats: ClusterStats = emptyClusterStats();
   const progress = new Progress('measure', nr * ns, opts.quiet);
   let linksDone = 0;
   const rows = await writeArrowFile(target, measurementSchema(metadata), async (writer) => {
@@ -214,5 +218,7 @@ export async function runMeasure(scenario: Scenario, outDir: string, opts: Measu
     }
   });
   progress.done();
-  return { path: target, rows, inputKey, seconds: (Date.now() - started) / 1000, ...totals, stats };
+  const groups = measurementErrors(target);
+  const figures = writeErrorFigures(target, groups, `${scenario.name}: nr-srs estimation errors, detected links`);
+  return { path: target, rows, inputKey, seconds: (Date.now() - started) / 1000, ...totals, stats, errors: errorQuantiles(groups), figures };
 }

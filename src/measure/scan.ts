@@ -3,15 +3,15 @@ import { columnFactorsInto, type Manifold, ringFactorsInto, steeringInto } from 
 // AoA by a beam scan over the array's own manifold (Bartlett): for the per-element vector y at the detected
 // delay, S(u) = |a(u)^H y|^2 / |a(u)|^2, the power a matched beam toward u collects (normalised so that a single
 // plane wave peaks at its own direction whatever the element gains). The maximum is found on a grid of
-// AZ_STEP x EL_STEP degrees (azimuth all around, elevation -60..+60: below, a site at 5 m sees the ground
+// AZ_STEP x EL_STEP degrees (azimuth all around, elevation -64..+64: below, a site at 5 m sees the ground
 // within 3 m; above, roofs) using the manifold's column x ring separation (per elevation, the rings are combined
 // first, then each azimuth costs one product per column), then refined by a pattern search on the exact
 // manifold down to REFINE_MIN_DEG and a parabola through the last three points on each axis.
 
-const AZ_STEP = 4;
-const EL_STEP = 6;
-const EL_MIN = -60;
-const EL_MAX = 60;
+const AZ_STEP = 6;
+const EL_STEP = 8;
+const EL_MIN = -64;
+const EL_MAX = 64;
 const REFINE_MIN_DEG = 1 / 4;
 const RAD = Math.PI / 180;
 

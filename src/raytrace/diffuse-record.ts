@@ -6,7 +6,9 @@
 // own geometry: its site, its unfolded length (site -> tile -> receiver), its propagation gain and its gain
 // times the site's array gain, its departure direction at the site (toward the tile, or toward the first
 // reflection of an "RS" path) with a fine direction cell, and the unit vector from the receiver toward it (for
-// the Doppler shift). The sums links.arrow holds do not change.
+// the Doppler shift). Contributions whose received power (gain x array gain) is under `floorRx` are not kept
+// one by one: they are summed per site and coarse direction cell (power, power-weighted length and directions),
+// which is all a receiver that cannot resolve them needs. The sums links.arrow holds do not change.
 
 /** Fine direction cells of the departure directions, degrees of azimuth and of elevation. */
 export const FINE_CELL_DEG = 2.5;
@@ -21,6 +23,9 @@ export function directionCell(x: number, y: number, z: number): number {
   return Math.min(AZ_CELLS - 1, Math.floor(az / FINE_CELL_DEG)) * EL_CELLS + Math.min(EL_CELLS - 1, Math.floor((el + 90) / FINE_CELL_DEG));
 }
 
+/** Values summed per coarse cell: gain, gain x length, gain x departure (3), gain x UE vector (3). */
+export const COARSE_VALUES = 8;
+
 /** One receiver's diffuse contributions, every site's, in the order the diffuse step summed them. */
 export class DiffuseRecord {
   count = 0;
@@ -34,9 +39,33 @@ export class DiffuseRecord {
   /** Unit departure direction at the site, and unit vector from the receiver toward the scattering point (3 each). */
   dep = new Float32Array(3 * 1024);
   ue = new Float32Array(3 * 1024);
+  /** Per site and coarse cell: the summed contributions under floorRx (COARSE_VALUES each). */
+  readonly coarse: Float64Array;
+  /** Coarse cells: azimuth cells x elevation cells. */
+  readonly coarseAz: number;
+  readonly coarseEl: number;
+  private readonly merge: number;
+  /** bySite's index, reused. */
+  private start: Int32Array;
+  private order = new Int32Array(1024);
+
+  /** `sites`: the scatter index's site count; weaker contributions than `floorRx` go to cells of `coarseCellDeg`. */
+  constructor(readonly sites: number, coarseCellDeg: number, readonly floorRx: number) {
+    this.merge = Math.max(1, Math.round(coarseCellDeg / FINE_CELL_DEG));
+    this.coarseAz = Math.ceil(AZ_CELLS / this.merge);
+    this.coarseEl = Math.ceil(EL_CELLS / this.merge);
+    this.coarse = new Float64Array(sites * this.coarseAz * this.coarseEl * COARSE_VALUES);
+    this.start = new Int32Array(sites + 1);
+  }
 
   clear(): void {
     this.count = 0;
+    this.coarse.fill(0);
+  }
+
+  /** Coarse cell of a fine cell. */
+  coarseCell(cell: number): number {
+    return Math.floor(cell / EL_CELLS / this.merge) * this.coarseEl + Math.floor((cell % EL_CELLS) / this.merge);
   }
 
   private grow(): void {
@@ -56,6 +85,18 @@ export class DiffuseRecord {
   }
 
   add(site: number, length: number, cell: number, dep: Float32Array, o: number, ux: number, uy: number, uz: number, gain: number, rx: number): void {
+    if (rx < this.floorRx) {
+      const A = this.coarse, q = (site * this.coarseAz * this.coarseEl + this.coarseCell(cell)) * COARSE_VALUES;
+      A[q] += gain;
+      A[q + 1] += gain * length;
+      A[q + 2] += gain * dep[o];
+      A[q + 3] += gain * dep[o + 1];
+      A[q + 4] += gain * dep[o + 2];
+      A[q + 5] += gain * ux;
+      A[q + 6] += gain * uy;
+      A[q + 7] += gain * uz;
+      return;
+    }
     if (this.count === this.site.length) this.grow();
     const i = this.count++;
     this.site[i] = site;
@@ -71,14 +112,15 @@ export class DiffuseRecord {
     this.ue[3 * i + 2] = uz;
   }
 
-  /** The contributions of each site: indices order[start[s] .. start[s + 1]), in recorded order. */
-  bySite(sites: number): { start: Int32Array; order: Int32Array } {
-    const start = new Int32Array(sites + 1);
+  /** The kept contributions of each site: indices order[start[s] .. start[s + 1]), in recorded order (reused arrays). */
+  bySite(): { start: Int32Array; order: Int32Array } {
+    const start = this.start;
+    start.fill(0);
     for (let i = 0; i < this.count; i++) start[this.site[i] + 1]++;
-    for (let s = 0; s < sites; s++) start[s + 1] += start[s];
-    const next = start.slice(0, sites);
-    const order = new Int32Array(this.count);
-    for (let i = 0; i < this.count; i++) order[next[this.site[i]]++] = i;
-    return { start, order };
+    for (let s = 0; s < this.sites; s++) start[s + 1] += start[s];
+    if (this.order.length < this.count) this.order = new Int32Array(this.site.length);
+    const next = start.slice(0, this.sites);
+    for (let i = 0; i < this.count; i++) this.order[next[this.site[i]]++] = i;
+    return { start, order: this.order };
   }
 }

@@ -17,11 +17,11 @@ export const MeasurementSchema = z
     model: z.enum(MEASUREMENT_MODELS),
     /** Channel bandwidth and subcarrier spacing (a pair of TS 38.101-1/-2 Table 5.3.2-1). */
     bandwidth_mhz: numberIn(5, 400, 'MHz', { exclusiveMin: false }).optional(),
-    subcarrier_spacing_khz: z.union([z.literal(15), z.literal(30), z.literal(60), z.literal(120)]).optional(),
+    subcarrier_spacing_khz: z.literal([15, 30, 60, 120]).optional(),
     /** SRS transmission comb: every comb-th subcarrier (TS 38.211 s6.4.1.4.3; 2, 4 or 8 for positioning). */
-    comb: z.union([z.literal(2), z.literal(4), z.literal(8)]).optional(),
+    comb: z.literal([2, 4, 8]).optional(),
     /** OFDM symbols of the SRS resource, the same subcarriers in each, combined coherently (1, 2, 4, 8 or 12). */
-    symbols: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(12)]).optional(),
+    symbols: z.literal([1, 2, 4, 8, 12]).optional(),
     /** gNB receiver noise figure. */
     noise_figure_db: numberIn(0, 30, 'dB').optional(),
     /** First-path detection: probability that noise alone crosses the threshold somewhere in the search window. */

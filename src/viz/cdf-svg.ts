@@ -23,8 +23,17 @@ export function niceAxis(v: number, ticks = 5): { max: number; step: number } {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const f = (v: number) => Number(v.toFixed(2)).toString();
 
+/** Axis text of a CDF plot: the quantity (x label) and its unit (legend). Default: 2D positioning error in m. */
+export interface CdfAxis {
+  xLabel: string;
+  yLabel: string;
+  unit: string;
+}
+
+const POSITIONING: CdfAxis = { xLabel: '2D positioning error (m)', yLabel: 'CDF (share of test samples)', unit: 'm' };
+
 /** The plot; the x axis ends at the largest 95th-percentile error of the series (long tails are cut). */
-export function cdfSvg(series: CdfSeries[], title: string): string {
+export function cdfSvg(series: CdfSeries[], title: string, axis: CdfAxis = POSITIONING): string {
   const W = 640, H = 440, L = 64, R = 20, T = 40, B = 56;
   const pw = W - L - R, ph = H - T - B;
   const p95 = Math.max(...series.map((s) => interpolate(s.probability, s.errorM, 0.95)), 1e-3);
@@ -46,8 +55,8 @@ export function cdfSvg(series: CdfSeries[], title: string): string {
   }
   out.push(
     `<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="black"/>`,
-    `<text x="${L + pw / 2}" y="${H - 16}" text-anchor="middle">2D positioning error (m)</text>`,
-    `<text transform="translate(18 ${T + ph / 2}) rotate(-90)" text-anchor="middle">CDF (share of test samples)</text>`,
+    `<text x="${L + pw / 2}" y="${H - 16}" text-anchor="middle">${esc(axis.xLabel)}</text>`,
+    `<text transform="translate(18 ${T + ph / 2}) rotate(-90)" text-anchor="middle">${esc(axis.yLabel)}</text>`,
   );
   // Curves first, then the legend in a white box on top of them (lower right: where CDFs have risen).
   const legendTop = T + ph - 26 - (series.length - 1) * 18;
@@ -58,7 +67,7 @@ export function cdfSvg(series: CdfSeries[], title: string): string {
     const ly = legendTop + 12 + i * 18;
     legend.push(
       `<line x1="${L + pw - 200}" y1="${ly}" x2="${L + pw - 176}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="${L + pw - 170}" y="${ly + 4}">${esc(s.label)} (mean ${s.meanErrorM.toFixed(2)} m)</text>`,
+      `<text x="${L + pw - 170}" y="${ly + 4}">${esc(s.label)} (mean ${s.meanErrorM.toFixed(2)} ${esc(axis.unit)})</text>`,
     );
   });
   out.push(...legend);
