@@ -4,12 +4,12 @@ import { directionAzEl } from '../src/channel/array.ts';
 import { angularSpreadDeg, rmsDelaySpread } from '../src/channel/spreads.ts';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
 import { pathField, SPEED_OF_LIGHT } from '../src/radio/field.ts';
-import { makeTracer, precomputeTracerSite, setSites } from '../src/raytrace/chunk.ts';
-import { diffuseAt, diffusePath } from '../src/raytrace/diffuse.ts';
-import { DiffuseRecord } from '../src/raytrace/diffuse-record.ts';
-import { departureAtSite, evaluateLink } from '../src/raytrace/link.ts';
-import { readTrajectoryReceivers } from '../src/raytrace/receivers.ts';
-import { findPaths } from '../src/raytrace/search.ts';
+import { makeTracer, precomputeTracerSite, setSites } from '../src/raytrace/engine/tracer.ts';
+import { diffuseAt, diffusePath } from '../src/raytrace/engine/diffuse.ts';
+import { DiffuseRecord } from '../src/raytrace/engine/diffuse-record.ts';
+import { departureAtSite, evaluateLink } from '../src/raytrace/engine/link.ts';
+import { readTrajectoryReceivers } from '../src/raytrace/index.ts';
+import { findPaths } from '../src/raytrace/engine/search.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
 import fs from 'node:fs';
 
@@ -28,7 +28,7 @@ const scenario = loadScenario(arg('--scenario', DEFAULT_SCENARIO));
 const N = Number(arg('--receivers', '200'));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-bench-spreads-'));
 await runTrajectories(scenario, out, { quiet: true });
-const rx = readTrajectoryReceivers(path.join(out, 'trajectories.arrow'));
+const rx = await readTrajectoryReceivers(path.join(out, 'trajectories.arrow'));
 const t = makeTracer(scenario);
 setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
 const record = new DiffuseRecord(t.sites.length, 360, 0); // floor 0: every contribution kept one by one
@@ -79,7 +79,7 @@ for (let i = 0; i < N; i++) {
   });
 }
 
-const fc = scenario.file.carrier_freq_hz / 1e9;
+const fc = scenario.raytrace.carrierFreqHz / 1e9;
 const umi = {
   LOS: { ds: 10 ** (-0.24 * Math.log10(1 + fc) - 7.14) * 1e9, asd: 10 ** (-0.05 * Math.log10(1 + fc) + 1.21) },
   NLOS: { ds: 10 ** (-0.24 * Math.log10(1 + fc) - 6.83) * 1e9, asd: 10 ** (-0.23 * Math.log10(1 + fc) + 1.53) },

@@ -49,8 +49,8 @@ export function linkStats(file: string, scenario: Scenario): LinkStats {
   const nlosHeard: number[] = [];
   const BINS: [string, number, number][] = [['10-100 m', 0, 100], ['100-200 m', 100, 200], ['200-400 m', 200, 400], ['> 400 m', 400, Infinity]];
   const byDistance: number[][] = BINS.map(() => []);
-  const f = scenario.file.carrier_freq_hz;
-  const first = new Set(scenario.file.constellations.first ?? []);
+  const f = scenario.raytrace.carrierFreqHz;
+  const first = new Set(scenario.constellations.first);
   const perSample = new Map<string, number>();
   const shares: number[] = [];
   const kinds = new Map<string, number>();

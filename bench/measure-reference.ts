@@ -4,7 +4,7 @@ import path from 'node:path';
 import { makeMeasureContext, measureBlock } from '../src/measure/link.ts';
 import { referenceMeasure } from '../src/measure/reference.ts';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
-import { readTrajectoryReceivers } from '../src/raytrace/receivers.ts';
+import { readTrajectoryReceivers } from '../src/raytrace/index.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
 
 // `npx tsx bench/measure-reference.ts [--receivers N] [--scenario FILE]`: the fast estimators of `simgen measure`
@@ -21,8 +21,8 @@ const scenario = loadScenario(arg('--scenario', path.join(PACKAGE_ROOT, 'scenari
 const N = Number(arg('--receivers', '20'));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-bench-measure-ref-'));
 await runTrajectories(scenario, out, { quiet: true });
-const rx = readTrajectoryReceivers(path.join(out, 'trajectories.arrow'));
-const ctx = makeMeasureContext(scenario);
+const rx = await readTrajectoryReceivers(path.join(out, 'trajectories.arrow'));
+const ctx = await makeMeasureContext(scenario);
 const stride = Math.floor(rx.sample.length / N);
 let links = 0, fastOnly = 0, refOnly = 0, fastFa = 0, fastMs = 0, refMs = 0;
 const dToa: number[] = [], dAoa: number[] = [], dRsrp: number[] = [];

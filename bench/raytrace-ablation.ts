@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
-import { runRaytrace } from '../src/raytrace/run.ts';
-import { DEFAULT_SCENARIO, loadScenario, mapMaterials } from '../src/scenario/load.ts';
+import { runRaytrace } from '../src/raytrace/index.ts';
+import { mapMaterials } from '../src/map/materials.ts';
+import { DEFAULT_SCENARIO, loadScenario, withRaytraceSection } from '../src/scenario/load.ts';
 import type { ScenarioFile } from '../src/scenario/schema.ts';
 import { linkStats } from './link-stats.ts';
 
@@ -21,7 +22,7 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-ablation-'));
 await runTrajectories(scenario, out, { quiet: true });
 
 type Raytrace = ScenarioFile['raytrace'];
-const base = scenario.file.raytrace;
+const base = scenario.raytrace.asWritten.raytrace;
 const off = { ...base.scattering, enabled: false };
 const on = (k: number) => ({ ...base.scattering, enabled: true, reflections_before: k });
 const rows: [string, string, Partial<Raytrace>][] = [
@@ -55,9 +56,9 @@ console.log('| setting | heard % | no path % | UMi LOS dev. dB | UMi NLOS dev. d
 console.log('|---|---|---|---|---|---|---|---|');
 for (const [key, label, change] of rows) {
   if (only && !only.has(key)) continue;
-  scenario.file.raytrace = { ...base, ...change };
-  const res = await runRaytrace(scenario, out, { threads: 2, quiet: true });
-  const s = linkStats(res.path, scenario);
+  const variant = withRaytraceSection(scenario, { ...base, ...change });
+  const res = await runRaytrace(variant, out, { threads: 2, quiet: true });
+  const s = linkStats(res.path, variant);
   const first = s.first ? `${pct(s.first.k0)} / ${pct(s.first.k1)} / ${pct(s.first.k3)}` : '-';
   console.log(`| ${label} | ${pct(s.heard)} | ${pct(s.noPath)} | ${f1(s.umi.LOS.median)} | ${f1(s.umi.NLOS.median)} | ${first} | ${Number.isNaN(s.diffuseShareNlos) ? '-' : pct(s.diffuseShareNlos)} | ${f1(res.stats.seconds)} |`);
 }

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
-import { type LinkColumns, makeTracer, precomputeTracerSite, setSites, traceBlock } from '../src/raytrace/chunk.ts';
-import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
+import { type LinkColumns, makeTracer, precomputeTracerSite, setSites, traceBlock } from '../src/raytrace/engine/tracer.ts';
+import { DEFAULT_SCENARIO, loadScenario, withRaytraceSection } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
 
 // `npx tsx bench/raytrace-tiles.ts [--receivers N] [--sizes 1,2,3]`: how the results depend on the scattering
@@ -26,8 +26,8 @@ for (let i = 0; i < N; i++) rx.set([x[i * stride], y[i * stride], z[i * stride]]
 
 const results: LinkColumns[] = [];
 for (const size of sizes) {
-  scenario.file.raytrace = { ...scenario.file.raytrace, scattering: { ...scenario.file.raytrace.scattering, enabled: true, tile_m: size } };
-  const t = makeTracer(scenario);
+  const written = scenario.raytrace.asWritten.raytrace;
+  const t = makeTracer(withRaytraceSection(scenario, { ...written, scattering: { ...written.scattering, enabled: true, tile_m: size } }));
   setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
   const t0 = performance.now();
   results.push(traceBlock(t, rx, false).links);

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
-import { makeTracer, precomputeTracerSite, setSites, traceBlock } from '../src/raytrace/chunk.ts';
-import { rayCounter } from '../src/raytrace/occlusion.ts';
-import { runRaytrace } from '../src/raytrace/run.ts';
+import { makeTracer, precomputeTracerSite, setSites, traceBlock } from '../src/raytrace/engine/tracer.ts';
+import { rayCounter } from '../src/raytrace/engine/occlusion.ts';
+import { runRaytrace } from '../src/raytrace/index.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
 import { formatLinkStats, linkStats } from './link-stats.ts';
@@ -21,12 +21,12 @@ const scenario = loadScenario(argScenario > 0 ? process.argv[argScenario + 1] : 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-bench-raytrace-'));
 const load = () => os.loadavg()[0].toFixed(1);
 const f1 = (x: number) => x.toFixed(1);
-const r = scenario.file.raytrace;
+const r = scenario.raytrace;
 const sc = r.scattering;
 
 console.log(
-  `scenario ${scenario.name}: order ${r.max_reflection_order}, diffraction ${r.diffraction} (RD/DR ${r.diffraction_reflections}), ` +
-    `scattering ${sc.enabled ? `on (${sc.reflections_before} reflections before, ${sc.tile_m} m tiles)` : 'off'}, ${scenario.sites.length} sites; ${os.availableParallelism()} cores, load average ${load()} at start`,
+  `scenario ${scenario.name}: order ${r.maxReflectionOrder}, diffraction ${r.diffraction} (RD/DR ${r.diffractionReflections}), ` +
+    `scattering ${sc ? `on (${sc.reflectionsBefore} reflections before, ${sc.tileM} m tiles)` : 'off'}, ${scenario.sites.length} sites; ${os.availableParallelism()} cores, load average ${load()} at start`,
 );
 await runTrajectories(scenario, out, { quiet: true });
 

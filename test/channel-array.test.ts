@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeManifold, steeringInto } from '../src/channel/array.ts';
 import { beamGain, makeArrayGain, steeredGainExact } from '../src/radio/antenna.ts';
-import type { ArraySpec } from '../src/scenario/schema.ts';
+import type { ArrayConfig } from '../src/scenario/config.ts';
 import type { Vec3 } from '../src/scene/types.ts';
 
-const spec: ArraySpec = { type: 'uniform-cylindrical', columns: 16, rows: 4, spacing_wavelengths: 0.5, orientation_deg: 0, element: '3gpp-38.901' };
+const spec: ArrayConfig = { columns: 16, rows: 4, spacingWavelengths: 0.5 };
 const f = 28e9;
 const RAD = Math.PI / 180;
 const unit = (az: number, el: number): Vec3 => [Math.cos(el) * Math.cos(az), Math.cos(el) * Math.sin(az), Math.sin(el)];

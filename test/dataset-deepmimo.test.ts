@@ -65,8 +65,8 @@ test('deepmimo export: params.json, scene and one .npz per matrix and site, name
 
   const params = JSON.parse(fs.readFileSync(path.join(dir, 'params.json'), 'utf8'));
   assert.deepEqual(Object.keys(params).sort(), ['materials', 'rt_params', 'scene', 'txrx_sets', 'version']);
-  assert.equal(params.rt_params.frequency, scenario.file.carrier_freq_hz);
-  assert.equal(params.rt_params.max_reflections, scenario.file.raytrace.max_reflection_order);
+  assert.equal(params.rt_params.frequency, scenario.raytrace.carrierFreqHz);
+  assert.equal(params.rt_params.max_reflections, scenario.raytrace.maxReflectionOrder);
   assert.equal(params.rt_params.max_diffractions, 1);
   const [tx, rx] = [params.txrx_sets.txrx_set_0, params.txrx_sets.txrx_set_1];
   for (const set of [tx, rx]) assert.deepEqual(Object.keys(set).sort(), [...TXRX_FIELDS].sort());

@@ -53,7 +53,7 @@ test('no trajectory is in two splits, and the test tracks are the trajectories s
   const expected: number[] = JSON.parse(readArrowFile(path.join(outDir, 'trajectories.arrow')).schema.metadata.get('test_trajectories')!);
   const testIds = [...splitOf].filter(([, s]) => s.has(1)).map(([t]) => t).sort((a, b) => a - b);
   assert.deepEqual(testIds, [...expected].sort((a, b) => a - b));
-  assert.equal(testIds.length, scenario.file.trajectories.test_tracks);
+  assert.equal(testIds.length, scenario.trajectories.testTracks);
 });
 
 test('features, labels and heard counts match links.arrow and trajectories.arrow value by value', () => {
@@ -63,7 +63,7 @@ test('features, labels and heard counts match links.arrow and trajectories.arrow
   const siteById = new Map(ds.meta.sites.map((s) => [s.id, s]));
   const f32 = Math.fround;
   const { sentinel } = ds.meta;
-  assert.equal(sentinel.rx_power_dbm, scenario.file.ue.tx_power_dbm - scenario.file.raytrace.path_loss_cutoff_db - 30);
+  assert.equal(sentinel.rx_power_dbm, scenario.raytrace.txPowerDbm - scenario.raytrace.pathLossCutoffDb - 30);
   assert.equal(ds.width, 56);
   assert.equal(ds.meta.featureLayout[8], 'gnb2_rx_power_dbm');
   let heardSeen = 0;

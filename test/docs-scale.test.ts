@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import YAML from 'yaml';
-import { shardFromEnv } from '../src/raytrace/shard.ts';
+import { shardFromEnv } from '../src/cli/shard.ts';
 import { PACKAGE_ROOT } from '../src/scenario/load.ts';
 
 // docs/scale/: the Kubernetes manifests and the Slurm script stay true to what simgen reads: an Indexed

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeJob } from '../src/experiment/jobs.ts';
-import { jobCost } from '../src/experiment/runner.ts';
+import { experimentOptions } from '../src/cli/experiment.ts';
 import { PAPER_FRACTIONS, resolveSettings } from '../src/experiment/settings.ts';
-import type { TrainJobSpec, TrainSettings } from '../src/experiment/types.ts';
+import { jobCost } from '../src/learn/jobs/execute.ts';
+import { type FinetuneJobSpec, makeJob, type TrainJobSpec, type TrainSettings } from '../src/learn/jobs/job.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { UserError } from '../src/util/errors.ts';
 import { lineSvg, logTicks, niceTicks } from '../src/viz/line-svg.ts';
@@ -15,7 +15,7 @@ import { lineSvg, logTicks, niceTicks } from '../src/viz/line-svg.ts';
 const train: TrainSettings = { epochs: 30, batchSize: 256, learningRate: 1e-3, lrDecayRate: 0.04, lrDecaySamples: 10000, maxTrainSamples: null };
 const spec: TrainJobSpec = { type: 'train', kind: 'hyploc', constellations: [1, 2], train };
 
-test('a job key changes with the dataset and every setting; its seed only with the description and scenario seed', () => {
+test('a job key changes with the dataset and every setting; a train job trains with the scenario seed, a re-training with its own', () => {
   const a = makeJob(spec, 'hyploc-c1-2', 'dataset-A', 2024);
   assert.equal(makeJob(structuredClone(spec), 'other label', 'dataset-A', 2024).key, a.key, 'same description -> same job');
   const b = makeJob(spec, 'hyploc-c1-2', 'dataset-B', 2024);
@@ -23,16 +23,19 @@ test('a job key changes with the dataset and every setting; its seed only with t
   assert.equal(b.seed, a.seed, 'but does not move its seed');
   const e = makeJob({ ...spec, train: { ...train, epochs: 29 } }, 'x', 'dataset-A', 2024);
   assert.notEqual(e.key, a.key);
-  assert.notEqual(e.seed, a.seed);
-  assert.notEqual(makeJob({ ...spec, kind: 'single' }, 'x', 'dataset-A', 2024).seed, a.seed);
-  assert.notEqual(makeJob(spec, 'x', 'dataset-A', 7).seed, a.seed, 'the scenario seed moves every job seed');
-  assert.ok(Number.isInteger(a.seed) && a.seed >= 0 && a.seed < 2 ** 31);
-  const f = makeJob({ type: 'finetune', kind: 'hyploc', base: a.key, target: 11, fraction: 0.05, train }, 'r', 'dataset-A', 2024);
+  // A train job is `simgen train` of one model: the scenario seed, whatever the model or the data.
+  assert.deepEqual([a.seed, e.seed, makeJob({ ...spec, kind: 'single' }, 'x', 'dataset-A', 2024).seed, makeJob(spec, 'x', 'dataset-A', 7).seed], [2024, 2024, 2024, 7]);
+  const retrain: FinetuneJobSpec = { type: 'finetune', kind: 'hyploc', base: a.key, target: 11, fraction: 0.05, train };
+  const f = makeJob(retrain, 'r', 'dataset-A', 2024);
   assert.deepEqual(f.deps, [a.key]);
+  assert.equal(makeJob(retrain, 'r', 'dataset-B', 2024).seed, f.seed, 'a re-training seed does not follow the dataset');
+  assert.notEqual(makeJob({ ...retrain, fraction: 0.1 }, 'r', 'dataset-A', 2024).seed, f.seed, 'but follows the description');
+  assert.notEqual(makeJob(retrain, 'r', 'dataset-A', 7).seed, f.seed, 'and the scenario seed');
+  assert.ok(Number.isInteger(f.seed) && f.seed >= 0 && f.seed < 2 ** 31);
 });
 
 test('longer jobs are scheduled first: cost grows with constellations, data share and model size', () => {
-  const cost = (s: Partial<TrainJobSpec>) => jobCost(makeJob({ ...spec, ...s }, 'x', 'd', 1));
+  const cost = (s: Partial<TrainJobSpec>) => jobCost({ ...spec, ...s });
   assert.ok(cost({ constellations: [1, 2, 3] }) > cost({ constellations: [1, 2] }));
   assert.ok(cost({ kind: 'single-plus' }) > cost({ kind: 'single' }));
 });
@@ -41,7 +44,7 @@ const scenario = loadScenario(path.resolve('scenarios/hyploc-madrid.yaml'));
 test('settings: scenario train block by default, --quick shrinks, flags override', () => {
   const full = resolveSettings(scenario, {});
   assert.equal(full.train.epochs, 30);
-  assert.equal(full.train.batchSize, scenario.file.train.batch_size);
+  assert.equal(full.train.batchSize, scenario.train.batchSize);
   assert.equal(full.train.maxTrainSamples, null);
   assert.deepEqual(full.counts, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.deepEqual(full.fractions, PAPER_FRACTIONS);
@@ -58,12 +61,15 @@ test('settings: scenario train block by default, --quick shrinks, flags override
   assert.deepEqual(flags.fractions, [0.25]);
 });
 
-test('settings: out-of-range flags are UserErrors naming the flag and the range', () => {
-  assert.throws(() => resolveSettings(scenario, { counts: [11] }), (e: Error) => e instanceof UserError && /--counts.*1\.\.10 \(the scenario's constellations.count is 10\)/.test(e.message));
-  assert.throws(() => resolveSettings(scenario, { fractions: [0] }), (e: Error) => e instanceof UserError && /--fractions.*\(0, 100\]/.test(e.message));
-  assert.throws(() => resolveSettings(scenario, { epochs: 0 }), (e: Error) => e instanceof UserError && /--epochs/.test(e.message));
-  assert.throws(() => resolveSettings(scenario, { jobs: 0 }), (e: Error) => e instanceof UserError && /--jobs/.test(e.message));
-  assert.throws(() => resolveSettings(scenario, { pretrain: 12 }), (e: Error) => e instanceof UserError && /--pretrain.*1\.\.10/.test(e.message));
+test('experiment flags: out-of-range values are UserErrors naming the flag and the range', () => {
+  const bad = (args: Partial<Parameters<typeof experimentOptions>[0]>, message: RegExp) =>
+    assert.throws(() => experimentOptions({ quick: false, jobs: 2, ...args }, scenario), (e: Error) => e instanceof UserError && message.test(e.message), message.source);
+  bad({ counts: '11' }, /--counts must be an integer from 1 to 10 \(the scenario's constellations.count is 10\) \(got 11\)/);
+  bad({ fractions: '0' }, /--fractions.*\(0, 100\]/);
+  bad({ epochs: 0 }, /--epochs must be an integer from 1 to 10000/);
+  bad({ jobs: 0 }, /--jobs must be an integer from 1 to 64/);
+  bad({ pretrain: 12 }, /--pretrain must be an integer from 1 to 10/);
+  assert.deepEqual(experimentOptions({ quick: true, jobs: 2, counts: '10,1,5', fractions: '25' }, scenario), { quick: true, jobs: 2, epochs: undefined, counts: [10, 1, 5], fractions: [0.25], pretrain: undefined, deployments: undefined, models: undefined });
 });
 
 test('plot axes: round ticks, log ticks, points placed by the axis mapping', () => {

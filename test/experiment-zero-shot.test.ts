@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { readDataset } from '../src/dataset/read.ts';
 import { runExperiment } from '../src/experiment/run.ts';
+import { experimentOptions } from '../src/cli/experiment.ts';
 import { resolveSettings } from '../src/experiment/settings.ts';
 import { planDeployments, ZERO_SHOT_MODEL_NAMES } from '../src/experiment/zero-shot-plan.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
@@ -53,10 +54,11 @@ test('settings: zero-shot counts, models and its own epochs; bad flags name the 
   assert.equal(s.train.epochs, 10);
   assert.deepEqual(s.models, ZERO_SHOT_MODEL_NAMES);
   assert.deepEqual(resolveSettings(scenario, { quick: true }, 'zero-shot').deployments, [1, 10]);
-  assert.equal(resolveSettings(scenario, {}, 'baseline').train.epochs, scenario.file.train.epochs);
+  assert.equal(resolveSettings(scenario, {}, 'baseline').train.epochs, scenario.train.epochs);
   assert.deepEqual(resolveSettings(scenario, { models: ['site-set', 'hyploc'] }, 'zero-shot').models, ['hyploc', 'site-set']);
-  assert.throws(() => resolveSettings(scenario, { models: ['sitesett'] }, 'zero-shot'), (e: Error) => e instanceof UserError && /--models must be a comma list of hyploc, single-plus/.test(e.message));
-  assert.throws(() => resolveSettings(scenario, { deployments: [0] }, 'zero-shot'), (e: Error) => e instanceof UserError && /--deployments must be an integer in 1\.\.10000/.test(e.message));
+  const flags = (args: Partial<Parameters<typeof experimentOptions>[0]>) => experimentOptions({ quick: false, jobs: 2, ...args }, scenario);
+  assert.throws(() => flags({ models: 'site-set,sitesett' }), (e: Error) => e instanceof UserError && /--models must be a comma list of hyploc, single-plus/.test(e.message));
+  assert.throws(() => flags({ deployments: '10,0' }), (e: Error) => e instanceof UserError && /--deployments must be an integer from 1 to 10000 \(got 0\)/.test(e.message));
 });
 
 test('zero-shot --quick: every model at 1 and 10 deployments, held-out sets never trained on, figures, resume', async () => {
@@ -103,7 +105,7 @@ test('zero-shot --quick: every model at 1 and 10 deployments, held-out sets neve
   assert.equal(again.trained, 0);
   assert.ok(fs.readFileSync(run.resultsPath).equals(bytes));
   const lost = r.models.find((m: { model: string }) => m.model === 'site-set-window').runs[1].job;
-  fs.rmSync(path.join(run.dir, 'jobs', lost, 'result.json'));
+  fs.rmSync(path.join(run.dir, 'jobs', lost, 'metrics.json'));
   const third = await runExperiment('zero-shot', scenario, out, { quick: true, quiet: true, jobs: 1 });
   assert.equal(third.trained, 1);
   assert.ok(fs.readFileSync(run.resultsPath).equals(bytes), 'a re-trained job gives the same result');

@@ -5,12 +5,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readDataset } from '../src/dataset/read.ts';
 import { runExperiment } from '../src/experiment/run.ts';
+import { runTrain } from '../src/learn/run.ts';
 import { ensureDataset } from '../src/pipeline/dataset.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 
 // `simgen experiment` end to end with --quick on scenarios/smoke.yaml (real trajectories, ray
 // tracing and export through the pipeline): results.json structure and its arithmetic, SVGs,
-// resume without re-training, reuse of sibling experiments' jobs, and --jobs independence.
+// resume without re-training, reuse of sibling experiments' jobs, --jobs independence, and baseline = simgen train.
 
 const scenario = loadScenario(path.resolve('scenarios/smoke.yaml'));
 let out: string;
@@ -59,10 +60,10 @@ test('baseline --quick: three models on constellation 1, CDFs, resume, and a re-
   assert.equal(again.trained, 0);
   assert.deepEqual(fs.readFileSync(run.resultsPath), bytes);
 
-  // A job without result.json (interrupted) is re-run, alone, with the same outcome (its seed is its own).
+  // A job without metrics.json (interrupted) is re-run, alone, with the same outcome (its seed is its own).
   const jobsDir = path.join(run.dir, 'jobs');
   const single = fs.readdirSync(jobsDir).find((d) => d.startsWith('single-c1-'))!;
-  fs.rmSync(path.join(jobsDir, single, 'result.json'));
+  fs.rmSync(path.join(jobsDir, single, 'metrics.json'));
   const third = await runExperiment('baseline', scenario, out, { ...quick, jobs: 1 });
   assert.equal(third.trained, 1);
   assert.deepEqual(fs.readFileSync(run.resultsPath), bytes);
@@ -130,6 +131,24 @@ test('the numbers do not depend on --jobs', async () => {
     const one = await runExperiment('baseline', scenario, other, { ...quick, jobs: 1 });
     assert.equal(one.trained, 3);
     assert.deepEqual(fs.readFileSync(one.resultsPath), fs.readFileSync(path.join(out, 'experiments/baseline/results.json')));
+  } finally {
+    fs.rmSync(other, { recursive: true, force: true });
+  }
+});
+
+test('baseline trains the very models of simgen train: same jobs, same seed, same bytes', async () => {
+  const other = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-experiment-train-'));
+  try {
+    for (const f of ['trajectories.arrow', 'links.arrow', 'dataset.arrow']) fs.copyFileSync(path.join(out, f), path.join(other, f));
+    const run = await runExperiment('baseline', scenario, other, { epochs: 1, jobs: 2, quiet: true });
+    const trained = await runTrain(scenario, other, { models: ['hyploc', 'single', 'single-plus'], constellations: 1, train: { ...scenario.train, epochs: 1 }, jobs: 1 });
+    const jobs = run.results.models as Array<{ model: string; job: string; mean_error_m: number }>;
+    for (const m of trained.models) {
+      const job = jobs.find((j) => j.model === m.metrics.model)!;
+      assert.equal(job.mean_error_m, m.metrics.mean_error_m);
+      for (const f of ['model.json', 'weights.bin', 'metrics.json'])
+        assert.ok(fs.readFileSync(path.join(run.dir, 'jobs', job.job, f)).equals(fs.readFileSync(path.join(m.dir, f))), `${m.metrics.model}: ${f} differs`);
+    }
   } finally {
     fs.rmSync(other, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { runExport } from '../src/dataset/export.ts';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
-import { runRaytrace } from '../src/raytrace/run.ts';
+import { runRaytrace } from '../src/raytrace/index.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
 import { startWorkerThread } from '../src/util/entry.ts';
 import { type FuzzContext, PROPERTIES, type PropertyResult } from './fixtures/fuzz-properties.ts';

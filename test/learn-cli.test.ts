@@ -23,7 +23,7 @@ test('train, predict and experiment zero-shot: bad flags -> exit 2, one line wit
     [['train', '--kernels', 'fast'], /SIMGEN_KERNELS \(--kernels\) must be one of simgen, stock \(got "fast"\)/],
     [['train', '--jobs', '0'], /--jobs must be an integer from 1 to 64 \(got 0\)/],
     [['experiment', 'zero-shot', '--models', 'site-set,bogus'], /--models must be a comma list of hyploc, single-plus, single, hyploc-estimates/],
-    [['experiment', 'zero-shot', '--deployments', '10,0'], /--deployments must be an integer in 1\.\.10000 \(got 0\)/],
+    [['experiment', 'zero-shot', '--deployments', '10,0'], /--deployments must be an integer from 1 to 10000 \(got 0\)/],
     [['predict', '--model-dir', path.join(dir, 'none'), '--split', 'valid'], /--split must be "test" or "train"/],
     [['predict', '--model-dir', path.join(dir, 'none')], /--model-dir .*none: no model.json there/],
   ];

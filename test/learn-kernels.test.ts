@@ -4,10 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/learn/backend.ts';
 import { meanSquaredError } from '../src/learn/fast-dense.ts';
 import { FusedAdam } from '../src/learn/kernels/adam.ts';
-import { ACT, ACT_GRAD, type Activation, DENSE, DENSE_GRAD } from '../src/learn/kernels/dense.ts';
+import { ACT, ACT_GRAD, DENSE, DENSE_GRAD } from '../src/learn/kernels/dense.ts';
 import { activeKernels, stockKernel, useKernels } from '../src/learn/kernels/index.ts';
 import { buildModel, MODEL_KINDS } from '../src/learn/models.ts';
 import { rngFor } from '../src/util/rng.ts';
+import { plainDense, plainGelu, plainModel } from './fixtures/plain-model.ts';
 
 // simgen's wasm kernels (src/learn/kernels) against the stock tfjs-wasm kernels and tfjs autodiff,
 // on random shapes with odd sizes (the SIMD tiles' edge paths).
@@ -63,14 +64,6 @@ test('BatchMatMul: A·B, A·Bᵀ, Aᵀ·B (and Aᵀ·Bᵀ, stock) match the stoc
     }
   assert.equal(checked, shapes.length * 4);
 });
-
-const plainGelu = (z: tf.Tensor) => tf.mul(tf.mul(z, 0.5), tf.add(tf.erf(tf.mul(z, Math.SQRT1_2)), 1));
-
-/** act(x·w + b) from plain tfjs ops (tfjs autodiff differentiates it). */
-function plainDense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, a: Activation): tf.Tensor {
-  const z = tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b);
-  return a === 'gelu' ? plainGelu(z) : a === 'sigmoid' ? tf.sigmoid(z) : z;
-}
 
 test('SimgenDense / SimgenDenseGrad and SimgenAct / SimgenActGrad: values and gradients of plain tfjs ops to 1e-5', () => {
   for (const [B, I, O] of [
@@ -135,18 +128,6 @@ test('FusedAdam moves the weights as tf.train.adam does, to 1e-5 (odd sizes, cha
   assert.ok(moved > 1e-3, 'the variables moved');
   tf.dispose([...init, ...grads.flat()]);
 });
-
-/** The model's forward pass from plain tfjs ops on its own weights (stock kernels, tfjs autodiff). */
-function plainModel(kind: string, w: tf.Tensor[], x: tf.Tensor2D): tf.Tensor {
-  const d = (v: tf.Tensor, i: number, act: Activation) => plainDense(v, w[i], w[i + 1], act);
-  if (kind !== 'hyploc') return d(d(d(d(x, 0, 'gelu'), 2, 'gelu'), 4, 'gelu'), 6, 'linear');
-  const p = d(d(d(x, 0, 'gelu'), 2, 'gelu'), 4, 'sigmoid');
-  const [b, inDim] = x.shape;
-  const units = p.shape[1]! / (inDim + 1);
-  const W = tf.reshape(tf.slice(p, [0, 0], [b, inDim * units]), [b, inDim, units]) as tf.Tensor3D;
-  const main = tf.add(tf.reshape(tf.matMul(tf.reshape(x, [b, 1, inDim]) as tf.Tensor3D, W), [b, units]), tf.slice(p, [0, inDim * units], [b, units]));
-  return d(d(d(plainGelu(main), 6, 'gelu'), 8, 'gelu'), 10, 'linear');
-}
 
 test('model gradients on simgen kernels equal tfjs autodiff of the plain formulas on stock kernels (1e-5 relative)', () => {
   for (const kind of MODEL_KINDS) {

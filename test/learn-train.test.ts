@@ -102,7 +102,7 @@ test('quantile: linear interpolation between order statistics', () => {
 test('runTrain writes model, metrics and CDF plot; 2 worker processes give the bytes of 1 process; predict reproduces the test error', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-train-'));
   fs.copyFileSync(path.join(DATA_DIR, 'dataset.arrow'), path.join(out, 'dataset.arrow'));
-  const opts = { models: ['hyploc', 'single', 'single-plus'] as const, constellations: 2, epochs: 1, batchSize: 64, learningRate: 1e-3, lrDecayRate: 0.04, lrDecaySamples: 10000 };
+  const opts = { models: ['hyploc', 'single', 'single-plus'] as const, constellations: 2, train: { epochs: 1, batchSize: 64, learningRate: 1e-3, lrDecayRate: 0.04, lrDecaySamples: 10000 } };
   const r = await runTrain(scenario, out, { ...opts, models: [...opts.models], jobs: 2 });
   const files = ['model.json', 'weights.bin', 'metrics.json'];
   const read = () => r.models.map((m) => files.map((f) => fs.readFileSync(path.join(m.dir, f))));

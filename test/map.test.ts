@@ -9,12 +9,13 @@ import type { Point2 } from '../src/map/types.ts';
 import { UserError } from '../src/util/errors.ts';
 import { ROOT } from './fixtures/bad-inputs.ts';
 
-// maps/madrid-grid.geojson against the METIS facts of DESIGN.md, and the map validation rules.
+// maps/madrid-grid.geojson against the METIS Madrid grid (docs/map-and-scenario.md "The METIS Madrid grid"),
+// and the map validation rules.
 
 const MADRID = path.join(ROOT, 'maps/madrid-grid.geojson');
 const map = loadMap(MADRID);
 
-// DESIGN.md: [x0, y0, x1, y1, height m] of buildings 1..15.
+// docs/map-and-scenario.md: [x0, y0, x1, y1, height m] of buildings 1..15.
 const TABLE: [number, number, number, number, number][] = [
   [9, 423, 129, 543, 52.5], [9, 285, 129, 405, 49], [9, 147, 129, 267, 42], [9, 9, 129, 129, 45.5],
   [147, 423, 267, 543, 31.5], [147, 147, 267, 267, 52.5], [147, 9, 267, 129, 28],
@@ -52,7 +53,7 @@ test('ground is the 387 x 552 m area; the plaza is x 147-267, y 285-405', () => 
 });
 
 test('streets: centre lines in the gaps between blocks, widths, speed limits, joined at intersections', () => {
-  // The street strips of DESIGN.md: north-south by x range, east-west by y range.
+  // The street strips of docs/map-and-scenario.md: north-south by x range, east-west by y range.
   const ns: [number, number][] = [[0, 9], [129, 147], [267, 297], [327, 348], [378, 387]];
   const ew: [number, number][] = [[0, 9], [129, 147], [267, 285], [405, 423], [543, 552]];
   assert.equal(map.streets.length, ns.length + ew.length);

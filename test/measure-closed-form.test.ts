@@ -8,14 +8,14 @@ import { Estimator, emptyMeasurement, type SiteImpairments } from '../src/measur
 import { hannKernelExact, Kernel } from '../src/measure/kernel.ts';
 import { makeArrayGain } from '../src/radio/antenna.ts';
 import { nrSrsSpec } from '../src/scenario/measurement.ts';
-import type { ArraySpec } from '../src/scenario/schema.ts';
+import type { ArrayConfig } from '../src/scenario/config.ts';
 
 // The nr-srs estimators against closed forms, one plane wave (or two) in white noise: the Cramér-Rao bounds of
 // ToA and AoA at several SNRs and bandwidths (the ratio of the measured standard deviation to the bound is the
 // factor docs/measure.md states), RSRP against the ideal received power, two paths merging below the delay
 // resolution, the kernel's closed form.
 
-const spec: ArraySpec = { type: 'uniform-cylindrical', columns: 16, rows: 4, spacing_wavelengths: 0.5, orientation_deg: 0, element: '3gpp-38.901' };
+const spec: ArrayConfig = { columns: 16, rows: 4, spacingWavelengths: 0.5 };
 const F = 28e9, C = 299792458;
 const manifold = makeManifold(spec, F);
 const gainOf = makeArrayGain(spec, F);

@@ -9,8 +9,7 @@ import { makeMeasureContext, measureBlock, RSRP_FLOOR_DBM } from '../src/measure
 import { referenceMeasure } from '../src/measure/reference.ts';
 import { runMeasure } from '../src/measure/run.ts';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
-import { readTrajectoryReceivers } from '../src/raytrace/receivers.ts';
-import { runRaytrace } from '../src/raytrace/run.ts';
+import { readTrajectoryReceivers, runRaytrace } from '../src/raytrace/index.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
 import { ROOT } from './fixtures/bad-inputs.ts';
@@ -89,8 +88,8 @@ test('export with measurement nr-srs: the features are the measured values (dete
 
 test('fast estimators against the brute-force reference (full response, DFTs, fine scan) on real links of the smoke scenario', async () => {
   await ready;
-  const ctx = makeMeasureContext(scenario);
-  const rx = readTrajectoryReceivers(path.join(dir, 'trajectories.arrow'));
+  const ctx = await makeMeasureContext(scenario);
+  const rx = await readTrajectoryReceivers(path.join(dir, 'trajectories.arrow'));
   const pairs: { fast: { detected: boolean; toaS: number; azRad: number; elRad: number }; ref: ReturnType<typeof referenceMeasure> }[] = [];
   for (const k of [3, 61, 122, 183, 240]) {
     measureBlock(ctx, rx.xyz.slice(3 * k, 3 * k + 3), rx.trajectoryId.slice(k, k + 1), rx.sample.slice(k, k + 1), new Float64Array(1), new Float64Array(1), (l) => {

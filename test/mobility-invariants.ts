@@ -3,7 +3,7 @@ import { distanceToSegment, pointInPolygon } from '../src/map/geometry.ts';
 import type { CityMap, Point2 } from '../src/map/types.ts';
 import type { Track } from '../src/mobility/types.ts';
 
-// The driving rules of DESIGN.md "Mobility", checked on generated tracks from the map alone
+// The driving rules of the paper (docs/trajectories.md "Rules as implemented"), checked on generated tracks from the map alone
 // (street widths, lanes and limits), independent of how the tracks were built.
 
 const EPS = 1e-9;

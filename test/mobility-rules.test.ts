@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import type { CityMap } from '../src/map/types.ts';
 import { generateTracks } from '../src/mobility/drive.ts';
 import { buildStreetGraph } from '../src/mobility/street-graph.ts';
-import { trajectorySettings } from '../src/mobility/trajectories.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { UserError } from '../src/util/errors.ts';
 import { checkTrackRules } from './mobility-invariants.ts';
@@ -19,7 +18,7 @@ test('street graph of the Madrid grid: 25 intersections, 40 edges, no dead end',
 });
 
 test('default scenario: speed limits, [-3, +2] m/s^2, 20 km/h turns, right-hand lane, streets only, continuity', () => {
-  const settings = trajectorySettings(scenario);
+  const settings = scenario.trajectories;
   const tracks = generateTracks(scenario.map, scenario.seed, settings);
   assert.equal(tracks.length, 36);
   assert.equal(tracks.filter((t) => t.split === 'test').length, 4);
@@ -32,7 +31,7 @@ test('default scenario: speed limits, [-3, +2] m/s^2, 20 km/h turns, right-hand 
 });
 
 test('fine sampling (20 ms) sees the same rules hold between the 100 ms samples', () => {
-  const settings = { ...trajectorySettings(scenario), count: 12, durationS: 40, samplePeriodS: 0.02 };
+  const settings = { ...scenario.trajectories, count: 12, durationS: 40, samplePeriodS: 0.02 };
   checkTrackRules(scenario.map, generateTracks(scenario.map, 99, settings), settings.samplePeriodS);
 });
 

@@ -32,7 +32,7 @@ test('new positions stand on sidewalks: 1.5 m (or 0.5 m) in front of a facade, o
     const facade = Math.min(...map.buildings.map((b) => distanceToPolygonBoundary(p, b.footprint)));
     assert.ok(SETBACKS_M.some((d) => Math.abs(facade - d) < 0.02), `site ${s.id}: ${facade} m from the nearest facade`);
     assert.ok(beyondLanes(p) > 0, `site ${s.id} stands in a driven lane`);
-    assert.equal(s.z, scenario.file.sites.height_m);
+    assert.equal(s.z, scenario.siteDefaults.heightM);
     for (const o of [...scenario.sites, ...sites]) if (o !== s) assert.ok(Math.hypot(o.x - s.x, o.y - s.y) >= 20, `site ${s.id} within 20 m of site ${o.id}`);
   }
   assert.deepEqual(sites.map((s) => s.id), Array.from({ length: 60 }, (_, i) => 1001 + i));

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beamGain, elementGainDb, makeArrayGain, steeredGainExact } from '../src/radio/antenna.ts';
-import type { ArraySpec } from '../src/scenario/schema.ts';
+import type { ArrayConfig } from '../src/scenario/config.ts';
 import type { Vec3 } from '../src/scene/types.ts';
 import { rngFor } from '../src/util/rng.ts';
 
-const spec: ArraySpec = { type: 'uniform-cylindrical', columns: 16, rows: 4, spacing_wavelengths: 0.5, orientation_deg: 0, element: '3gpp-38.901' };
+const spec: ArrayConfig = { columns: 16, rows: 4, spacingWavelengths: 0.5 };
 const f = 28e9;
 const dB = (x: number) => 10 * Math.log10(x);
 const unit = (azDeg: number, elDeg: number): Vec3 => {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import type { CityMap } from '../src/map/types.ts';
 import { buildScene } from '../src/scene/build.ts';
 import type { Vec3 } from '../src/scene/types.ts';
-import type { PropagationPath } from '../src/raytrace/path.ts';
+import type { PropagationPath } from '../src/radio/path.ts';
 import { makeFieldContext, pathField, SPEED_OF_LIGHT } from '../src/radio/field.ts';
 import { fresnel } from '../src/radio/fresnel.ts';
-import { ITU_MATERIALS, relativePermittivity } from '../src/radio/materials.ts';
+import { ITU_MATERIALS, relativePermittivity } from '../src/map/materials.ts';
 import { UserError } from '../src/util/errors.ts';
 
 // One 20 x 20 x 30 m building with glass walls on concrete ground.

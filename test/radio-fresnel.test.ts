@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fresnel } from '../src/radio/fresnel.ts';
-import { ITU_MATERIALS, relativePermittivity } from '../src/radio/materials.ts';
+import { ITU_MATERIALS, relativePermittivity } from '../src/map/materials.ts';
 
 const abs = ([r, i]: [number, number]) => Math.hypot(r, i);
 const concrete = relativePermittivity(ITU_MATERIALS.concrete, 28e9);

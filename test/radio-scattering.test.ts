@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ITU_MATERIALS, relativePermittivity } from '../src/radio/materials.ts';
+import { INSITE_DEFAULT_SCATTERING, ITU_MATERIALS, relativePermittivity, type ScatteringParams } from '../src/map/materials.ts';
 import { fresnel } from '../src/radio/fresnel.ts';
-import { INSITE_DEFAULT_SCATTERING, lobeIntegral, patternNormalization, polarizationShare, type ScatteringParams, scatteringPattern } from '../src/radio/scattering.ts';
+import { lobeIntegral, patternNormalization, polarizationShare, scatteringPattern } from '../src/radio/scattering.ts';
 
 // The effective-roughness model's patterns and power balance (src/radio/scattering.ts) against quadrature.
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { CityMap } from '../src/map/types.ts';
 import { buildScene } from '../src/scene/build.ts';
 import type { Scene, Vec3 } from '../src/scene/types.ts';
-import type { PropagationPath } from '../src/raytrace/path.ts';
+import type { PropagationPath } from '../src/radio/path.ts';
 import { makeFieldContext, pathField, type FieldContext } from '../src/radio/field.ts';
 import { fresnelIntegralsInto, transitionInto, wedgeCoefficientsInto } from '../src/radio/utd.ts';
 

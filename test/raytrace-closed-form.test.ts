@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import type { CityMap } from '../src/map/types.ts';
 import { makeFieldContext, pathField, SPEED_OF_LIGHT } from '../src/radio/field.ts';
 import { fsplDb } from '../src/radio/link-budget.ts';
-import { ITU_MATERIALS, relativePermittivity } from '../src/radio/materials.ts';
-import { flattenScene } from '../src/raytrace/flat-scene.ts';
-import { evaluateLink, type LinkSettings } from '../src/raytrace/link.ts';
-import { findPaths, precomputeSite, type SearchSettings } from '../src/raytrace/search.ts';
+import { ITU_MATERIALS, relativePermittivity } from '../src/map/materials.ts';
+import { flattenScene } from '../src/raytrace/engine/flat-scene.ts';
+import { evaluateLink, type LinkSettings } from '../src/raytrace/engine/link.ts';
+import { findPaths, precomputeSite, type SearchSettings } from '../src/raytrace/engine/search.ts';
 import { buildScene } from '../src/scene/build.ts';
 import type { Scene, Vec3 } from '../src/scene/types.ts';
 
@@ -40,7 +40,7 @@ test('LOS: path loss equals free-space loss and ToF = d / c', () => {
     const d = dist(site, rx);
     const link = evaluateLink(field, iso, 0, paths, LINK);
     assert.ok(Math.abs(link.pathLossDb - fsplDb(d, F)) < 1e-9, `${link.pathLossDb} vs ${fsplDb(d, F)}`);
-    assert.ok(Math.abs(link.pathLossDb - (20 * Math.log10(d) + 61.39)) < 0.01); // DESIGN.md at 28 GHz
+    assert.ok(Math.abs(link.pathLossDb - (20 * Math.log10(d) + 61.39)) < 0.01); // FSPL 20 log10(4 pi d f / c) at 28 GHz
     assert.ok(Math.abs(link.tofNs - (d / SPEED_OF_LIGHT) * 1e9) < 1e-9);
     assert.equal(link.strongest, 'LOS');
     assert.equal(link.los, true);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DoubleSide, Ray, Vector3 } from 'three';
-import { flattenScene } from '../src/raytrace/flat-scene.ts';
-import type { PropagationPath } from '../src/raytrace/path.ts';
-import { findPaths, precomputeSite } from '../src/raytrace/search.ts';
+import { flattenScene } from '../src/raytrace/engine/flat-scene.ts';
+import type { PropagationPath } from '../src/radio/path.ts';
+import { findPaths, precomputeSite } from '../src/raytrace/engine/search.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
 import { buildScene } from '../src/scene/build.ts';
 import type { Vec3 } from '../src/scene/types.ts';

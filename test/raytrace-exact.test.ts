@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DoubleSide, Ray, Vector3 } from 'three';
 import { makeFieldContext } from '../src/radio/field.ts';
-import type { ImageTree } from '../src/raytrace/candidates.ts';
-import { type FlatScene, flattenScene } from '../src/raytrace/flat-scene.ts';
-import { evaluateLink } from '../src/raytrace/link.ts';
-import type { PropagationPath } from '../src/raytrace/path.ts';
-import { findPaths, precomputeSite, type SitePrecomputed } from '../src/raytrace/search.ts';
+import type { ImageTree } from '../src/raytrace/engine/candidates.ts';
+import { type FlatScene, flattenScene } from '../src/raytrace/engine/flat-scene.ts';
+import { evaluateLink } from '../src/raytrace/engine/link.ts';
+import type { PropagationPath } from '../src/radio/path.ts';
+import { findPaths, precomputeSite, type SitePrecomputed } from '../src/raytrace/engine/search.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
 import { buildScene } from '../src/scene/build.ts';
 import type { Scene, Vec3 } from '../src/scene/types.ts';
@@ -126,7 +126,7 @@ test('completeness: the shoot-and-bounce candidates find what the exhaustive ima
 });
 
 test('reciprocity: swapping site and UE gives the same paths reversed and the same loss', () => {
-  const field = makeFieldContext(scene, scenario.file.carrier_freq_hz, 'vertical', false);
+  const field = makeFieldContext(scene, scenario.raytrace.carrierFreqHz, 'vertical', false);
   const link = { txPowerDbm: 0, cutoffDb: 160, aoaResolutionDeg: 20, coherent: false };
   const sig = (p: PropagationPath, reverse: boolean) => {
     const k = p.kinds.map((x, i) => `${x}${p.ids[i]}`);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
-import { runRaytrace } from '../src/raytrace/run.ts';
+import { runRaytrace } from '../src/raytrace/index.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
 import { scanJournal } from '../src/util/journal.ts';
 import { writeBlocksScenario } from './fixtures/upstream.ts';

@@ -6,9 +6,9 @@ import { after, test } from 'node:test';
 import { readLinks } from '../src/dataset/inputs.ts';
 import { readSiteLinks, withSites } from '../src/dataset/site-store.ts';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
-import { readTrajectoryReceivers } from '../src/raytrace/receivers.ts';
-import { runRaytrace } from '../src/raytrace/run.ts';
-import { ensureSiteLinks, siteLinksKey } from '../src/raytrace/site-links.ts';
+import { readTrajectoryReceivers } from '../src/raytrace/run/receivers.ts';
+import { runRaytrace } from '../src/raytrace/index.ts';
+import { ensureSiteLinks, siteLinksKey } from '../src/raytrace/index.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
 

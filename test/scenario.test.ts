@@ -17,11 +17,11 @@ test('the default scenario is the paper setup: 28 GHz, 18 sites at 5 m outside b
   const s = loadScenario();
   assert.equal(s.path, DEFAULT_SCENARIO);
   assert.equal(s.name, 'hyploc-madrid');
-  assert.equal(s.file.carrier_freq_hz, 28e9);
+  assert.equal(s.raytrace.carrierFreqHz, 28e9);
   assert.equal(s.sites.length, 18);
   assert.ok(s.sites.every((x) => x.z === 5 && x.orientation === 0));
-  assert.deepEqual([s.file.constellations.size, s.file.constellations.count, s.file.trajectories.count, s.file.trajectories.test_tracks], [7, 10, 36, 4]);
-  assert.deepEqual([s.file.raytrace.aoa_resolution_deg, s.file.raytrace.path_loss_cutoff_db, s.file.trajectories.sample_period_s], [20, 160, 0.1]);
+  assert.deepEqual([s.constellations.size, s.constellations.count, s.trajectories.count, s.trajectories.testTracks], [7, 10, 36, 4]);
+  assert.deepEqual([s.raytrace.aoaResolutionDeg, s.raytrace.pathLossCutoffDb, s.trajectories.samplePeriodS], [20, 160, 0.1]);
   assert.equal(s.map.buildings.length, 15);
   assert.match(s.hash, /^[0-9a-f]{64}$/);
 });
@@ -59,7 +59,7 @@ test('a material outside its ITU-R P.2040 range is accepted with raytrace.allow_
   s.carrier_freq_hz = 60e9; // brick walls are valid to 40 GHz only
   s.raytrace.allow_material_out_of_range = true;
   fs.writeFileSync(path.join(dir, 's.yaml'), YAML.stringify(s));
-  assert.equal(loadScenario(path.join(dir, 's.yaml')).file.carrier_freq_hz, 60e9);
+  assert.equal(loadScenario(path.join(dir, 's.yaml')).raytrace.carrierFreqHz, 60e9);
 });
 
 test('every bad-input case is refused with a UserError naming the field and the allowed range', () => {

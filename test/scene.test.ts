@@ -126,7 +126,7 @@ test('concave L-shaped building: reflex corner gets no vertical edge, roof trian
 });
 
 test('summary numbers match closed forms', () => {
-  const m = summarizeScene(scene, smoke.sites, smoke.file.carrier_freq_hz);
+  const m = summarizeScene(scene, smoke.sites, smoke.raytrace.carrierFreqHz);
   assert.equal(m.openArea, 387 * 552 - 7 * 120 * 120 - 8 * 30 * 120);
   assert.equal(m.streetLength, 5 * (547.5 - 4.5) + 5 * (382.5 - 4.5));
   assert.equal(m.pedestrianArea, 120 * 120);

@@ -91,7 +91,7 @@ test('simgen view in headless chromium: no errors, a drawn WebGL canvas, the sli
     assert.ok(changed > 200, `moving the slider changed ${changed} pixels of the canvas`);
 
     // Another track, traced by the server on request.
-    const other = smoke.file.trajectories.count - 1 === view.track ? 0 : view.track + 1;
+    const other = smoke.trajectories.count - 1 === view.track ? 0 : view.track + 1;
     await page.select('#track', String(other));
     await page.waitForFunction((id) => window.simgenViewer!.track === id, { timeout: 60_000 }, other);
     assert.ok((await page.evaluate(() => window.simgenViewer!.pathsShown)) >= 0);

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { viewOptions } from '../src/cli/view.ts';
 import { generateTracks } from '../src/mobility/drive.ts';
-import { trajectorySettings } from '../src/mobility/trajectories.ts';
 import { runRadiomap } from '../src/radiomap/run.ts';
-import { runRaytrace } from '../src/raytrace/run.ts';
+import { runRaytrace } from '../src/raytrace/index.ts';
 import { loadScenario, PACKAGE_ROOT } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
 import { UserError } from '../src/util/errors.ts';
@@ -39,11 +39,11 @@ test('viewer.html: self-contained, same bytes with 1 and 2 threads, links equal 
   assert.equal(path.basename(va.file), VIEWER_FILE);
   const d = embedded(va.file);
   assert.equal(d.trace.track, 1);
-  assert.equal(d.tracks.length, lblock.file.trajectories.count);
+  assert.equal(d.tracks.length, lblock.trajectories.count);
   assert.deepEqual(d.sites.map((s) => s.id), [1, 2]);
 
   // The track's samples through `simgen raytrace --rx`: the page's link numbers, rounded to 0.01.
-  const track = generateTracks(lblock.map, lblock.seed, trajectorySettings(lblock))[1];
+  const track = generateTracks(lblock.map, lblock.seed, lblock.trajectories)[1];
   const csv = path.join(a, 'track.csv');
   fs.writeFileSync(csv, ['x,y,z', ...track.samples.map((s) => `${s.x},${s.y},${s.z}`)].join('\n'));
   const L = readArrowFile((await runRaytrace(lblock, a, { rxCsv: csv, threads: 1, quiet: true })).path);
@@ -91,11 +91,11 @@ test('view: no radio map is a note; bad flags are UserErrors naming the flag', a
   const v = await runView(lblock, out, { threads: 1 });
   assert.match(v.notes.join('\n'), /no radio map overlay: radiomap\/radiomap\.arrow is missing \(run "simgen radiomap" first\)/);
   assert.equal(embedded(v.file).radiomap, null);
-  const cases: [Parameters<typeof runView>[2], RegExp][] = [
-    [{ track: 2 }, /--track: must be a track id from 0 to 1 \(got 2\)/],
-    [{ constellation: 2 }, /--constellation: must be an integer from 1 to 1/],
-    [{ serve: { port: 70000 } }, /--port: must be an integer from 0 to 65535/],
-    [{ threads: 0 }, /--threads: must be an integer from 1 to 256/],
+  const cases: [Partial<Parameters<typeof viewOptions>[0]>, RegExp][] = [
+    [{ track: 2 }, /--track must be an integer from 0 to 1 \(the track ids\) \(got 2\)/],
+    [{ constellation: 2 }, /--constellation must be an integer from 1 to 1/],
+    [{ serve: true, port: 70000 }, /--port must be an integer from 0 to 65535/],
+    [{ threads: 0 }, /--threads must be an integer from 1 to 256/],
   ];
-  for (const [opts, message] of cases) await assert.rejects(runView(lblock, out, opts), (e: unknown) => e instanceof UserError && message.test(e.message));
+  for (const [args, message] of cases) assert.throws(() => viewOptions({ serve: false, port: 8642, ...args }, lblock), (e: unknown) => e instanceof UserError && message.test(e.message), message.source);
 });

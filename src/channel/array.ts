@@ -1,6 +1,6 @@
 import { arrayElementPositions, ELEMENT_MAX_GAIN_DBI } from '../radio/antenna.ts';
 import { SPEED_OF_LIGHT } from '../radio/field.ts';
-import type { ArraySpec } from '../scenario/schema.ts';
+import type { ArrayConfig } from '../scenario/config.ts';
 
 // The site array's per-element response, the manifold the gNB's estimators scan: element i of the uniform
 // cylindrical array of src/radio/antenna.ts (column c, ring r, index r * columns + c) receives a plane wave
@@ -25,7 +25,7 @@ export interface Manifold {
   columnAz: Float64Array;
 }
 
-export function makeManifold(spec: ArraySpec, freqHz: number): Manifold {
+export function makeManifold(spec: ArrayConfig, freqHz: number): Manifold {
   const k = (2 * Math.PI * freqHz) / SPEED_OF_LIGHT;
   const { pos, boresightAz } = arrayElementPositions(spec, freqHz);
   const columns = spec.columns, rows = spec.rows;

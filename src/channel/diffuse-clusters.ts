@@ -1,5 +1,5 @@
 import { SPEED_OF_LIGHT } from '../radio/field.ts';
-import { COARSE_VALUES, type DiffuseRecord, EL_CELLS, FINE_CELL_DEG } from '../raytrace/diffuse-record.ts';
+import type { DiffuseRecord } from '../raytrace/index.ts';
 import type { NormalStream } from '../util/gaussian.ts';
 import { directionAzEl } from './array.ts';
 import { type ChannelBuilder, DIFFUSE, DIFFUSE_COARSE, dopplerHz } from './link-channel.ts';
@@ -123,10 +123,9 @@ export function clusterDiffuse(
   for (let q = a; q < b; q++) top = Math.max(top, rec.rx[order[q]]);
   const fineMin = Math.max(grid.fineFloorRx, top * 10 ** (-grid.fineBelowDb / 10));
   const fineM = grid.fineDelayS * SPEED_OF_LIGHT;
-  const fineMerge = Math.max(1, Math.round(grid.fineCellDeg / FINE_CELL_DEG));
-  const cells = rec.coarseAz * rec.coarseEl;
-  if (coarseAcc.length < COARSE_VALUES * cells) coarseAcc = new Float64Array(COARSE_VALUES * cells);
-  coarseAcc.set(rec.coarse.subarray(site * cells * COARSE_VALUES, (site + 1) * cells * COARSE_VALUES));
+  const cells = rec.coarseAz * rec.coarseEl, V = rec.coarseStride;
+  if (coarseAcc.length < V * cells) coarseAcc = new Float64Array(V * cells);
+  coarseAcc.set(rec.coarse.subarray(site * cells * V, (site + 1) * cells * V));
   table.begin();
   for (let q = a; q < b; q++) {
     const i = order[q];
@@ -135,7 +134,7 @@ export function clusterDiffuse(
     let o: number, A: Float64Array;
     if (rx >= fineMin) {
       const bin = Math.max(0, Math.floor((rec.length[i] - losLength) / fineM));
-      const s = table.find(bin * 2 ** 20 + Math.floor(c / EL_CELLS / fineMerge) * 1024 + Math.floor((c % EL_CELLS) / fineMerge));
+      const s = table.find(bin * 2 ** 20 + rec.cellOf(i, grid.fineCellDeg));
       A = table.acc;
       o = 8 * s;
       if (stats) {
@@ -144,7 +143,7 @@ export function clusterDiffuse(
       }
     } else {
       A = coarseAcc;
-      o = COARSE_VALUES * rec.coarseCell(c);
+      o = V * rec.coarseCell(c);
       if (stats) stats.coarseRx += rx;
     }
     A[o] += g;

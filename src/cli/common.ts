@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { KERNEL_SETS, KERNELS_ENV, kernelSetFromEnv } from '../learn/kernels/index.ts';
 import { DEFAULT_SCENARIO, loadScenario, type Scenario } from '../scenario/load.ts';
-import { UserError } from '../util/errors.ts';
 
 /** Options every command takes. */
 export interface CommonArgs {
@@ -33,14 +32,6 @@ export function logger(quiet: boolean): (msg: string) => void {
 }
 
 export { shownPath } from '../util/paths.ts';
-
-/** "1,2,5" -> numbers; a non-number names the flag. */
-export function numberList(text: string | undefined, flag: string): number[] | undefined {
-  if (text === undefined) return undefined;
-  const values = String(text).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new UserError(`${flag} must be a comma-separated list of numbers (got ${JSON.stringify(text)})`);
-  return values;
-}
 
 /** --kernels: which training kernels (src/learn/kernels); it sets SIMGEN_KERNELS, which worker processes inherit. */
 export interface KernelArgs {

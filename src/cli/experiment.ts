@@ -1,9 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { runExperiment } from '../experiment/run.ts';
+import { type ExperimentOptions, MAX_DEPLOYMENTS } from '../experiment/settings.ts';
 import { EXPERIMENT_NAMES, type ExperimentName } from '../experiment/types.ts';
 import { ZERO_SHOT_MODEL_NAMES } from '../experiment/zero-shot-plan.ts';
+import type { Scenario } from '../scenario/load.ts';
+import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
-import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, numberList, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
+import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
+import { intFlag, intList, nameList, numberList } from './flags.ts';
 
 interface ExperimentArgs extends CommonArgs, KernelArgs {
   name: string;
@@ -15,6 +19,24 @@ interface ExperimentArgs extends CommonArgs, KernelArgs {
   pretrain?: number;
   deployments?: string;
   models?: string;
+}
+
+/** The flags checked (K: the scenario's constellations.count bounds --counts and --pretrain). */
+export function experimentOptions(args: Omit<ExperimentArgs, keyof CommonArgs | 'name'>, scenario: Scenario): ExperimentOptions {
+  const known = scenario.constellations.count;
+  const why = ` (the scenario's constellations.count is ${known})`;
+  const fractions = numberList(args.fractions, '--fractions')?.map((p) => p / 100);
+  for (const f of fractions ?? []) if (!(f > 0 && f <= 1)) throw new UserError(`--fractions must be percentages in (0, 100] (got ${Number((f * 100).toPrecision(6))})`);
+  return {
+    quick: args.quick,
+    jobs: intFlag(args.jobs, '--jobs', 1, 64),
+    epochs: intFlag(args.epochs, '--epochs', 1, 10000),
+    counts: intList(args.counts, '--counts', 1, known, why),
+    fractions,
+    pretrain: intFlag(args.pretrain, '--pretrain', 1, known, why),
+    deployments: intList(args.deployments, '--deployments', 1, MAX_DEPLOYMENTS),
+    models: nameList(args.models, '--models', ZERO_SHOT_MODEL_NAMES),
+  };
 }
 
 export const experimentCommand: CommandModule<object, ExperimentArgs> = {
@@ -34,18 +56,8 @@ export const experimentCommand: CommandModule<object, ExperimentArgs> = {
   handler: async (args) => {
     const name = args.name as ExperimentName; // yargs checked it against EXPERIMENT_NAMES
     applyKernelsOption(args);
-    const opts = {
-      quick: args.quick,
-      jobs: args.jobs,
-      epochs: args.epochs,
-      counts: numberList(args.counts, '--counts'),
-      fractions: numberList(args.fractions, '--fractions')?.map((p) => p / 100),
-      pretrain: args.pretrain,
-      deployments: numberList(args.deployments, '--deployments'),
-      models: args.models?.split(',').map((m) => m.trim()).filter(Boolean),
-      quiet: args.quiet,
-    };
     const { scenario, outDir } = resolveCommon(args);
+    const opts = { ...experimentOptions(args, scenario), quiet: args.quiet };
     const log = logger(args.quiet);
     const t0 = performance.now();
     const run = await runExperiment(name, scenario, outDir, opts, log);

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { CommandModule } from 'yargs';
 import { runMeasure } from '../measure/run.ts';
 import { COMMANDS } from './commands.ts';
+import { intFlag } from './flags.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface MeasureArgs extends CommonArgs {
@@ -16,7 +17,7 @@ export const measureCommand: CommandModule<object, MeasureArgs> = {
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
-    const r = await runMeasure(scenario, outDir, { jobs: args.jobs, quiet: args.quiet });
+    const r = await runMeasure(scenario, outDir, { jobs: intFlag(args.jobs, '--jobs', 1, 64), quiet: args.quiet });
     const pct = (k: number) => `${((100 * k) / Math.max(1, r.rows)).toFixed(1)} %`;
     log(`measure: ${r.rows} links (${r.rows / scenario.sites.length} samples x ${scenario.sites.length} sites) in ${r.seconds.toFixed(1)} s (${(r.rows / Math.max(1e-9, r.seconds)).toFixed(0)} links/s)`);
     log(`  detected ${pct(r.detected)} (false alarms ${pct(r.falseAlarms)}), heard in links.arrow's sense ${pct(r.idealHeard)}; ${(r.specular / r.rows).toFixed(1)} specular paths and ${(r.clusters / r.rows).toFixed(1)} diffuse clusters a link`);

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { runMerge } from '../raytrace/merge.ts';
+import { runMerge } from '../raytrace/index.ts';
 import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 

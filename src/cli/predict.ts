@@ -3,7 +3,8 @@ import type { CommandModule } from 'yargs';
 import { runPredict } from '../learn/predict.ts';
 import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
-import { logger, numberList, shownPath } from './common.ts';
+import { logger, shownPath } from './common.ts';
+import { numberList } from './flags.ts';
 
 interface PredictArgs {
   'model-dir': string;

@@ -1,33 +1,51 @@
-import os from 'node:os';
 import type { CommandModule } from 'yargs';
-import { runRadiomap } from '../radiomap/run.ts';
+import { MAX_CELLS, type RadiomapOptions, runRadiomap } from '../radiomap/run.ts';
+import type { Scenario } from '../scenario/load.ts';
+import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, numberList, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { intFlag, numberList, type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
 
-interface RadiomapArgs extends CommonArgs {
+interface RadiomapArgs extends CommonArgs, ThreadsArgs {
   sites?: string;
   cell: number;
   height?: number;
   constellation?: number;
-  threads: number;
+}
+
+/** The flags checked against the scenario and its map. */
+export function radiomapOptions(args: Omit<RadiomapArgs, keyof CommonArgs>, scenario: Scenario): RadiomapOptions {
+  const { cell, height } = args;
+  const map = scenario.map;
+  if (!(cell > 0) || !Number.isFinite(cell) || Math.ceil(map.width / cell) * Math.ceil(map.height / cell) > MAX_CELLS)
+    throw new UserError(`--cell: must be a number of metres > 0 giving at most ${MAX_CELLS.toLocaleString('en-US')} cells on this ${map.width} x ${map.height} m map (got ${cell})`);
+  if (height !== undefined && (!(height > 0) || !Number.isFinite(height) || height > 1000)) throw new UserError(`--height: must be a number of metres > 0 and <= 1000 (got ${height})`);
+  const sites = numberList(args.sites, '--sites');
+  const ids = scenario.sites.map((s) => s.id).sort((a, b) => a - b);
+  const unknown = sites?.filter((id) => !ids.includes(id)) ?? [];
+  if (unknown.length > 0) throw new UserError(`--sites: no site ${unknown.join(', ')}; the scenario's sites are ${ids.join(',')}`);
+  return {
+    sites,
+    cell,
+    height,
+    constellation: intFlag(args.constellation, '--constellation', 1, scenario.constellations.count, " (the scenario's constellations.count)"),
+    threads: threadsFlag(args),
+  };
 }
 
 export const radiomapCommand: CommandModule<object, RadiomapArgs> = {
   command: COMMANDS.radiomap.usage,
   describe: COMMANDS.radiomap.describe,
   builder: (y) =>
-    withCommonOptions(y)
+    withThreadsOption(withCommonOptions(y))
       .option('sites', { type: 'string', describe: 'site ids with an image each, e.g. 1,5,7 (default: all)' })
       .option('cell', { type: 'number', default: 2, describe: 'cell edge (m)' })
       .option('height', { type: 'number', describe: 'receiver height (m)', defaultDescription: 'the scenario\'s UE antenna height' })
-      .option('constellation', { type: 'number', describe: 'constellation K: image of how many of its sites hear each cell', defaultDescription: '1 (without --sites)' })
-      .option('threads', { type: 'number', default: os.availableParallelism(), describe: 'worker threads (integer 1-256)' }) as never,
+      .option('constellation', { type: 'number', describe: 'constellation K: image of how many of its sites hear each cell', defaultDescription: '1 (without --sites)' }) as never,
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
-    const res = await runRadiomap(scenario, outDir, {
-      sites: numberList(args.sites, '--sites'), cell: args.cell, height: args.height, constellation: args.constellation, threads: args.threads, quiet: args.quiet,
-    });
+    const res = await runRadiomap(scenario, outDir, { ...radiomapOptions(args, scenario), quiet: args.quiet });
     const v = res.values;
     const ns = v.siteIds.length, nc = v.cells.length, links = nc * ns;
     let heardAny = 0, los = 0;

@@ -1,12 +1,11 @@
-import os from 'node:os';
 import type { CommandModule } from 'yargs';
-import { runRaytrace } from '../raytrace/run.ts';
-import { resolveShard } from '../raytrace/shard.ts';
+import { runRaytrace } from '../raytrace/index.ts';
 import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
+import { resolveShard } from './shard.ts';
 
-interface RaytraceArgs extends CommonArgs {
-  threads: number;
+interface RaytraceArgs extends CommonArgs, ThreadsArgs {
   paths: boolean;
   rx?: string;
   shard?: string;
@@ -18,8 +17,7 @@ export const raytraceCommand: CommandModule<object, RaytraceArgs> = {
   command: COMMANDS.raytrace.usage,
   describe: COMMANDS.raytrace.describe,
   builder: (y) =>
-    withCommonOptions(y)
-      .option('threads', { type: 'number', default: os.availableParallelism(), describe: 'worker threads (integer 1-256)' })
+    withThreadsOption(withCommonOptions(y))
       .option('paths', { type: 'boolean', default: false, describe: 'also write every path of every link to paths.arrow' })
       .option('rx', { type: 'string', describe: 'trace the receiver points of this CSV file (header x,y,z) instead of trajectories.arrow' })
       .option('shard', {
@@ -29,11 +27,12 @@ export const raytraceCommand: CommandModule<object, RaytraceArgs> = {
       .option('allow-indoor', { type: 'boolean', default: false, describe: 'keep receivers inside building footprints (refused otherwise)' })
       .option('allow-off-map', { type: 'boolean', default: false, describe: 'keep receivers outside the map (refused otherwise)' }) as never,
   handler: async (args) => {
+    const threads = threadsFlag(args);
+    const { shard, source } = resolveShard(args.shard);
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
-    const { shard, source } = resolveShard(args.shard);
     const res = await runRaytrace(scenario, outDir, {
-      threads: args.threads, quiet: args.quiet, paths: args.paths, rxCsv: args.rx, shard, allowIndoor: args['allow-indoor'], allowOffMap: args['allow-off-map'],
+      threads, quiet: args.quiet, paths: args.paths, rxCsv: args.rx, shard, allowIndoor: args['allow-indoor'], allowOffMap: args['allow-off-map'],
     });
     const s = res.stats;
     const sharded = shard.count > 1;

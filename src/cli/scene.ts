@@ -15,7 +15,7 @@ export const sceneCommand: CommandModule<object, CommonArgs> = {
     const { scenario, outDir } = resolveCommon(args);
     const scene = buildScene(scenario.map);
     console.log(`scenario ${scenario.name} (${shownPath(scenario.path)})`);
-    console.log(formatSceneSummary(summarizeScene(scene, scenario.sites, scenario.file.carrier_freq_hz)));
+    console.log(formatSceneSummary(summarizeScene(scene, scenario.sites, scenario.raytrace.carrierFreqHz)));
     const g = buildStreetGraph(scenario.map);
     console.log(`street graph       ${plural(g.nodes.filter((n) => n.edges.length >= 3).length, "junction")}, ${plural(g.nodes.filter((n) => n.edges.length === 1).length, "dead end")}${scenario.map.streets.some((st) => st.oneway) ? `, ${scenario.map.streets.filter((st) => st.oneway).length} one-way streets` : ''}`);
     if (scenario.map.origin) console.log(`origin             lon ${scenario.map.origin.lon.toFixed(7)}, lat ${scenario.map.origin.lat.toFixed(7)} (WGS84, the map's south-west corner)`);

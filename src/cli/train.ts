@@ -1,63 +1,55 @@
 import type { CommandModule } from 'yargs';
-import { MODEL_KINDS, type ModelKind } from '../learn/models.ts';
-import { MODEL_LABELS, parseModelList, runTrain } from '../learn/run.ts';
-import { ensureDataset } from '../pipeline/dataset.ts';
-import { UserError } from '../util/errors.ts';
-import { Progress } from '../util/progress.ts';
 import { HEARD_GROUPS } from '../learn/evaluate.ts';
+import { KIND_NAMES, type KindName, MODEL_REGISTRY } from '../learn/registry.ts';
+import { runTrain } from '../learn/run.ts';
+import { ensureDataset } from '../pipeline/dataset.ts';
+import { Progress } from '../util/progress.ts';
 import { COMMANDS } from './commands.ts';
 import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
+import { intFlag, nameList, type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
 
-interface TrainArgs extends CommonArgs, KernelArgs {
+interface TrainArgs extends CommonArgs, KernelArgs, ThreadsArgs {
   model: string;
   constellations: number;
   epochs?: number;
   'batch-size'?: number;
   jobs?: number;
-  threads?: number;
-}
-
-function positiveInt(v: number | undefined, flag: string, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 1 || v > max) throw new UserError(`${flag} must be an integer from 1 to ${max} (got ${v})`);
-  return v;
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
   command: COMMANDS.train.usage,
   describe: COMMANDS.train.describe,
   builder: (y) =>
-    withKernelsOption(withCommonOptions(y))
-      .option('model', { type: 'string', default: MODEL_KINDS.join(','), describe: `comma list of ${MODEL_KINDS.join(', ')}` })
+    withThreadsOption(withKernelsOption(withCommonOptions(y)), 'raytrace worker threads if the dataset has to be made')
+      .option('model', { type: 'string', default: KIND_NAMES.join(','), describe: `comma list of ${KIND_NAMES.join(', ')}` })
       .option('constellations', { type: 'number', default: 1, describe: "train and test on the first K known constellations' samples together (never the unseen one)" })
       .option('epochs', { type: 'number', describe: 'training epochs', defaultDescription: 'scenario train.epochs' })
       .option('batch-size', { type: 'number', describe: 'samples per optimizer step', defaultDescription: 'scenario train.batch_size' })
-      .option('jobs', { type: 'number', describe: 'models trained at a time, each in its own process', defaultDescription: 'one per core' })
-      .option('threads', { type: 'number', describe: 'raytrace worker threads if the dataset has to be made', defaultDescription: 'one per core' }) as never,
+      .option('jobs', { type: 'number', describe: 'models trained at a time, each in its own process', defaultDescription: 'one per core' }) as never,
   handler: async (args) => {
     applyKernelsOption(args);
     const { scenario, outDir } = resolveCommon(args);
-    const t = scenario.file.train;
-    const models = parseModelList(args.model);
-    const epochs = positiveInt(args.epochs, '--epochs', 10000) ?? t.epochs;
-    const batchSize = positiveInt(args['batch-size'], '--batch-size', 65536) ?? t.batch_size;
-    const K = positiveInt(args.constellations, '--constellations', scenario.file.constellations.count);
-    const jobs = positiveInt(args.jobs, '--jobs', 64);
+    const models = nameList(args.model, '--model', KIND_NAMES)!;
+    // The scenario's train section, with the flags' epochs and batch size: passed whole.
+    const train = {
+      ...scenario.train,
+      epochs: intFlag(args.epochs, '--epochs', 1, 10000) ?? scenario.train.epochs,
+      batchSize: intFlag(args['batch-size'], '--batch-size', 1, 65536) ?? scenario.train.batchSize,
+    };
+    const K = intFlag(args.constellations, '--constellations', 1, scenario.constellations.count)!;
+    const jobs = intFlag(args.jobs, '--jobs', 1, 64);
+    const threads = threadsFlag(args);
     const log = logger(args.quiet);
 
-    await ensureDataset(scenario, outDir, { quiet: args.quiet, threads: args.threads, log });
+    await ensureDataset(scenario, outDir, { quiet: args.quiet, threads, log });
     // One bar for all models on stderr; a progress line clears it first (the bar redraws on the next update).
-    const samples = new Map<ModelKind, { done: number; total: number }>();
+    const samples = new Map<KindName, { done: number; total: number }>();
     let bar: Progress | undefined;
     const clearBar = () => bar && !args.quiet && process.stderr.isTTY && process.stderr.write('\r\x1b[K');
     const r = await runTrain(scenario, outDir, {
       models,
-      constellations: K!,
-      epochs,
-      batchSize,
-      learningRate: t.learning_rate,
-      lrDecayRate: t.lr_decay_rate,
-      lrDecaySamples: t.lr_decay_samples,
+      constellations: K,
+      train,
       jobs,
       log: (line) => {
         clearBar();
@@ -67,7 +59,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
         samples.set(kind, { done, total });
         bar ??= new Progress('training', total * models.length, args.quiet); // every model trains on the same samples
         const sum = [...samples.values()].reduce((a, s) => a + s.done, 0);
-        bar.update(sum, [...samples].map(([k, s]) => `${MODEL_LABELS[k]} ${Math.round((100 * s.done) / s.total)}%`).join(', '));
+        bar.update(sum, [...samples].map(([k, s]) => `${MODEL_REGISTRY[k].label} ${Math.round((100 * s.done) / s.total)}%`).join(', '));
       },
     });
     clearBar();
@@ -77,7 +69,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     log(`model        params   mean m  median m   p90 m  samples/s  ${HEARD_GROUPS.map((g) => g.padStart(7)).join('')}`);
     for (const m of r.models)
       log(
-        `${MODEL_LABELS[m.metrics.model].padEnd(10)} ${String(m.metrics.trainable_params).padStart(8)} ${cell(m.metrics.mean_error_m, 8)} ${cell(m.metrics.median_error_m, 9)} ${cell(m.metrics.p90_error_m, 7)} ${String(Math.round(m.samplesPerSecond)).padStart(10)}  ${m.metrics.by_sites_heard.map((g) => cell(g.mean_error_m, 7)).join('')}`,
+        `${MODEL_REGISTRY[m.metrics.model as KindName].label.padEnd(10)} ${String(m.metrics.trainable_params).padStart(8)} ${cell(m.metrics.mean_error_m, 8)} ${cell(m.metrics.median_error_m, 9)} ${cell(m.metrics.p90_error_m, 7)} ${String(Math.round(m.samplesPerSecond)).padStart(10)}  ${m.metrics.by_sites_heard.map((g) => cell(g.mean_error_m, 7)).join('')}`,
       );
     const groups = r.models[0].metrics.by_sites_heard;
     const n = groups.reduce((a, g) => a + g.samples, 0);

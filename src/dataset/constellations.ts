@@ -51,7 +51,7 @@ function draw(rng: Rng, siteIds: number[], size: number): number[] {
  * The known constellations: #1 = settings.first, then seeded draws of `size` sites, all distinct.
  * The draws come from one stream, so a smaller count yields a prefix of a larger one.
  */
-export function drawConstellations(siteIds: number[], settings: Omit<ConstellationSettings, 'unseen'>, seed: number): Constellation[] {
+export function drawConstellations(siteIds: number[], settings: Pick<ConstellationSettings, 'size' | 'count' | 'first'>, seed: number): Constellation[] {
   const ids = [...siteIds].sort((a, b) => a - b);
   const max = maxKnownConstellations(ids.length, settings.size);
   if (!Number.isInteger(settings.count) || settings.count < 1 || settings.count > max)

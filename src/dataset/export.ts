@@ -38,7 +38,7 @@ export interface ExportResult {
 /** The input_key runExport writes for these upstream keys (links.arrow, trajectories.arrow), without running it. */
 export function exportInputKey(scenario: Scenario, linksKey: string, trajectoriesKey: string, opts: Pick<ExportOptions, 'constellations'> = {}): string {
   // The section as written, with #1 resolved (it may default to the first sites).
-  const settings = { ...scenario.file.constellations, first: scenario.constellations.first, count: opts.constellations ?? scenario.constellations.count };
+  const settings = { ...scenario.constellations.asWritten, first: scenario.constellations.first, count: opts.constellations ?? scenario.constellations.count };
   return stageKey('export', scenario.seed, settings, UNSEEN_RULE, SENTINEL_MARGIN_DB, linksKey, trajectoriesKey);
 }
 

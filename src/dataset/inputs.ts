@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Data, Table } from 'apache-arrow';
 import { trajectoriesInputKey } from '../mobility/trajectories.ts';
 import { MEASUREMENTS_FILE, measureInputKey } from '../measure/run.ts';
-import { raytraceInputKey } from '../raytrace/run.ts';
+import { raytraceInputKey } from '../raytrace/index.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { ArrowBatchFile, columnIndex, readArrowFile } from '../util/arrow.ts';
 import { UserError } from '../util/errors.ts';
@@ -115,7 +115,7 @@ export const MEASURED_LINKS: LinkSource = {
 
 /** The file and columns the export reads for the scenario's measurement model. */
 export function linkSourceOf(scenario: Scenario): { file: string; source: LinkSource } {
-  return scenario.file.measurement.model === 'nr-srs' ? { file: MEASUREMENTS_FILE, source: MEASURED_LINKS } : { file: 'links.arrow', source: IDEAL_LINKS };
+  return scenario.measurement.model === 'nr-srs' ? { file: MEASUREMENTS_FILE, source: MEASURED_LINKS } : { file: 'links.arrow', source: IDEAL_LINKS };
 }
 
 type Typed = Int32Array | Float64Array | Uint8Array;

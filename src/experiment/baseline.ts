@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { cdfSvg } from '../viz/cdf-svg.ts';
-import { asTrain, DISPLAY, type Experiment, KINDS, textTable, trainJob } from './context.ts';
+import { DISPLAY, type Experiment, KINDS, type PaperKind, textTable, trainJob } from './context.ts';
 
 // Paper IV-C.1 / Fig. 4: HypLoc, Single and Single+ trained and tested on constellation #1 alone.
-// (Individual = Single here: with one constellation they are the same model.)
+// (Individual = Single here: with one constellation they are the same model.) These are the jobs
+// `simgen train` runs with the scenario's train section: the same models, the same numbers.
 
 /** Paper IV-C.1 mean errors (m). */
 export const PAPER_BASELINE = { hyploc: 2.81, 'single-plus': 3.26, single: 4.42 } as const;
@@ -12,20 +13,21 @@ export const baseline: Experiment = async (ctx) => {
   const jobs = KINDS.map((kind) => trainJob(ctx, kind, [1]));
   const done = await ctx.runner.run(jobs);
   const models = jobs.map((job) => {
-    const r = asTrain(done.get(job.key)!.result);
+    const { record: r, dir } = done.get(job.key)!;
+    const kind = r.model as PaperKind;
     return {
-      model: r.kind,
-      name: DISPLAY[r.kind],
+      model: kind,
+      name: DISPLAY[kind],
       trainable_params: r.trainable_params,
       train_samples: r.train_samples,
       test_samples: r.test_samples,
-      mean_error_m: r.test.mean_error_m,
-      median_error_m: r.test.median_error_m,
-      p90_error_m: r.test.p90_error_m,
-      paper_mean_error_m: PAPER_BASELINE[r.kind],
-      cdf: r.test.cdf,
+      mean_error_m: r.mean_error_m,
+      median_error_m: r.median_error_m,
+      p90_error_m: r.p90_error_m,
+      paper_mean_error_m: PAPER_BASELINE[kind],
+      cdf: r.cdf,
       curve: r.curve.map((e) => ({ epoch: e.epoch, loss: e.loss, test_mean_error_m: e.test_mean_error_m })),
-      job: path.basename(done.get(job.key)!.dir),
+      job: path.basename(dir),
     };
   });
   const constellation = ctx.meta.constellations.find((c) => c.id === 1)!;

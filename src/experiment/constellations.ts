@@ -1,5 +1,6 @@
 import { lineSvg } from '../viz/line-svg.ts';
-import { asTrain, DISPLAY, type Experiment, firstC, INDIVIDUAL, KINDS, mean4, type ModelName, textTable, trainJob } from './context.ts';
+import { mean4 } from '../learn/evaluate.ts';
+import { DISPLAY, type Experiment, firstC, INDIVIDUAL, KINDS, type ModelName, textTable, trainJob } from './context.ts';
 
 // Paper IV-C.2 / Figs. 5 and 6. For each C: HypLoc, Single and Single+ trained on the first C
 // constellations together and tested on their test samples; Individual / Individual+ = one Single /
@@ -17,7 +18,7 @@ export const constellations: Experiment = async (ctx) => {
   const joint = counts.flatMap((c) => KINDS.map((kind) => ({ c, kind, job: trainJob(ctx, kind, firstC(c)) })));
   const individual = firstC(maxC).flatMap((c) => INDIVIDUAL.map(([name, kind]) => ({ c, name, job: trainJob(ctx, kind, [c]) })));
   const done = await ctx.runner.run([...joint, ...individual].map((j) => j.job));
-  const meanOf = (key: string) => asTrain(done.get(key)!.result).test.mean_error_m;
+  const meanOf = (key: string) => done.get(key)!.record.mean_error_m;
 
   const individualModels = individual.map(({ c, name, job }) => ({ constellation: c, model: name, mean_error_m: meanOf(job.key) }));
   const rows = counts.map((c) => {

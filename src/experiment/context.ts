@@ -1,11 +1,9 @@
 import type { DatasetMeta } from '../dataset/schema.ts';
+import { type FinetuneMetrics, type Job, makeJob, type ZeroShotMetrics } from '../learn/jobs/job.ts';
+import type { JobDone, JobRunner } from '../learn/jobs/runner.ts';
+import { type KindName, MODEL_REGISTRY } from '../learn/registry.ts';
 import type { Scenario } from '../scenario/load.ts';
-import type { ModelKind } from '../learn/models.ts';
-import { MODEL_LABELS } from '../learn/run.ts';
-import { makeJob } from './jobs.ts';
-import type { JobRunner } from './runner.ts';
 import type { ExperimentSettings } from './settings.ts';
-import type { FinetuneJobResult, Job, JobResult, TrainJobResult } from './types.ts';
 
 // What an experiment definition gets (settings, dataset metadata, a job runner) and returns
 // (the results.json body and its plots), plus the naming shared by the three experiments.
@@ -33,19 +31,22 @@ export interface ExperimentOutput {
 export type Experiment = (ctx: ExperimentContext) => Promise<ExperimentOutput>;
 
 /** The paper's model names: the three architectures, and one model per constellation ("Individual"). */
-export type ModelName = ModelKind | 'individual' | 'individual-plus';
+export type PaperKind = 'hyploc' | 'single' | 'single-plus';
+export type ModelName = PaperKind | 'individual' | 'individual-plus';
 export const DISPLAY: Record<ModelName, string> = {
-  ...MODEL_LABELS,
+  hyploc: MODEL_REGISTRY.hyploc.label,
+  single: MODEL_REGISTRY.single.label,
+  'single-plus': MODEL_REGISTRY['single-plus'].label,
   individual: 'Individual',
   'individual-plus': 'Individual+',
 };
 /** "Individual" is the Single architecture per constellation, "Individual+" the Single+ one. */
-export const INDIVIDUAL: Array<[ModelName, ModelKind]> = [
+export const INDIVIDUAL: Array<[ModelName, KindName]> = [
   ['individual', 'single'],
   ['individual-plus', 'single-plus'],
 ];
 /** Architecture order of every table and legend. */
-export const KINDS: ModelKind[] = ['hyploc', 'single-plus', 'single'];
+export const KINDS: PaperKind[] = ['hyploc', 'single-plus', 'single'];
 
 /** Constellations 1..C. */
 export const firstC = (c: number) => Array.from({ length: c }, (_, i) => i + 1);
@@ -57,7 +58,7 @@ export function constellationTag(ids: number[]): string {
 
 export const percent = (fraction: number) => Number((fraction * 100).toPrecision(6));
 
-export function trainJob(ctx: ExperimentContext, kind: ModelKind, constellations: number[]): Job {
+export function trainJob(ctx: ExperimentContext, kind: KindName, constellations: number[]): Job {
   return makeJob({ type: 'train', kind, constellations, train: ctx.settings.train }, `${kind}-${constellationTag(constellations)}`, ctx.meta.inputKey, ctx.scenarioSeed);
 }
 
@@ -68,19 +69,16 @@ export function finetuneJob(ctx: ExperimentContext, base: Job, target: number, f
   return makeJob({ type: 'finetune', kind: spec.kind, base: base.key, target, fraction, train: ctx.settings.train }, label, ctx.meta.inputKey, ctx.scenarioSeed);
 }
 
-export function asTrain(r: JobResult): TrainJobResult {
-  if (r.type !== 'train') throw new Error(`expected a train job result, got ${r.type} (${r.label})`);
-  return r;
+/** The record of a finished re-training job. */
+export function finetuneRecord(d: JobDone): FinetuneMetrics {
+  if (d.job.spec.type !== 'finetune') throw new Error(`expected a re-training job, got ${d.job.spec.type} (${d.job.label})`);
+  return d.record as FinetuneMetrics;
 }
 
-export function asFinetune(r: JobResult): FinetuneJobResult {
-  if (r.type !== 'finetune') throw new Error(`expected a re-training job result, got ${r.type} (${r.label})`);
-  return r;
-}
-
-/** Mean of numbers rounded like the job summaries (4 decimals). */
-export function mean4(values: number[]): number {
-  return Number((values.reduce((a, b) => a + b, 0) / values.length).toFixed(4));
+/** The record of a finished zero-shot job. */
+export function zeroShotRecord(d: JobDone): ZeroShotMetrics {
+  if (d.job.spec.type !== 'zero-shot') throw new Error(`expected a zero-shot job, got ${d.job.spec.type} (${d.job.label})`);
+  return d.record as ZeroShotMetrics;
 }
 
 /** A plain-text table: first column left-aligned, the others right-aligned; numbers with 2 decimals. */

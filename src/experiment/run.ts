@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { metaFromMap } from '../dataset/schema.ts';
+import { JobRunner } from '../learn/jobs/runner.ts';
 import { ensureDataset } from '../pipeline/dataset.ts';
 import { unseenNote } from '../scenario/constellations.ts';
 import type { Scenario } from '../scenario/load.ts';
@@ -11,7 +12,6 @@ import { baseline } from './baseline.ts';
 import { constellations } from './constellations.ts';
 import type { Experiment, ExperimentOutput } from './context.ts';
 import { toJson } from './json.ts';
-import { JobRunner } from './runner.ts';
 import { type ExperimentOptions, resolveSettings } from './settings.ts';
 import type { ExperimentName } from './types.ts';
 import { unseen } from './unseen.ts';
@@ -44,7 +44,19 @@ export async function runExperiment(name: ExperimentName, scenario: Scenario, ou
   const datasetPath = stages[stages.length - 1].path;
   const meta = metaFromMap(readArrowFile(datasetPath, 'dataset.arrow').schema.metadata, datasetPath);
   const dir = path.join(outDir, 'experiments', name);
-  const runner = new JobRunner({ name, experimentDir: dir, datasetPath, scenarioSeed: scenario.seed, scenarioPath: scenario.path, parallel: settings.jobs, quiet: !!opts.quiet, log });
+  const experimentsDir = path.dirname(dir);
+  const runner = new JobRunner({
+    name: `experiment ${name}`,
+    parallel: settings.jobs,
+    dirOf: (job) => path.join(dir, 'jobs', `${job.label}-${job.key.slice(0, 12)}`),
+    resume: true,
+    siblingsDir: experimentsDir,
+    datasetPath,
+    scenarioPath: scenario.path,
+    scenarioSeed: scenario.seed,
+    quiet: !!opts.quiet,
+    log,
+  });
   let out: ExperimentOutput;
   try {
     out = await EXPERIMENTS[name]({ settings, meta, scenario, outDir, scenarioSeed: scenario.seed, runner, quiet: !!opts.quiet, log });

@@ -1,7 +1,7 @@
+import type { Job } from '../learn/jobs/job.ts';
 import { UserError } from '../util/errors.ts';
 import { lineSvg } from '../viz/line-svg.ts';
-import { asFinetune, asTrain, constellationTag, DISPLAY, type Experiment, finetuneJob, firstC, INDIVIDUAL, KINDS, type ModelName, percent, textTable, trainJob } from './context.ts';
-import type { Job } from './types.ts';
+import { constellationTag, DISPLAY, type Experiment, finetuneJob, finetuneRecord, firstC, INDIVIDUAL, KINDS, type ModelName, percent, textTable, trainJob } from './context.ts';
 
 // Paper IV-C.3 / Figs. 7 and 8. Pre-training: HypLoc, Single and Single+ on the known constellations
 // 1..K together; Individual / Individual+ = the Single / Single+ model of one known constellation,
@@ -27,7 +27,7 @@ export const unseen: Experiment = async (ctx) => {
   const joint = KINDS.map((kind) => trainJob(ctx, kind, firstC(K)));
   const perConstellation = firstC(K).flatMap((c) => INDIVIDUAL.map(([name, kind]) => ({ c, name, job: trainJob(ctx, kind, [c]) })));
   const pre = await ctx.runner.run([...joint, ...perConstellation.map((p) => p.job)], 'pre-training jobs');
-  const meanOf = (job: Job) => asTrain(pre.get(job.key)!.result).test.mean_error_m;
+  const meanOf = (job: Job) => pre.get(job.key)!.record.mean_error_m;
 
   const bases: Array<{ name: ModelName; job: Job; ownTestErrorM: number }> = joint.map((job, i) => ({ name: KINDS[i], job, ownTestErrorM: meanOf(job) }));
   for (const [name] of INDIVIDUAL) {
@@ -43,7 +43,7 @@ export const unseen: Experiment = async (ctx) => {
   const done = await ctx.runner.run(plan.flatMap((p) => p.retrain.map((r) => r.job)), 're-training jobs');
 
   const models = plan.map((p) => {
-    const full = asFinetune(done.get(p.retrain.find((r) => r.fraction === 1)!.job.key)!.result);
+    const full = finetuneRecord(done.get(p.retrain.find((r) => r.fraction === 1)!.job.key)!);
     const spec = p.job.spec;
     return {
       model: p.name,
@@ -56,8 +56,8 @@ export const unseen: Experiment = async (ctx) => {
       fractions: p.retrain
         .filter((r) => fractions.includes(r.fraction))
         .map((r) => {
-          const res = asFinetune(done.get(r.job.key)!.result);
-          return { percent: percent(r.fraction), train_samples: res.train_samples, mean_error_m: res.test.mean_error_m };
+          const res = done.get(r.job.key)!.record;
+          return { percent: percent(r.fraction), train_samples: res.train_samples, mean_error_m: res.mean_error_m };
         }),
     };
   });

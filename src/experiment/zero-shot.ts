@@ -1,26 +1,23 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readSplits } from '../dataset/inputs.ts';
-import { trajectoriesInputKey } from '../mobility/trajectories.ts';
-import { readTrajectoryReceivers } from '../raytrace/receivers.ts';
-import { ensureSiteLinks, siteLinksKey } from '../raytrace/site-links.ts';
-import { sampleNewSites } from '../scenario/new-sites.ts';
-import type { Site } from '../scenario/load.ts';
-import { UserError } from '../util/errors.ts';
 import type { ErrorSummary } from '../learn/evaluate.ts';
+import { type DeploymentSet, type ExtraSite, type Job, makeJob, type ZeroShotJobSpec } from '../learn/jobs/job.ts';
+import { trajectoriesInputKey } from '../mobility/trajectories.ts';
+import { ensureSiteLinks, readTrajectoryReceivers, SITE_LINKS_DIR, siteLinksKey } from '../raytrace/index.ts';
+import type { Site } from '../scenario/load.ts';
+import { sampleNewSites } from '../scenario/new-sites.ts';
+import { UserError } from '../util/errors.ts';
 import { cdfSvg } from '../viz/cdf-svg.ts';
 import { type LineSeries, lineSvg } from '../viz/line-svg.ts';
-import { type Experiment, textTable } from './context.ts';
-import { makeJob } from './jobs.ts';
-import type { DeploymentSet, ExtraSite, Job, ZeroShotJobResult, ZeroShotJobSpec } from './types.ts';
+import { type Experiment, textTable, zeroShotRecord } from './context.ts';
 import { PAPER_ZERO_SHOT } from './unseen.ts';
-import { SITE_LINKS_DIR } from './zero-shot-job.ts';
 import {
   HELD_OUT_CONSTELLATIONS, HELD_OUT_POSITIONS, planDeployments, SEEN, SIZE_SET_PREFIX, sizeSetName, ZERO_SHOT_DEFAULTS, ZERO_SHOT_MODELS, ZERO_SHOT_QUICK, type ZeroShotModelName,
 } from './zero-shot-plan.ts';
 
 // Beyond the paper: localise under deployments never trained on (the paper's future work). Sites at new
-// positions are traced once each (src/raytrace/site-links.ts); every model of the ablation is trained on
+// positions are traced once each (per-site link files, src/raytrace); every model of the ablation is trained on
 // 1, 10, 100, 1000 deployments and tested, without any re-training, on held-out constellations of the
 // scenario's sites and on deployments of held-out positions. The plan is in zero-shot-plan.ts.
 
@@ -52,7 +49,7 @@ export const zeroShot: Experiment = async (ctx) => {
   if (heldOutSites.length < size) throw new UserError(`experiment zero-shot: only ${heldOutSites.length} new positions fit ${common.minSeparationM} m apart on the sidewalks of ${scenario.map.name}; a held-out deployment needs ${size}`);
 
   // 2. Their links: traced once per site, kept under <out>/site-links/.
-  const receivers = readTrajectoryReceivers(path.join(outDir, 'trajectories.arrow'));
+  const receivers = await readTrajectoryReceivers(path.join(outDir, 'trajectories.arrow'));
   const newSites: Site[] = [...trainSites, ...heldOutSites];
   const traced = await ensureSiteLinks(scenario, newSites, receivers, path.join(outDir, SITE_LINKS_DIR), { threads: os.availableParallelism(), quiet: ctx.quiet, log });
   log(`site links: ${newSites.length} new sites (${trainSites.length} for training, ${heldOutSites.length} held out), ${traced.traced} traced now${traced.traced ? ` in ${traced.seconds.toFixed(1)} s` : ', all on disk'}`);
@@ -95,8 +92,8 @@ export const zeroShot: Experiment = async (ctx) => {
     }),
   );
   const done = await ctx.runner.run(grid.map((g) => g.job));
-  const resultOf = (job: Job) => done.get(job.key)!.result as ZeroShotJobResult;
-  const setOf = (r: ZeroShotJobResult, name: string) => r.sets.find((s) => s.name === name);
+  const resultOf = (job: Job) => zeroShotRecord(done.get(job.key)!);
+  const setOf = (r: ReturnType<typeof resultOf>, name: string) => r.sets.find((s) => s.name === name);
 
   // 5. results.json, figures, summary.
   const unseen = ctx.meta.constellations.find((c) => c.unseen);
@@ -177,7 +174,7 @@ export const zeroShot: Experiment = async (ctx) => {
       unseen_constellation: unseen ?? null,
       paper_zero_shot_error_m: PAPER_ZERO_SHOT,
       new_sites: {
-        rule: `sidewalk spots 1.5 m (else 0.5 m) in front of facades, every 2 m, outside the driven lanes; a seeded draw, >= ${common.minSeparationM} m from every other site; height ${scenario.file.sites.height_m} m`,
+        rule: `sidewalk spots 1.5 m (else 0.5 m) in front of facades, every 2 m, outside the driven lanes; a seeded draw, >= ${common.minSeparationM} m from every other site; height ${scenario.siteDefaults.heightM} m`,
         training: trainSites.map(({ id, x, y }) => ({ id, x, y })),
         held_out: heldOutSites.map(({ id, x, y }) => ({ id, x, y })),
       },

@@ -46,6 +46,11 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
 
 const round = (v: number, d = 4) => Number(v.toFixed(d));
 
+/** Mean of numbers, rounded like the summaries (4 decimals). */
+export function mean4(values: number[]): number {
+  return round(values.reduce((a, b) => a + b, 0) / values.length);
+}
+
 export function summarizeErrors(errors: Float64Array): ErrorSummary {
   const sorted = Float64Array.from(errors).sort();
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);

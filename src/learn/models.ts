@@ -19,9 +19,6 @@ export type ModelKind = (typeof MODEL_KINDS)[number];
 export type TrainableKind = ModelKind | 'site-set';
 export const isPaperKind = (k: TrainableKind): k is ModelKind => (MODEL_KINDS as readonly string[]).includes(k);
 
-/** Relative training cost per sample (bench/train.ts: Single is several times faster), for scheduling. */
-export const TRAIN_COST: Record<ModelKind, number> = { hyploc: 1, 'single-plus': 0.85, single: 0.2 };
-
 export type { Activation };
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;

@@ -22,7 +22,7 @@ import { FastDense } from './models.ts';
 // output (the corrections alone are the proposals): the ablation of that geometric prior.
 
 export const SITE_SET_WIDTH = 128;
-/** Training cost per sample relative to HypLoc's (TRAIN_COST in models.ts), for scheduling: ~75 s against ~50 s. */
+/** Training cost per sample relative to HypLoc's (its cost in src/learn/registry.ts), for scheduling: ~75 s against ~50 s. */
 export const SITE_SET_TRAIN_COST = 1.5;
 
 export interface SiteSetOptions {

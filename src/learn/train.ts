@@ -3,6 +3,7 @@ import { rngFor, shuffleInPlace } from '../util/rng.ts';
 import { type SampleSet, type Scaler, scaledLabels } from './data.ts';
 import { evaluate } from './evaluate.ts';
 import { meanSquaredError } from './fast-dense.ts';
+import { FusedStep } from './fused-step.ts';
 import { FusedAdam } from './kernels/adam.ts';
 import { activeKernels } from './kernels/index.ts';
 import { buildModel, forwardTraining, isPaperKind, type ModelKind, type TrainableKind } from './models.ts';
@@ -56,6 +57,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   if (!o.model && !isPaperKind(o.kind)) throw new Error(`trainModel: a ${o.kind} model is built by its caller (pass it as \`model\`)`);
   const model = o.model ?? buildModel(o.kind as ModelKind, o.train.width, rngFor(o.seed, `learn/init/${o.kind}`));
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  // The paper's architectures train on simgen's fused step (fused-step.ts); SiteSet and the stock kernels on tfjs.
+  const fused = activeKernels() === 'simgen' ? FusedStep.for(model, o.batchSize) : undefined;
   const optimizer = activeKernels() === 'stock' ? tf.train.adam(lr0) : new FusedAdam(lr0);
   // AdamOptimizer reads its (TS-protected) learningRate field at every step: set it per batch.
   const setLr = (lr: number) => ((optimizer as unknown as { learningRate: number }).learningRate = lr);
@@ -85,17 +88,21 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
           yb[2 * i + 1] = labels[2 * r + 1];
         }
         lr = setLr(lr0 * (1 - decay) ** Math.floor(processed / decaySamples));
-        const cost = tf.tidy(() => {
-          const x = tf.tensor2d(xb.subarray(0, b * width), [b, width]);
-          const y = tf.tensor2d(yb.subarray(0, b * 2), [b, 2]);
-          return optimizer.minimize(() => meanSquaredError(forwardTraining(model, x), y), true, vars)!;
-        });
-        lossSum += cost.dataSync()[0] * b;
-        cost.dispose();
+        if (fused) lossSum += fused.step(xb, yb, b, lr) * b;
+        else {
+          const cost = tf.tidy(() => {
+            const x = tf.tensor2d(xb.subarray(0, b * width), [b, width]);
+            const y = tf.tensor2d(yb.subarray(0, b * 2), [b, 2]);
+            return optimizer.minimize(() => meanSquaredError(forwardTraining(model, x), y), true, vars)!;
+          });
+          lossSum += cost.dataSync()[0] * b;
+          cost.dispose();
+        }
         processed += b;
         o.onBatch?.(processed, n * o.epochs);
       }
       trainMs += performance.now() - t0;
+      fused?.syncToModel();
       const stats: EpochStats = {
         epoch,
         loss: lossSum / n,

@@ -1,15 +1,12 @@
 import { directionAzEl, makeManifold, type Manifold } from '../channel/array.ts';
 import { clusterDiffuse, type ClusterStats, emptyClusterStats } from '../channel/diffuse-clusters.ts';
 import { ChannelBuilder, dopplerHz, type LinkChannel, velocity } from '../channel/link-channel.ts';
-import { type PathField, pathFieldInto, SPEED_OF_LIGHT } from '../radio/field.ts';
-import { makeTracer, precomputeTracerSite, setSites, type Tracer } from '../raytrace/chunk.ts';
-import { diffuseAt, diffusePath } from '../raytrace/diffuse.ts';
-import { DiffuseRecord } from '../raytrace/diffuse-record.ts';
-import { departureAtSite, type DiffuseLinkPath, directionAngles, evaluateLink } from '../raytrace/link.ts';
-import { findPaths } from '../raytrace/search.ts';
+import { SPEED_OF_LIGHT } from '../radio/field.ts';
+import { type LinkTracer, makeLinkTracer } from '../raytrace/index.ts';
 import type { Scenario } from '../scenario/load.ts';
-import { nrSrsSpec } from '../scenario/measurement.ts';
+import type { NrSrsSpec } from '../scenario/measurement.ts';
 import type { Vec3 } from '../scene/types.ts';
+import { UserError } from '../util/errors.ts';
 import { itemKey, NormalStream } from '../util/gaussian.ts';
 import { measureConfig, type MeasureConfig } from './config.ts';
 import { Estimator, emptyMeasurement, type LinkMeasurement, type SiteImpairments } from './estimate.ts';
@@ -26,12 +23,11 @@ export const RSRP_FLOOR_DBM = -156;
 
 export interface MeasureContext {
   scenario: Scenario;
-  tracer: Tracer;
+  tracer: LinkTracer;
   cfg: MeasureConfig;
   manifold: Manifold;
   estimator: Estimator;
   impairments: SiteImpairments[];
-  record: DiffuseRecord;
   builder: ChannelBuilder;
   fading: NormalStream;
   stats: ClusterStats;
@@ -51,20 +47,23 @@ export function siteImpairments(cfg: MeasureConfig, siteId: number, elements: nu
   return { timingOffsetS, phaseRe, phaseIm };
 }
 
+/** The nr-srs settings of a scenario; a UserError when its measurement model is not nr-srs. */
+export function srsOf(scenario: Scenario): NrSrsSpec {
+  const m = scenario.measurement;
+  if (m.model !== 'nr-srs') throw new UserError(`scenario ${scenario.name}: field "measurement.model" is "${m.model}": nothing to measure (set measurement: { model: nr-srs })`);
+  return m.srs;
+}
+
 /** Everything a worker needs: the tracer with every site precomputed (seconds), the estimators. */
-export function makeMeasureContext(scenario: Scenario): MeasureContext {
-  const f = scenario.file;
-  const spec = nrSrsSpec(f.measurement, f.carrier_freq_hz, `scenario ${scenario.name}`);
-  const manifold = makeManifold(scenario.array, f.carrier_freq_hz);
-  const cfg = measureConfig(spec, f.carrier_freq_hz, f.ue.tx_power_dbm, manifold.elements);
-  const tracer = makeTracer(scenario);
-  setSites(tracer, tracer.sites.map((_, i) => precomputeTracerSite(tracer, i)));
-  const record = new DiffuseRecord(tracer.sites.length, cfg.clusters.coarseCellDeg, cfg.clusters.fineFloorRx);
-  if (tracer.scatter) tracer.scatter.record = record;
+export async function makeMeasureContext(scenario: Scenario): Promise<MeasureContext> {
+  const r = scenario.raytrace;
+  const manifold = makeManifold(r.array, r.carrierFreqHz);
+  const cfg = measureConfig(srsOf(scenario), r.carrierFreqHz, r.txPowerDbm, manifold.elements);
+  const tracer = await makeLinkTracer(scenario, { coarseCellDeg: cfg.clusters.coarseCellDeg, floorRx: cfg.clusters.fineFloorRx });
   return {
     scenario, tracer, cfg, manifold, estimator: new Estimator(cfg, manifold),
     impairments: tracer.sites.map((s) => siteImpairments(cfg, s.id, manifold.elements, scenario.seed)),
-    record, builder: new ChannelBuilder(), fading: new NormalStream(), stats: emptyClusterStats(),
+    builder: new ChannelBuilder(), fading: new NormalStream(), stats: emptyClusterStats(),
   };
 }
 
@@ -104,8 +103,6 @@ function emptyColumns(n: number): MeasureColumns {
 /** The key of a link's random draws: the scenario seed and the link's trajectory, sample and site. */
 export const linkKey = (seed: number, trajectoryId: number, sample: number, siteId: number) => itemKey(seed, `measure/${trajectoryId}/${sample}/${siteId}`);
 
-const field: PathField = { gain: 0, re: 0, im: 0, delaySeconds: 0, lengthMeters: 0 };
-
 /** What measureBlock hands an observer for each link: the channel it measured (valid during the call). */
 export interface MeasuredLink {
   row: number;
@@ -123,7 +120,7 @@ export interface MeasuredLink {
 export function measureBlock(
   ctx: MeasureContext, xyz: Float64Array, trajectoryId: Int32Array, sample: Int32Array, speed: Float64Array, heading: Float64Array, observe?: (link: MeasuredLink) => void,
 ): MeasureColumns {
-  const { tracer: t, cfg, builder: ch, record } = ctx;
+  const { tracer: t, cfg, builder: ch } = ctx;
   const nr = xyz.length / 3, ns = t.sites.length;
   const L = emptyColumns(nr * ns);
   const out = emptyMeasurement();
@@ -131,23 +128,18 @@ export function measureBlock(
   for (let r = 0; r < nr; r++) {
     const rx: Vec3 = [xyz[3 * r], xyz[3 * r + 1], xyz[3 * r + 2]];
     const v = velocity(speed[r], heading[r]);
-    const diffuse = t.scatter ? diffuseAt(t.scatter, t.field, rx[0], rx[1], rx[2]) : null;
-    const bySite = t.scatter ? record.bySite() : null;
+    const traced = t.trace(rx);
     for (let s = 0; s < ns; s++) {
       const row = r * ns + s;
-      const site = t.sites[s], pre = t.pre[s];
-      const paths = findPaths(t.fs, pre, rx);
-      const dl: DiffuseLinkPath[] = diffuse
-        ? diffuse[s].map((d) => ({ gain: d.gain, rxGain: d.rxGain, tiles: d.tiles, path: () => diffusePath(t.fs, pre.tree, pre.illumination!, d, t.tiles!, rx) }))
-        : [];
-      const ideal = evaluateLink(t.field, t.arrayGain, site.orientation, paths, t.settings.link, undefined, dl);
+      const site = t.sites[s];
+      const { result: ideal, specular: paths } = traced.links[s];
       const [dx, dy, dz] = [rx[0] - site.position[0], rx[1] - site.position[1], rx[2] - site.position[2]];
       const losLength = Math.hypot(dx, dy, dz);
-      const [losAz, losEl] = directionAngles(dx, dy, dz);
+      const [losAz, losEl] = directionAzEl(dx, dy, dz);
       L.los[row] = ideal.los ? 1 : 0;
       L.los_delay_ns[row] = (losLength / SPEED_OF_LIGHT) * 1e9;
-      L.los_azimuth_deg[row] = losAz;
-      L.los_elevation_deg[row] = losEl;
+      L.los_azimuth_deg[row] = ((((losAz * 180) / Math.PI) % 360) + 360) % 360;
+      L.los_elevation_deg[row] = (losEl * 180) / Math.PI;
       L.ideal_heard[row] = ideal.heard ? 1 : 0;
       L.ideal_rx_power_dbm[row] = ideal.rxPowerDbm;
       L.ideal_tof_ns[row] = ideal.tofNs;
@@ -159,20 +151,16 @@ export function measureBlock(
       ch.reset();
       let strongest = 0;
       for (const p of paths) {
-        pathFieldInto(t.field, p, field);
-        const u = departureAtSite(p);
-        const l = Math.hypot(u[0], u[1], u[2]);
-        strongest = Math.max(strongest, field.gain * t.arrayGain(site.orientation, [u[0] / l, u[1] / l, u[2] / l]));
-        const [az, el] = directionAzEl(u[0], u[1], u[2]);
-        const V = p.vertices, w = V[V.length - 2];
-        const ux = w[0] - rx[0], uy = w[1] - rx[1], uz = w[2] - rx[2], ul = Math.hypot(ux, uy, uz);
-        ch.add(field.delaySeconds, field.re, field.im, az, el, dopplerHz(v, ux / ul, uy / ul, uz / ul, cfg.wavelength));
+        strongest = Math.max(strongest, p.gain * p.arrayGain);
+        const [az, el] = directionAzEl(p.siteDir[0], p.siteDir[1], p.siteDir[2]);
+        ch.add(p.delayS, p.re, p.im, az, el, dopplerHz(v, p.ueDir[0], p.ueDir[1], p.ueDir[2], cfg.wavelength));
       }
       const specular = ch.count;
       const key = linkKey(ctx.scenario.seed, trajectoryId[r], sample[r], site.id);
-      if (bySite) {
+      if (traced.record && traced.bySite) {
+        const bySite = traced.bySite;
         ctx.fading.seed(key, STREAM_FADING);
-        clusterDiffuse(record, s, bySite.order, bySite.start[s], bySite.start[s + 1], losLength, strongest, cfg.clusters, v, cfg.wavelength, ctx.fading, ch, ctx.stats);
+        clusterDiffuse(traced.record, s, bySite.order, bySite.start[s], bySite.start[s + 1], losLength, strongest, cfg.clusters, v, cfg.wavelength, ctx.fading, ch, ctx.stats);
       }
       L.specular_paths[row] = specular;
       L.diffuse_clusters[row] = ch.count - specular;

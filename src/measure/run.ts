@@ -3,10 +3,8 @@ import path from 'node:path';
 import { type ClusterStats, emptyClusterStats } from '../channel/diffuse-clusters.ts';
 import { originMetadata } from '../map/origin.ts';
 import { TRAJECTORIES_FILE, trajectoriesInputKey } from '../mobility/trajectories.ts';
-import { checkReceivers, readTrajectoryReceivers } from '../raytrace/receivers.ts';
-import { raytraceInputKey } from '../raytrace/run.ts';
+import { raytraceInputKey, readTrajectoryReceivers } from '../raytrace/index.ts';
 import { loadScenario, type Scenario } from '../scenario/load.ts';
-import { nrSrsSpec } from '../scenario/measurement.ts';
 import { type ColumnValues, columnIndex, readArrowFile, writeArrowFile } from '../util/arrow.ts';
 import { removeStaleTemps } from '../util/atomic.ts';
 import { siblingModule } from '../util/entry.ts';
@@ -14,7 +12,7 @@ import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { ProcessPool } from '../util/process-pool.ts';
 import { Progress } from '../util/progress.ts';
-import { makeMeasureContext, type MeasureColumns, type MeasureContext, measureBlock } from './link.ts';
+import { makeMeasureContext, type MeasureColumns, type MeasureContext, measureBlock, srsOf } from './link.ts';
 import { type ErrorQuantiles, errorQuantiles, measurementErrors, writeErrorFigures } from './report.ts';
 import { measurementSchema } from './schema.ts';
 
@@ -50,9 +48,9 @@ export interface MeasureBlockResult {
 
 /** Runs one block in a worker's context (built on the first block: the scenario and its site precomputation). */
 let context: { key: string; ctx: MeasureContext } | null = null;
-export function runMeasureRequest(req: MeasureRequest): MeasureBlockResult {
+export async function runMeasureRequest(req: MeasureRequest): Promise<MeasureBlockResult> {
   const key = `${req.scenario}#${req.seed}`;
-  if (context?.key !== key) context = { key, ctx: makeMeasureContext(loadScenario(req.scenario, { seed: req.seed })) };
+  if (context?.key !== key) context = { key, ctx: await makeMeasureContext(loadScenario(req.scenario, { seed: req.seed })) };
   const ctx = context.ctx;
   const before = { ...ctx.stats };
   const columns = measureBlock(ctx, req.xyz, req.trajectoryId, req.sample, req.speed, req.heading);
@@ -65,8 +63,9 @@ export function runMeasureRequest(req: MeasureRequest): MeasureBlockResult {
 
 /** The input_key runMeasure writes, without running it: the radio world (raytrace's key), the measurement settings, the seed. */
 export function measureInputKey(scenario: Scenario, trajectoriesKey: string): string {
-  const spec = nrSrsSpec(scenario.file.measurement, scenario.file.carrier_freq_hz, `scenario ${scenario.name}`);
-  return stageKey('measure', SIMGEN_VERSION, raytraceInputKey(scenario, trajectoriesKey), spec, scenario.seed);
+  srsOf(scenario); // nr-srs only
+  const m = scenario.measurement as Extract<Scenario['measurement'], { model: 'nr-srs' }>;
+  return stageKey('measure', SIMGEN_VERSION, raytraceInputKey(scenario, trajectoriesKey), m.asWritten, scenario.seed);
 }
 
 export interface MeasureOptions {
@@ -94,9 +93,8 @@ export interface MeasureResult {
 }
 
 /** Trajectory samples in (trajectory_id, sample) order with their positions, speeds and headings. */
-function readSamples(file: string, scenario: Scenario) {
-  const r = readTrajectoryReceivers(file);
-  checkReceivers(r, scenario.map);
+async function readSamples(file: string) {
+  const r = await readTrajectoryReceivers(file);
   const table = readArrowFile(file, 'trajectories file');
   columnIndex(table.schema, { trajectory_id: 'int32', sample: 'int32', speed: 'float64', heading: 'float64' }, file);
   const tid = table.getChild('trajectory_id')!.toArray() as Int32Array, smp = table.getChild('sample')!.toArray() as Int32Array;
@@ -115,16 +113,13 @@ function readSamples(file: string, scenario: Scenario) {
 
 export async function runMeasure(scenario: Scenario, outDir: string, opts: MeasureOptions = {}): Promise<MeasureResult> {
   const started = Date.now();
-  if (scenario.file.measurement.model !== 'nr-srs')
-    throw new UserError(`scenario ${scenario.name}: field "measurement.model" is "${scenario.file.measurement.model}": nothing to measure (set measurement: { model: nr-srs })`);
+  const spec = srsOf(scenario);
   const jobs = opts.jobs ?? os.availableParallelism();
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UserError(`--jobs: must be an integer from 1 to 64 (got ${opts.jobs})`);
   const file = path.join(outDir, TRAJECTORIES_FILE);
-  const samples = readSamples(file, scenario);
+  const samples = await readSamples(file);
   const inputKey = measureInputKey(scenario, samples.upstreamKey);
   if (samples.upstreamKey !== trajectoriesInputKey(scenario))
     throw new UserError(`${file} was written for another scenario or seed (input_key ${samples.upstreamKey.slice(0, 12)}): rerun "simgen trajectories"`);
-  const spec = nrSrsSpec(scenario.file.measurement, scenario.file.carrier_freq_hz, `scenario ${scenario.name}`);
   const sites = [...scenario.sites].sort((a, b) => a.id - b.id);
   const ns = sites.length, nr = samples.sample.length;
   const blocks = Math.ceil(nr / BLOCK_RECEIVERS);
@@ -142,9 +137,9 @@ export async function runMeasure(scenario: Scenario, outDir: string, opts: Measu
     ['seed', String(scenario.seed)],
     ['input_key', inputKey],
     ['sites', JSON.stringify(sites.map((s) => ({ id: s.id, x: s.x, y: s.y, z: s.z, orientation_deg: (s.orientation * 180) / Math.PI })))],
-    ['carrier_freq_hz', String(scenario.file.carrier_freq_hz)],
-    ['ue_tx_power_dbm', String(scenario.file.ue.tx_power_dbm)],
-    ['path_loss_cutoff_db', String(scenario.file.raytrace.path_loss_cutoff_db)],
+    ['carrier_freq_hz', String(scenario.raytrace.carrierFreqHz)],
+    ['ue_tx_power_dbm', String(scenario.raytrace.txPowerDbm)],
+    ['path_loss_cutoff_db', String(scenario.raytrace.pathLossCutoffDb)],
     ['measurement', JSON.stringify({ model: 'nr-srs', ...spec })],
     ...originMetadata(scenario.map),
   ]);
@@ -192,7 +187,7 @@ export async function runMeasure(scenario: Scenario, outDir: string, opts: Measu
     };
     if (jobs === 1 || blocks === 1) {
       for (let b = 0; b < blocks; b++) {
-        write(runMeasureRequest(request(b)));
+        write(await runMeasureRequest(request(b)));
         await new Promise((r) => setImmediate(r)); // let the progress bar and signals through
       }
       return;

@@ -1,14 +1,15 @@
 import type { CityMap } from '../map/types.ts';
+import type { TrajectoriesConfig } from '../scenario/config.ts';
 import { rngFor, shuffleInPlace } from '../util/rng.ts';
 import { randomRoute } from './route.ts';
 import { type Phase, speedProfile, streetSpeed } from './speed-profile.ts';
 import { buildStreetGraph, type StreetGraph } from './street-graph.ts';
-import { type MobilityRules, PAPER_RULES, type Piece, type Split, type Track, type TrackSample, type TrajectorySettings } from './types.ts';
+import { type MobilityRules, PAPER_RULES, type Piece, type Split, type Track, type TrackSample } from './types.ts';
 
 // Tracks in memory: a random route, its speed profile, and samples at t = k * period.
 
 /** Samples per track: t = 0, period, ..., up to the duration (inclusive, up to float noise). */
-export function samplesPerTrack(s: TrajectorySettings): number {
+export function samplesPerTrack(s: TrajectoriesConfig): number {
   return Math.floor(s.durationS / s.samplePeriodS + 1e-9) + 1;
 }
 
@@ -28,7 +29,7 @@ function pose(p: Piece, s: number): { x: number; y: number; heading: number } {
 }
 
 /** One track: the route is long enough that no braking beyond its end could matter within the duration. */
-export function generateTrack(g: StreetGraph, id: number, split: Split, seed: number, settings: TrajectorySettings, rules: MobilityRules = PAPER_RULES): Track {
+export function generateTrack(g: StreetGraph, id: number, split: Split, seed: number, settings: TrajectoriesConfig, rules: MobilityRules = PAPER_RULES): Track {
   const vmax = Math.max(...g.edges.map((e) => streetSpeed(e.street)));
   const minLength = vmax * settings.durationS + (vmax * vmax) / (2 * rules.decel) + 1;
   const route = randomRoute(g, rngFor(seed, `trajectories/track/${id}`), minLength, rules);
@@ -50,7 +51,7 @@ export function generateTrack(g: StreetGraph, id: number, split: Split, seed: nu
 }
 
 /** All tracks of a scenario, in memory (pure: same map, seed and settings -> same tracks). */
-export function generateTracks(map: CityMap, seed: number, settings: TrajectorySettings, rules: MobilityRules = PAPER_RULES): Track[] {
+export function generateTracks(map: CityMap, seed: number, settings: TrajectoriesConfig, rules: MobilityRules = PAPER_RULES): Track[] {
   const g = buildStreetGraph(map);
   const test = new Set(testTrackIds(seed, settings.count, settings.testTracks));
   return Array.from({ length: settings.count }, (_, id) => generateTrack(g, id, test.has(id) ? 'test' : 'train', seed, settings, rules));

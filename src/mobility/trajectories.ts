@@ -9,21 +9,16 @@ import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
 import { trajectoriesSvg } from './trajectories-svg.ts';
 import { generateTracks } from './drive.ts';
-import { PAPER_RULES, type Split, type Track, type TrajectorySettings } from './types.ts';
+import { PAPER_RULES, type Split, type Track } from './types.ts';
 
 // The trajectories stage: tracks -> <out>/trajectories.arrow (one row per sample) + trajectories.svg.
 
 export const TRAJECTORIES_FILE = 'trajectories.arrow';
 export const TRAJECTORIES_SVG = 'trajectories.svg';
 
-export function trajectorySettings(scenario: Scenario): TrajectorySettings {
-  const t = scenario.file.trajectories;
-  return { count: t.count, durationS: t.duration_s, samplePeriodS: t.sample_period_s, testTracks: t.test_tracks, antennaHeightM: scenario.file.ue.antenna_height_m };
-}
-
 /** stageKey of everything the file depends on: the map, seed, trajectory settings, driving rules. */
 export function trajectoriesInputKey(scenario: Scenario): string {
-  return stageKey('trajectories', scenario.mapHash, scenario.seed, trajectorySettings(scenario), PAPER_RULES);
+  return stageKey('trajectories', scenario.mapHash, scenario.seed, scenario.trajectories, PAPER_RULES);
 }
 
 function schemaFor(scenario: Scenario, inputKey: string, testIds: number[]): Schema {
@@ -36,7 +31,7 @@ function schemaFor(scenario: Scenario, inputKey: string, testIds: number[]): Sch
       ['scenario_hash', scenario.hash],
       ['seed', String(scenario.seed)],
       ['input_key', inputKey],
-      ['sample_period_s', String(scenario.file.trajectories.sample_period_s)],
+      ['sample_period_s', String(scenario.trajectories.samplePeriodS)],
       ['test_trajectories', JSON.stringify(testIds)],
       ...originMetadata(scenario.map),
     ]),
@@ -53,7 +48,7 @@ export interface TrajectoriesResult {
 
 /** Generates the tracks and writes trajectories.arrow and trajectories.svg into outDir (both atomic). */
 export async function runTrajectories(scenario: Scenario, outDir: string, opts: { quiet?: boolean } = {}): Promise<TrajectoriesResult> {
-  const settings = trajectorySettings(scenario);
+  const settings = scenario.trajectories;
   const tracks = generateTracks(scenario.map, scenario.seed, settings);
   const inputKey = trajectoriesInputKey(scenario);
   const file = path.join(outDir, TRAJECTORIES_FILE);

@@ -14,16 +14,6 @@ export interface MobilityRules {
 
 export const PAPER_RULES: MobilityRules = { turnSpeed: 20 / 3.6, accel: 2, decel: 3 };
 
-/** What the scenario says about the tracks. */
-export interface TrajectorySettings {
-  count: number;
-  durationS: number;
-  samplePeriodS: number;
-  testTracks: number;
-  /** z of every sample: the vehicle's antenna height, m. */
-  antennaHeightM: number;
-}
-
 /**
  * A piece of a route: `lane` = straight drive in the right-hand lane of one street; `link` = straight
  * connector across an intersection between lanes of different offsets; `turn` = arc between two streets;

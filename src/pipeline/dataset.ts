@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { RecordBatchReader } from 'apache-arrow';
 import { exportInputKey, runExport } from '../dataset/export.ts';
 import { MEASUREMENTS_FILE, measureInputKey, runMeasure } from '../measure/run.ts';
 import { runTrajectories, TRAJECTORIES_FILE, trajectoriesInputKey } from '../mobility/trajectories.ts';
-import { raytraceInputKey, runRaytrace } from '../raytrace/run.ts';
+import { raytraceInputKey, runRaytrace } from '../raytrace/index.ts';
 import { unseenNote } from '../scenario/constellations.ts';
 import type { Scenario } from '../scenario/load.ts';
+import { recordedInputKey } from '../util/arrow.ts';
 
 // Make <out>/dataset.arrow current: trajectories -> raytrace -> export (measurement model `ideal`) or
 // trajectories -> measure -> export (`nr-srs`: the measure stage traces the links itself), each stage re-run only when
@@ -24,21 +23,6 @@ export interface EnsureOptions {
   log?: (line: string) => void;
 }
 
-/** input_key from an Arrow file's schema metadata (reads only the footer); undefined if absent or unreadable. */
-export async function recordedInputKey(file: string): Promise<string | undefined> {
-  if (!fs.existsSync(file)) return undefined;
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const reader = await RecordBatchReader.from(fh);
-    await reader.open();
-    return reader.schema.metadata.get('input_key');
-  } catch {
-    return undefined;
-  } finally {
-    await fh.close();
-  }
-}
-
 export interface StagePlan {
   stage: StageName;
   /** The stage's output file. */
@@ -54,7 +38,7 @@ const STAGE_FILES: Record<StageName, string> = { trajectories: TRAJECTORIES_FILE
 /** What ensureDataset would do, without running anything. Downstream keys build on the expected upstream keys, so a stage that will re-run makes everything after it outdated. */
 export async function planDataset(scenario: Scenario, outDir: string): Promise<StagePlan[]> {
   const trajKey = trajectoriesInputKey(scenario);
-  const measured = scenario.file.measurement.model === 'nr-srs';
+  const measured = scenario.measurement.model === 'nr-srs';
   const links: StageName = measured ? 'measure' : 'raytrace';
   const linksKey = measured ? measureInputKey(scenario, trajKey) : raytraceInputKey(scenario, trajKey);
   const keys: Partial<Record<StageName, string>> = { trajectories: trajKey, [links]: linksKey, export: exportInputKey(scenario, linksKey, trajKey) };

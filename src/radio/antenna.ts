@@ -1,4 +1,4 @@
-import type { ArraySpec } from '../scenario/schema.ts';
+import type { ArrayConfig } from '../scenario/config.ts';
 import type { Vec3 } from '../scene/types.ts';
 import { SPEED_OF_LIGHT } from './field.ts';
 
@@ -34,9 +34,9 @@ export function elementGainDb(thetaDeg: number, phiDeg: number): number {
 }
 
 /** Element positions (m) and boresight azimuths (rad) in the array frame: column 0 along +x, before rotation. */
-export function arrayElementPositions(spec: ArraySpec, freqHz: number): { pos: Vec3[]; boresightAz: number[] } {
+export function arrayElementPositions(spec: ArrayConfig, freqHz: number): { pos: Vec3[]; boresightAz: number[] } {
   const lambda = SPEED_OF_LIGHT / freqHz;
-  const d = spec.spacing_wavelengths * lambda;
+  const d = spec.spacingWavelengths * lambda;
   const R = (spec.columns * d) / (2 * Math.PI);
   const pos: Vec3[] = [];
   const boresightAz: number[] = [];
@@ -54,7 +54,7 @@ export function arrayElementPositions(spec: ArraySpec, freqHz: number): { pos: V
  * positions and patterns; orientation rotates the array about z. The reference the fast gain is checked
  * against, and the beam pattern of a fixed beam.
  */
-export function beamGain(spec: ArraySpec, freqHz: number, orientationRad: number, steer: Vec3, dir: Vec3): number {
+export function beamGain(spec: ArrayConfig, freqHz: number, orientationRad: number, steer: Vec3, dir: Vec3): number {
   const k = (2 * Math.PI * freqHz) / SPEED_OF_LIGHT;
   const { pos, boresightAz } = arrayElementPositions(spec, freqHz);
   const resp = (u: Vec3) =>
@@ -79,7 +79,7 @@ export function beamGain(spec: ArraySpec, freqHz: number, orientationRad: number
 }
 
 /** Steered array gain (linear) at azimuth az from column 0's boresight and zenith angle theta, both degrees. */
-export function steeredGainExact(spec: ArraySpec, azDeg: number, thetaDeg: number): number {
+export function steeredGainExact(spec: ArrayConfig, azDeg: number, thetaDeg: number): number {
   let g = 0;
   for (let m = 0; m < spec.columns; m++) g += 10 ** (elementGainDb(thetaDeg, azDeg - (360 * m) / spec.columns) / 10);
   return spec.rows * g;
@@ -93,7 +93,7 @@ export const TABLE_STEP_DEG = 0.25;
  * `dir`, for an array rotated by orientationRad about z. Tabulated over one column period in azimuth and
  * the full zenith range, interpolated bilinearly: ~40 ns per call instead of `columns` pattern evaluations.
  */
-export function makeArrayGain(spec: ArraySpec, freqHz: number): (orientationRad: number, dir: Vec3) => number {
+export function makeArrayGain(spec: ArrayConfig, freqHz: number): (orientationRad: number, dir: Vec3) => number {
   void freqHz; // the matched-beam gain does not depend on the element spacing (see the file header)
   const period = 360 / spec.columns;
   const nA = Math.ceil(period / TABLE_STEP_DEG) + 1;

@@ -1,8 +1,7 @@
-import type { PropagationPath } from '../raytrace/path.ts';
+import { materialAt, NO_SCATTERING, relativePermittivity, type ScatteringParams } from '../map/materials.ts';
 import type { Scene } from '../scene/types.ts';
 import { fresnelInto } from './fresnel.ts';
-import { materialAt, relativePermittivity } from './materials.ts';
-import { NO_SCATTERING, type ScatteringParams } from './scattering.ts';
+import type { PropagationPath } from './path.ts';
 import { wedgeCoefficientsInto } from './utd.ts';
 
 // The electromagnetic field of one exact propagation path (image geometry from src/raytrace).

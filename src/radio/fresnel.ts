@@ -1,5 +1,5 @@
 // Fresnel reflection coefficients of a planar interface between vacuum and a medium of complex
-// relative permittivity eta = eps' - j 17.98 sigma / f (ITU-R P.2040-3 eq. 31-32, DESIGN.md "Radio").
+// relative permittivity eta = eps' - j 17.98 sigma / f (ITU-R P.2040-3 eq. 31-32; docs/physics.md "Materials").
 // theta is the angle of incidence from the surface normal. Sign convention (the one of P.2040): r_TE
 // relates the E components perpendicular to the plane of incidence; r_TM relates the in-plane E
 // components in the basis p = s x d (s = TE unit vector, d = propagation direction) on both sides. With

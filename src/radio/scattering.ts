@@ -1,3 +1,5 @@
+import type { ScatteringParams } from '../map/materials.ts';
+
 // Diffuse scattering, effective-roughness model (V. Degli-Esposti et al., "Measurement and modelling of
 // scattering from buildings", IEEE TAP 55(1), 2007), in the form Sionna RT and Wireless InSite use.
 //
@@ -13,40 +15,7 @@
 // orthogonal polarisation (Sionna RT's model, after Degli-Esposti 2011, with random phases): a receive antenna
 // of one polarisation sees the share (1 - K_x) c + K_x (1 - c) of |E_s|^2, c the incident share in that
 // polarisation. The diffuse field's phase is random: diffuse power adds incoherently.
-
-export type ScatteringPatternKind = 'lambertian' | 'directive' | 'backscatter';
-
-/** Diffuse-scattering parameters of one material. */
-export interface ScatteringParams {
-  /** S in [0, 1]: the diffusely scattered share of the reflected field amplitude. */
-  coefficient: number;
-  /** K_x in [0, 1]: the share of scattered power moved to the orthogonal polarisation. */
-  crossPolarizedFraction: number;
-  pattern: ScatteringPatternKind;
-  /** Lobe widths (integers >= 1) of the specular lobe (directive, backscatter) and the backscatter lobe. */
-  alphaR: number;
-  alphaI: number;
-  /** Lambda in [0, 1]: the share of the diffuse power in the specular lobe (backscatter). */
-  lambda: number;
-}
-
-/**
- * Wireless InSite's material defaults (its material files: fields_diffusively_scattered 0.4,
- * cross_polarized_power 0.4, directive_alpha 4, directive_beta 4, directive_lambda 0.75 for the
- * "directive with backscatter" model). The paper's data were made with Wireless InSite, so these are the
- * values simgen assigns to every material unless the scenario overrides them.
- */
-export const INSITE_DEFAULT_SCATTERING: ScatteringParams = {
-  coefficient: 0.4,
-  crossPolarizedFraction: 0.4,
-  pattern: 'backscatter',
-  alphaR: 4,
-  alphaI: 4,
-  lambda: 0.75,
-};
-
-/** No diffuse scattering (S = 0): the specular reflection keeps all the reflected power. */
-export const NO_SCATTERING: ScatteringParams = { ...INSITE_DEFAULT_SCATTERING, coefficient: 0 };
+// The parameters of each material (ScatteringParams) are in the material table, src/map/materials.ts.
 
 function binomial(n: number, k: number): number {
   let r = 1;
@@ -133,7 +102,7 @@ export function polarizationShare(kx: number, coPolarShare: number): number {
 }
 
 /**
- * Tile formula (DESIGN.md): P_r / P_t of one small tile, isotropic antennas, co-polarised with no
+ * Tile formula (docs/physics.md "Diffuse scattering"): P_r / P_t of one small tile, isotropic antennas, co-polarised with no
  * cross-polarisation: (lambda S |Gamma| / (4 pi r_i r_s))^2 f_s cos(theta_i) A.
  */
 export function tilePowerRatio(lambda: number, S: number, gammaAbs: number, ri: number, rs: number, fs: number, cosThetaI: number, area: number): number {

@@ -3,11 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { drawConstellations } from '../dataset/constellations.ts';
 import { originMetadata } from '../map/origin.ts';
-import { raytraceInputKey } from '../raytrace/run.ts';
+import { raytraceInputKey } from '../raytrace/index.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { ArrowFileWriter } from '../util/arrow.ts';
 import { writeDirAtomicAsync } from '../util/atomic.ts';
-import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { makeGrid, type RadioGrid } from './grid.ts';
 import { radioMapImages } from './images.ts';
@@ -21,8 +20,9 @@ import { type RadioMapValues, traceRadioMap } from './trace.ts';
 export const RADIOMAP_DIR = 'radiomap';
 export const RADIOMAP_FILE = 'radiomap.arrow';
 /** Most grid cells a map may have (a 0.25 m grid over a 500 x 500 m map). */
-const MAX_CELLS = 4_000_000;
+export const MAX_CELLS = 4_000_000;
 
+/** The options, checked by the CLI against the scenario (src/cli/radiomap.ts). */
 export interface RadiomapOptions {
   /** Sites with images (default: all). */
   sites?: number[];
@@ -48,20 +48,13 @@ export interface RadiomapResult {
 export async function runRadiomap(scenario: Scenario, outDir: string, opts: RadiomapOptions = {}): Promise<RadiomapResult> {
   const allIds = scenario.sites.map((s) => s.id).sort((a, b) => a - b);
   const cell = opts.cell ?? 2;
-  const height = opts.height ?? scenario.file.ue.antenna_height_m;
+  // The trajectories' UE antenna height: the radio map then shows what the dataset's receivers hear.
+  const height = opts.height ?? scenario.trajectories.antennaHeightM;
   const threads = opts.threads ?? os.availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UserError(`--threads: must be an integer from 1 to 256 (got ${opts.threads})`);
-  if (!(cell > 0) || !Number.isFinite(cell) || Math.ceil(scenario.map.width / cell) * Math.ceil(scenario.map.height / cell) > MAX_CELLS)
-    throw new UserError(`--cell: must be a number of metres > 0 giving at most ${MAX_CELLS.toLocaleString('en-US')} cells on this ${scenario.map.width} x ${scenario.map.height} m map (got ${opts.cell})`);
-  if (!(height > 0) || !Number.isFinite(height) || height > 1000) throw new UserError(`--height: must be a number of metres > 0 and <= 1000 (got ${opts.height})`);
   const sites = [...new Set(opts.sites ?? allIds)];
-  const unknown = sites.filter((id) => !allIds.includes(id));
-  if (sites.length === 0 || unknown.length > 0) throw new UserError(`--sites: ${unknown.length ? `no site ${unknown.join(', ')}` : 'no site given'}; the scenario's sites are ${allIds.join(',')}`);
   let constellation: { id: number; sites: number[] } | undefined;
   if (opts.constellation !== undefined || opts.sites === undefined) {
     const k = opts.constellation ?? 1;
-    const count = scenario.constellations.count;
-    if (!Number.isInteger(k) || k < 1 || k > count) throw new UserError(`--constellation: must be an integer from 1 to ${count} (the scenario's constellations.count) (got ${opts.constellation})`);
     constellation = drawConstellations(allIds, scenario.constellations, scenario.seed).find((c) => c.id === k)!;
   }
   const traced = [...new Set([...sites, ...(constellation?.sites ?? [])])].sort((a, b) => a - b);
@@ -70,7 +63,7 @@ export async function runRadiomap(scenario: Scenario, outDir: string, opts: Radi
 
   const { values, seconds } = await traceRadioMap(scenario, traced, grid, { threads, quiet: opts.quiet });
   const siteRecords = scenario.sites.filter((s) => traced.includes(s.id)).sort((a, b) => a.id - b.id);
-  const f = scenario.file;
+  const c = scenario.raytrace;
   const metadata = new Map<string, string>([
     ['simgen_version', SIMGEN_VERSION],
     ['scenario', scenario.name],
@@ -78,16 +71,16 @@ export async function runRadiomap(scenario: Scenario, outDir: string, opts: Radi
     ['input_key', inputKey],
     ['grid', JSON.stringify({ origin: [0, 0], cell_m: cell, nx: grid.nx, ny: grid.ny, height_m: height })],
     ['sites', JSON.stringify(siteRecords.map((s) => ({ id: s.id, x: s.x, y: s.y, z: s.z })))],
-    ['carrier_freq_hz', String(f.carrier_freq_hz)],
-    ['ue_tx_power_dbm', String(f.ue.tx_power_dbm)],
-    ['path_loss_cutoff_db', String(f.raytrace.path_loss_cutoff_db)],
+    ['carrier_freq_hz', String(c.carrierFreqHz)],
+    ['ue_tx_power_dbm', String(c.txPowerDbm)],
+    ['path_loss_cutoff_db', String(c.pathLossCutoffDb)],
     ...(constellation ? [['constellation', JSON.stringify(constellation)] as [string, string]] : []),
     ...originMetadata(scenario.map),
   ]);
   const images = radioMapImages({
     map: scenario.map, values, sites: [...sites].sort((a, b) => a - b), constellation,
     allSites: scenario.sites.map((s) => ({ id: s.id, x: s.x, y: s.y })),
-    txPowerDbm: f.ue.tx_power_dbm, cutoffDb: f.raytrace.path_loss_cutoff_db,
+    txPowerDbm: c.txPowerDbm, cutoffDb: c.pathLossCutoffDb,
   });
   const dir = path.join(outDir, RADIOMAP_DIR);
   await writeDirAtomicAsync(dir, async (tmp) => {

@@ -1,5 +1,4 @@
-import { makeTracer } from '../raytrace/chunk.ts';
-import { tracePoints } from '../raytrace/pool.ts';
+import { tracePoints } from '../raytrace/index.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { Progress } from '../util/progress.ts';
 import { openCells, type RadioGrid } from './grid.ts';
@@ -33,7 +32,7 @@ export interface TraceMapOptions {
 export async function traceRadioMap(scenario: Scenario, siteIds: number[], grid: RadioGrid, opts: TraceMapOptions): Promise<{ values: RadioMapValues; seconds: number }> {
   const started = Date.now();
   const ids = [...siteIds].sort((a, b) => a - b);
-  // The workers rebuild the tracer from this scenario, so they trace these sites alone.
+  // The tracer traces every site of its input: these sites alone, in ascending id (as `ids`).
   const sub: Scenario = { ...scenario, sites: scenario.sites.filter((s) => ids.includes(s.id)) };
   const { cells, xyz } = openCells(scenario.map, grid);
   const n = cells.length * ids.length;
@@ -42,8 +41,7 @@ export async function traceRadioMap(scenario: Scenario, siteIds: number[], grid:
     pathGainDb: new Float64Array(n), rxPowerDbm: new Float64Array(n), heard: new Uint8Array(n), los: new Uint8Array(n), numPaths: new Int32Array(n),
   };
   const progress = new Progress('radiomap', n, opts.quiet);
-  const tracer = makeTracer(sub);
-  await tracePoints(sub, tracer, xyz, { threads: opts.threads, withPaths: false }, (first, res) => {
+  await tracePoints(sub, xyz, { threads: opts.threads, withPaths: false }, (first, res) => {
     const L = res.links;
     const o = first * ids.length;
     for (let r = 0; r < L.heard.length; r++) v.pathGainDb[o + r] = -L.path_loss_db[r];

@@ -12,6 +12,16 @@ export interface ConstellationSettings {
   first: number[];
   /** Whether an unseen constellation is held out on top of the known ones (there must be a combination left). */
   unseen: boolean;
+  /** The section as written (`first` and `unseen` optional): for the export input_key only (src/scenario/config.ts). */
+  asWritten: ConstellationsSection;
+}
+
+/** The constellations section as the schema validates it. */
+export interface ConstellationsSection {
+  size: number;
+  count: number;
+  first?: number[];
+  unseen?: boolean;
 }
 
 /** n choose k (exact for the sizes involved; capped by float range otherwise). */
@@ -30,7 +40,7 @@ export function maxKnownConstellations(sites: number, size: number): number {
  * Why no unseen constellation is held out, or undefined when one is. Asked for (the default) but impossible
  * when the known constellations already use every combination of the sites: then it is skipped, with this note.
  */
-export function unseenNote(sites: number, s: ConstellationSettings): string | undefined {
+export function unseenNote(sites: number, s: Omit<ConstellationSettings, 'asWritten'>): string | undefined {
   if (!s.unseen) return 'no unseen constellation (constellations.unseen: false)';
   const all = binomial(sites, s.size);
   if (s.count >= all) return `no unseen constellation: ${sites} sites choose ${s.size} give ${all} constellation${all === 1 ? '' : 's'}, all of them known (constellations.count ${s.count})`;
@@ -38,7 +48,7 @@ export function unseenNote(sites: number, s: ConstellationSettings): string | un
 }
 
 /** The section as written (`first` and `unseen` optional) -> settings, or a UserError naming the field. */
-export function resolveConstellations(c: { size: number; count: number; first?: number[]; unseen?: boolean }, siteIds: number[], label: string): ConstellationSettings {
+export function resolveConstellations(c: ConstellationsSection, siteIds: number[], label: string): ConstellationSettings {
   const n = siteIds.length;
   if (c.size > n) throw new UserError(`${label}: field "constellations.size" must be <= the number of sites (${n}) (got ${c.size})`);
   const max = maxKnownConstellations(n, c.size);
@@ -49,5 +59,5 @@ export function resolveConstellations(c: { size: number; count: number; first?: 
   const ids = new Set(siteIds);
   if (first.length !== c.size || new Set(first).size !== c.size || first.some((id) => !ids.has(id)))
     throw new UserError(`${label}: field "constellations.first" must list ${c.size} distinct site ids from the scenario's sites (got ${JSON.stringify(first)})`);
-  return { size: c.size, count: c.count, first, unseen: c.unseen ?? true };
+  return { size: c.size, count: c.count, first, unseen: c.unseen ?? true, asWritten: c };
 }

@@ -6,14 +6,15 @@ import YAML from 'yaml';
 import { loadMap } from '../map/load.ts';
 import { pointInPolygon } from '../map/geometry.ts';
 import type { CityMap } from '../map/types.ts';
-import { materialAt } from '../radio/materials.ts';
+import { mapMaterials, materialAt } from '../map/materials.ts';
 import { UserError } from '../util/errors.ts';
 import { shownPath } from '../util/paths.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { type PlacementReport, placeSites } from './auto-sites.ts';
+import { type RaytraceConfig, raytraceConfig, type SiteDefaults, type TrainConfig, trainConfig, type TrajectoriesConfig, trajectoriesConfig } from './config.ts';
 import { type ConstellationSettings, resolveConstellations } from './constellations.ts';
-import { nrSrsSpec } from './measurement.ts';
-import { type ArraySpec, type ScenarioFile, ScenarioSchema } from './schema.ts';
+import { type MeasurementConfig, measurementConfig } from './measurement.ts';
+import { type ScenarioFile, ScenarioSchema } from './schema.ts';
 
 /** A gNB site resolved to absolute coordinates (z = antenna height above ground). */
 export interface Site {
@@ -25,17 +26,24 @@ export interface Site {
   orientation: number;
 }
 
-/** A validated scenario with its map loaded and paths resolved. */
+/**
+ * A validated scenario with its map loaded and paths resolved, its sections resolved into the typed configs
+ * the stages read (src/scenario/config.ts).
+ */
 export interface Scenario {
   name: string;
   /** Absolute path of the scenario file. */
   path: string;
-  file: ScenarioFile;
   map: CityMap;
   sites: Site[];
-  array: ArraySpec;
+  siteDefaults: SiteDefaults;
   /** The constellations section, checked against the sites (#1 resolved). */
   constellations: ConstellationSettings;
+  trajectories: TrajectoriesConfig;
+  raytrace: RaytraceConfig;
+  train: TrainConfig;
+  /** What the dataset's features are: the traced paths (`ideal`) or a gNB's estimates (`nr-srs`, src/measure). */
+  measurement: MeasurementConfig;
   /** With `sites.auto`: where the sites went and the measure of the placement. */
   placement?: PlacementReport;
   seed: number;
@@ -48,12 +56,6 @@ export interface Scenario {
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_SCENARIO = path.join(PACKAGE_ROOT, 'scenarios/hyploc-madrid.yaml');
-
-/** The materials a map uses (ground, pedestrian areas, walls, roofs), sorted. */
-export function mapMaterials(map: CityMap): string[] {
-  const all = [map.groundMaterial, ...map.pedestrianAreas.map((a) => a.material), ...map.buildings.flatMap((b) => [b.wallMaterial, b.roofMaterial])];
-  return [...new Set(all)].sort();
-}
 
 /** Every material of the map must be an ITU-R P.2040 material valid at the carrier frequency. */
 function checkMaterials(map: CityMap, freqHz: number, allowOutOfRange: boolean): void {
@@ -83,7 +85,7 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
     throw new UserError(`${label}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
   const sf = parseOrThrow(ScenarioSchema, raw, label);
-  if (sf.measurement.model === 'nr-srs') nrSrsSpec(sf.measurement, sf.carrier_freq_hz, label); // the bandwidth against the carrier's table
+  const measurement = measurementConfig(sf.measurement, sf.carrier_freq_hz, label); // the bandwidth against the carrier's table
   const mapPath = path.resolve(path.dirname(abs), sf.map);
   if (!fs.existsSync(mapPath)) throw new UserError(`${label}: field "map": file not found: ${shownPath(mapPath)} (paths resolve relative to the scenario file)`);
   const map = loadMap(mapPath);
@@ -126,5 +128,25 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
   const rules = map.importRules ? `\0${map.importRules}` : '';
   const hash = crypto.createHash('sha256').update(text).update('\0').update(mapBytes).update(rules).digest('hex');
   const mapHash = crypto.createHash('sha256').update(mapBytes).update(rules).digest('hex');
-  return { name: sf.name, path: abs, file: sf, map, sites, array: sf.sites.array, constellations, placement, seed, hash, mapHash };
+  return {
+    name: sf.name,
+    path: abs,
+    map,
+    sites,
+    siteDefaults: { heightM: sf.sites.height_m, orientationDeg: sf.sites.array.orientation_deg },
+    constellations,
+    trajectories: trajectoriesConfig(sf),
+    raytrace: raytraceConfig({ carrier_freq_hz: sf.carrier_freq_hz, ue: sf.ue, array: sf.sites.array, raytrace: sf.raytrace }, map),
+    train: trainConfig(sf),
+    measurement,
+    placement,
+    seed,
+    hash,
+    mapHash,
+  };
+}
+
+/** The scenario with another raytrace section (validated by the caller), re-resolved: for ablations and tests. */
+export function withRaytraceSection(scenario: Scenario, raytrace: ScenarioFile['raytrace']): Scenario {
+  return { ...scenario, raytrace: raytraceConfig({ ...scenario.raytrace.asWritten, raytrace }, scenario.map) };
 }

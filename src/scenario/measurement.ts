@@ -83,6 +83,13 @@ const FR2_RB: Record<number, Record<number, number>> = {
   120: { 50: 32, 100: 66, 200: 132, 400: 264 },
 };
 
+/** The measurement block resolved: `ideal`, or `nr-srs` with every setting (the stages read this, never the file). */
+export type MeasurementConfig = { model: 'ideal' } | { model: 'nr-srs'; srs: NrSrsSpec; /** The section as written: for the measure input_key only. */ asWritten: MeasurementSpec };
+
+export function measurementConfig(m: MeasurementSpec, carrierHz: number, label: string): MeasurementConfig {
+  return m.model === 'nr-srs' ? { model: 'nr-srs', srs: nrSrsSpec(m, carrierHz, label), asWritten: m } : { model: 'ideal' };
+}
+
 /** The nr-srs settings of a scenario, defaults filled in and the bandwidth checked against its carrier's frequency range. */
 export function nrSrsSpec(m: MeasurementSpec, carrierHz: number, label: string): NrSrsSpec {
   const d = NR_SRS_DEFAULTS;

@@ -46,8 +46,8 @@ export function sampleNewSites(scenario: Scenario, o: NewSiteOptions): Site[] {
   const cands = shuffleInPlace(rng, newSiteCandidates(scenario, o.carriageway));
   const kept: Array<{ x: number; y: number }> = [...scenario.sites, ...(o.avoid ?? [])];
   const sites: Site[] = [];
-  const z = scenario.file.sites.height_m;
-  const orientation = (scenario.file.sites.array.orientation_deg * Math.PI) / 180;
+  const z = scenario.siteDefaults.heightM;
+  const orientation = (scenario.siteDefaults.orientationDeg * Math.PI) / 180;
   for (const c of cands) {
     if (sites.length === o.count) break;
     if (kept.some((s) => Math.hypot(s.x - c.p[0], s.y - c.p[1]) < o.minSeparationM)) continue;

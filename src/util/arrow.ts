@@ -260,3 +260,18 @@ export class ArrowBatchFile {
     await this.fh.close();
   }
 }
+
+/** input_key from an Arrow file's schema metadata (reads only the footer); undefined if absent or unreadable. */
+export async function recordedInputKey(file: string): Promise<string | undefined> {
+  if (!fs.existsSync(file)) return undefined;
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const reader = await RecordBatchReader.from(fh);
+    await reader.open();
+    return reader.schema.metadata.get('input_key');
+  } catch {
+    return undefined;
+  } finally {
+    await fh.close();
+  }
+}

@@ -29,8 +29,8 @@ export function pageData(scenario: Scenario, tracks: Track[], trace: TrackTrace,
     constellations: drawConstellations(ids, scenario.constellations, scenario.seed).map((c) => ({ id: c.id, sites: c.sites })),
     constellation: opts.constellation,
     tracks: tracks.map((t) => ({ id: t.id, split: t.split, xy: t.samples.flatMap((s) => [r2(s.x), r2(s.y)]) })),
-    txPowerDbm: scenario.file.ue.tx_power_dbm,
-    cutoffDb: scenario.file.raytrace.path_loss_cutoff_db,
+    txPowerDbm: scenario.raytrace.txPowerDbm,
+    cutoffDb: scenario.raytrace.pathLossCutoffDb,
     maxPathsShown: MAX_PATHS_SHOWN,
     trace,
     radiomap,
@@ -44,7 +44,7 @@ export function radioMapOverlay(scenario: Scenario, outDir: string): { overlay: 
   if (!fs.existsSync(file)) return { overlay: null, note: `no radio map overlay: ${path.join(RADIOMAP_DIR, RADIOMAP_FILE)} is missing (run "simgen radiomap" first)` };
   const { values: v, metadata } = readRadioMap(file);
   if (metadata.get('scenario_hash') !== scenario.hash) return { overlay: null, note: `no radio map overlay: ${RADIOMAP_FILE} was made from another scenario or map (run "simgen radiomap" again)` };
-  const floor = scenario.file.ue.tx_power_dbm - scenario.file.raytrace.path_loss_cutoff_db;
+  const floor = scenario.raytrace.txPowerDbm - scenario.raytrace.pathLossCutoffDb;
   let top = floor + 10;
   v.rxPowerDbm.forEach((p, r) => v.heard[r] && (top = Math.max(top, p)));
   const max = Math.ceil(top / 10) * 10;

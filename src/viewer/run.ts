@@ -1,10 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { generateTracks } from '../mobility/drive.ts';
-import { trajectorySettings } from '../mobility/trajectories.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
-import { UserError } from '../util/errors.ts';
 import { viewerScript } from './bundle.ts';
 import { pageData, radioMapOverlay } from './data.ts';
 import { renderPage } from './page.ts';
@@ -18,6 +16,7 @@ import { traceTrack } from './trace-track.ts';
 
 export const VIEWER_FILE = 'viewer.html';
 
+/** The options, checked by the CLI against the scenario (src/cli/view.ts). */
 export interface ViewOptions {
   /** Track whose paths are embedded (default: the first test track). */
   track?: number;
@@ -45,15 +44,10 @@ export interface ViewResult {
 export async function runView(scenario: Scenario, outDir: string, opts: ViewOptions = {}): Promise<ViewResult> {
   const started = Date.now();
   const threads = opts.threads ?? os.availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UserError(`--threads: must be an integer from 1 to 256 (got ${opts.threads})`);
-  const count = scenario.constellations.count;
   const constellation = opts.constellation ?? 1;
-  if (!Number.isInteger(constellation) || constellation < 1 || constellation > count) throw new UserError(`--constellation: must be an integer from 1 to ${count} (the scenario's constellations.count) (got ${opts.constellation})`);
   const port = opts.serve?.port;
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UserError(`--port: must be an integer from 0 to 65535 (0: any free port) (got ${port})`);
-  const tracks = generateTracks(scenario.map, scenario.seed, trajectorySettings(scenario));
+  const tracks = generateTracks(scenario.map, scenario.seed, scenario.trajectories);
   const trackId = opts.track ?? tracks.find((t) => t.split === 'test')?.id ?? 0;
-  if (!Number.isInteger(trackId) || trackId < 0 || trackId >= tracks.length) throw new UserError(`--track: must be a track id from 0 to ${tracks.length - 1} (got ${opts.track})`);
   const { overlay, note } = radioMapOverlay(scenario, outDir);
   const trace = await traceTrack(scenario, tracks[trackId], threads, opts.quiet ?? true);
   const script = await viewerScript();

@@ -1,6 +1,5 @@
 import type { Track } from '../mobility/types.ts';
-import { makeTracer } from '../raytrace/chunk.ts';
-import { tracePoints } from '../raytrace/pool.ts';
+import { tracePoints } from '../raytrace/index.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { Progress } from '../util/progress.ts';
 import type { TrackTrace } from './page-data.ts';
@@ -20,16 +19,15 @@ export async function traceTrack(scenario: Scenario, track: Track, threads: numb
   const n = track.samples.length;
   const xyz = new Float64Array(3 * n);
   track.samples.forEach((s, k) => xyz.set([s.x, s.y, s.z], 3 * k));
-  const tracer = makeTracer(scenario);
-  const ns = tracer.sites.length;
+  const ns = scenario.sites.length;
   const out: TrackTrace = {
-    track: track.id, split: track.split, sites: tracer.sites.map((s) => s.id),
+    track: track.id, split: track.split, sites: scenario.sites.map((s) => s.id).sort((a, b) => a - b), // the tracer's order
     t: track.samples.map((s) => r2(s.t)), x: track.samples.map((s) => r2(s.x)), y: track.samples.map((s) => r2(s.y)), z: track.samples.map((s) => r2(s.z)),
     heard: [], power: [], tof: [], azimuth: [], elevation: [], numPaths: [], strongest: [],
     pathStart: [0], pathSite: [], pathKind: [], pathPower: [], vertStart: [0], verts: [],
   };
   const progress = new Progress(`view: track ${track.id}`, n * ns, quiet);
-  await tracePoints(scenario, tracer, xyz, { threads, withPaths: true }, (_first, res) => {
+  await tracePoints(scenario, xyz, { threads, withPaths: true }, (_first, res) => {
     const L = res.links, P = res.paths!;
     const rows = L.heard.length;
     // The block's paths by link row (paths come in link order).

@@ -1,6 +1,5 @@
-import { materialAt, type MaterialModel, materialScattering } from '../../radio/materials.ts';
-import type { ScatteringParams } from '../../radio/scattering.ts';
-import { DEFAULT_CANDIDATE_RAYS } from '../../raytrace/candidates.ts';
+import { materialAt, type MaterialModel, type ScatteringParams } from '../../map/materials.ts';
+import { DEFAULT_CANDIDATE_RAYS } from '../../raytrace/index.ts';
 import type { Scenario } from '../../scenario/load.ts';
 import { extrudeMap } from '../../scene/build.ts';
 import type { NpyArray } from '../../util/npz.ts';
@@ -73,13 +72,12 @@ export interface DeepMimoScene {
 
 /** params.json, objects.json and vertices.npz for the paths of `p` traced in `scenario`. */
 export function deepMimoParams(scenario: Scenario, p: RaytracePaths, sel: PathSelection): DeepMimoScene {
-  const freqHz = scenario.file.carrier_freq_hz;
-  const rt = scenario.file.raytrace;
+  const rt = scenario.raytrace;
+  const freqHz = rt.carrierFreqHz;
   const { surfaces } = extrudeMap(scenario.map);
 
   const names = [...new Set(surfaces.map((s) => s.material))].sort();
-  const models = names.map((n) => materialAt(n, freqHz, `map material "${n}"`, rt.allow_material_out_of_range));
-  const scattering = materialScattering(rt.scattering);
+  const models = names.map((n) => materialAt(n, freqHz, `map material "${n}"`, rt.allowMaterialOutOfRange));
   const materialId = new Map(names.map((n, i) => [n, i]));
 
   // Scene.export_data: a shared vertex list (deduplicated) and per object its faces as vertex indices
@@ -115,7 +113,7 @@ export function deepMimoParams(scenario: Scenario, p: RaytracePaths, sel: PathSe
   for (const label of new Set(p.interactions)) if (label !== 'LOS') maxScattering = Math.max(maxScattering, [...label].filter((c) => c === 'S').length);
   // links.arrow metadata without its sites (listed with their transmitter index below).
   const { sites: _sites, ...raytraceMeta } = p.metadata;
-  const maxReflections = Number(p.metadata.max_reflection_order ?? rt.max_reflection_order);
+  const maxReflections = Number(p.metadata.max_reflection_order ?? rt.maxReflectionOrder);
 
   const params = {
     version: DEEPMIMO_VERSION,
@@ -130,15 +128,15 @@ export function deepMimoParams(scenario: Scenario, p: RaytracePaths, sel: PathSe
       max_scattering: maxScattering,
       max_transmissions: 0,
       // Reflections allowed in paths with diffuse scattering (before it): raytrace.scattering.reflections_before.
-      diffuse_reflections: rt.scattering.enabled ? rt.scattering.reflections_before : 0,
+      diffuse_reflections: rt.scattering?.reflectionsBefore ?? 0,
       diffuse_diffractions: 0,
       diffuse_transmissions: 0,
       // simgen scatters only as the last interaction, with random phase (added as power).
       diffuse_final_interaction_only: true,
-      diffuse_random_phases: rt.scattering.enabled,
+      diffuse_random_phases: rt.scattering !== null,
       terrain_reflection: true,
       terrain_diffraction: false,
-      terrain_scattering: rt.scattering.enabled && scattering(scenario.map.groundMaterial).coefficient > 0,
+      terrain_scattering: rt.materialScattering[scenario.map.groundMaterial].coefficient > 0,
       // Candidate interaction sequences come from rays shot on a Fibonacci sphere; every path is then exact (image method).
       num_rays: DEFAULT_CANDIDATE_RAYS,
       ray_casting_method: 'uniform',
@@ -166,7 +164,7 @@ export function deepMimoParams(scenario: Scenario, p: RaytracePaths, sel: PathSe
       txrx_set_0: txrxSet(0, 'gNB sites', true, ns, activeTx),
       txrx_set_1: txrxSet(1, p.receiverSource === 'trajectories' ? 'trajectory samples' : 'rx points', false, nr, activeRx),
     },
-    materials: Object.fromEntries(models.map((m, i) => [`material_${i}`, material(i, m, freqHz, scattering(m.name))])),
+    materials: Object.fromEntries(models.map((m, i) => [`material_${i}`, material(i, m, freqHz, rt.materialScattering[m.name])])),
     scene: { num_scenes: 1, n_objects: objects.length, n_vertices: vertexIndex.size, n_faces: surfaces.length, n_triangular_faces: triangles },
   };
   return { params, objects, vertices: { data: Float32Array.from(xyz), shape: [vertexIndex.size, 3] } };

@@ -1,6 +1,6 @@
 import { Table } from 'apache-arrow';
 import { trajectoriesInputKey } from '../../mobility/trajectories.ts';
-import { raytraceInputKey } from '../../raytrace/run.ts';
+import { raytraceInputKey } from '../../raytrace/index.ts';
 import type { Scenario } from '../../scenario/load.ts';
 import { ArrowBatchFile, columnIndex, readArrowFile } from '../../util/arrow.ts';
 import { UserError } from '../../util/errors.ts';

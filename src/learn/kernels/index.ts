@@ -7,9 +7,9 @@ import { batchMatMulKernel } from './matmul.ts';
 import { sliceKernel } from './slice.ts';
 import { kernelsFor, type WasmBackend } from './wasm.ts';
 
-// Which kernels training runs on. "simgen" (the default): tfjs-wasm with simgen's SIMD matmul
-// (BatchMatMul), fused dense layers, loss and Adam; "stock": tfjs-wasm's own kernels and
-// tf.train.adam, for comparison.
+// Which kernels training runs on. "simgen" (the default): the paper's models on simgen's fused step
+// (src/learn/fused-step.ts), anything else on tfjs-wasm with simgen's SIMD matmul (BatchMatMul), fused
+// dense layers, loss and Adam; "stock": tfjs-wasm's own kernels and tf.train.adam, for comparison.
 // Both keep the in-place Slice kernel. Chosen per process with SIMGEN_KERNELS (or --kernels on
 // train/experiment/bench, which sets it, so worker processes inherit it).
 

@@ -9,6 +9,8 @@ import { PACKAGE_ROOT } from '../../scenario/load.ts';
 // tensors the backend allocated: no copies in or out. Pointers are byte offsets in that memory.
 
 export const KERNELS_WASM = path.join(PACKAGE_ROOT, 'build/simgen-kernels.wasm');
+/** The same kernels built with relaxed SIMD (fused multiply-add in the fused training step; see step-module.ts). */
+export const KERNELS_FMA_WASM = path.join(PACKAGE_ROOT, 'build/simgen-kernels-fma.wasm');
 
 /** The exports of build/simgen-kernels.wasm (see the assembly sources for each one's contract). */
 export interface KernelExports {

@@ -5,3 +5,5 @@ export { gemmNN, gemmNT } from './gemm';
 export { adamUpdate } from './adam';
 export { actGrad, biasAct, colSum } from './activation';
 export { mseGrad, mseLoss } from './loss';
+export { denseForward, denseGradW, denseGradX, mseStep, perSampleBackward, perSampleForward, transpose } from './step';
+export { maddFuses } from './fma';

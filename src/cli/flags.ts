@@ -1,0 +1,59 @@
+import os from 'node:os';
+import type { Argv } from 'yargs';
+import { UserError } from '../util/errors.ts';
+
+// The flag validators every command uses: a bad value is a UserError naming the flag, the allowed values and
+// what was given, before any work is done. Stages receive checked values; what they check themselves is only
+// what depends on the data they read (e.g. --constellations against dataset.arrow's constellations).
+
+/** An integer flag in [min, max]; `why` says where a bound comes from. undefined (flag not given) stays undefined. */
+export function intFlag(value: number | undefined, flag: string, min: number, max: number, why = ''): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max) throw new UserError(`${flag} must be an integer from ${min} to ${max}${why} (got ${value})`);
+  return value;
+}
+
+/** An integer written as text (an environment variable, a part of a flag): digits only, in [min, max]. */
+export function intText(text: string, what: string, min: number, max: number): number {
+  const v = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new UserError(`${what} must be an integer from ${min} to ${max} (got ${JSON.stringify(text)})`);
+  return v;
+}
+
+/** "1,2,5" -> numbers; a non-number names the flag. */
+export function numberList(text: string | undefined, flag: string): number[] | undefined {
+  if (text === undefined) return undefined;
+  const values = String(text).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isFinite(v))) throw new UserError(`${flag} must be a comma-separated list of numbers (got ${JSON.stringify(text)})`);
+  return values;
+}
+
+/** "1,10,100" -> integers in [min, max]. */
+export function intList(text: string | undefined, flag: string, min: number, max: number, why = ''): number[] | undefined {
+  return numberList(text, flag)?.map((v) => intFlag(v, flag, min, max, why)!);
+}
+
+/** "a,b" -> names from `allowed` (duplicates dropped, the order given kept). */
+export function nameList<T extends string>(text: string | undefined, flag: string, allowed: readonly T[]): T[] | undefined {
+  if (text === undefined) return undefined;
+  const names = String(text).split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0 || names.some((n) => !(allowed as readonly string[]).includes(n))) throw new UserError(`${flag} must be a comma list of ${allowed.join(', ')} (got "${text}")`);
+  return [...new Set(names)] as T[];
+}
+
+/** Most worker threads a command takes. */
+const MAX_THREADS = 256;
+
+/** --threads: worker threads of the ray tracer (raytrace, radiomap, view; train when it has to make the dataset). */
+export interface ThreadsArgs {
+  threads?: number;
+}
+
+export function withThreadsOption<T>(y: Argv<T>, describe = 'worker threads'): Argv<T & ThreadsArgs> {
+  return y.option('threads', { type: 'number', default: os.availableParallelism(), describe: `${describe} (integer 1-${MAX_THREADS})` }) as Argv<T & ThreadsArgs>;
+}
+
+/** The checked --threads (one per core when not given). */
+export function threadsFlag(args: ThreadsArgs): number {
+  return intFlag(args.threads, '--threads', 1, MAX_THREADS) ?? os.availableParallelism();
+}
