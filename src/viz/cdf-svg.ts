@@ -60,14 +60,18 @@ export function cdfSvg(series: CdfSeries[], title: string, axis: CdfAxis = POSIT
   );
   // Curves first, then the legend in a white box on top of them (lower right: where CDFs have risen).
   const legendTop = T + ph - 26 - (series.length - 1) * 18;
-  const legend = [`<rect x="${L + pw - 208}" y="${legendTop}" width="200" height="${series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`];
+  // 200 px, wider for long labels (~6.6 px a character at 12 px).
+  const text = (s: CdfSeries) => `${s.label} (mean ${s.meanErrorM.toFixed(2)} ${axis.unit})`;
+  const lw = Math.max(200, 46 + Math.ceil(6.6 * Math.max(...series.map((s) => text(s).length))));
+  const lx = L + pw - lw - 8;
+  const legend = [`<rect x="${lx}" y="${legendTop}" width="${lw}" height="${series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`];
   series.forEach((s, i) => {
     const color = seriesColor(s.label, i);
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${s.errorM.map((e, k) => `${f(X(e))},${f(Y(s.probability[k]))}`).join(' ')}"/>`);
     const ly = legendTop + 12 + i * 18;
     legend.push(
-      `<line x1="${L + pw - 200}" y1="${ly}" x2="${L + pw - 176}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="${L + pw - 170}" y="${ly + 4}">${esc(s.label)} (mean ${s.meanErrorM.toFixed(2)} ${esc(axis.unit)})</text>`,
+      `<line x1="${lx + 8}" y1="${ly}" x2="${lx + 32}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${lx + 38}" y="${ly + 4}">${esc(text(s))}</text>`,
     );
   });
   out.push(...legend);
