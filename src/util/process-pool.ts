@@ -150,7 +150,11 @@ export class ProcessPool<Req, P, D> {
  * the result or the failure. The worker exits when the pool goes away (Ctrl-C, crash, close()).
  */
 export function serveTasks<Req, P, D>(run: (request: Req, progress: (p: P) => void) => Promise<D>): void {
-  const send = (m: PoolMessage<P, D>) => process.send!(m);
+  // A worker that starts while the pool is closing finds the channel gone: its messages are dropped (it exits
+  // on 'disconnect') instead of an EPIPE thrown as an unhandled 'error' event.
+  const send = (m: PoolMessage<P, D>) => {
+    if (process.connected) process.send!(m, undefined, undefined, () => {});
+  };
   process.on('message', ({ id, request }: TaskMessage<Req>) => {
     run(request, (data) => send({ type: 'progress', id, data })).then(
       (data) => send({ type: 'done', id, data }),
