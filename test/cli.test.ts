@@ -48,7 +48,8 @@ test('-h, -V and <command> -h exit 0; every command describes --quiet the same w
   const quiet = new Set(helps.map((r) => /--quiet\s+(.*)/.exec(r.stdout)?.[1].trim()));
   assert.deepEqual([...quiet], ['print errors only: no progress, no summary'], 'every command takes --quiet, described once');
   const jobs = helps.filter((r) => r.stdout.includes('--jobs')).map((r) => /--jobs[\s\S]*?\[default: ([^\]]+)\]/.exec(r.stdout)?.[1]);
-  assert.deepEqual(jobs, ['one per core', 'one per core'], 'train and experiment: the same --jobs default');
+  assert.ok(jobs.length >= 3, 'train, experiment and measure take --jobs');
+  assert.deepEqual(new Set(jobs), new Set(['one per core']), 'every --jobs has the same default');
 });
 
 test('an unknown command is named, with the commands (and the nearest for a typo)', async () => {

@@ -58,13 +58,13 @@ export function threadsFlag(args: ThreadsArgs): number {
   return intFlag(args.threads, '--threads', 1, MAX_THREADS) ?? os.availableParallelism();
 }
 
-/** --jobs: trainings at a time, each in its own worker process (train, experiment). */
+/** --jobs: worker processes, one per core by default (train, experiment: trainings at a time; measure). */
 export interface JobsArgs {
   jobs?: number;
 }
 
-export function withJobsOption<T>(y: Argv<T>): Argv<T & JobsArgs> {
-  return y.option('jobs', { type: 'number', describe: 'trainings at a time, each in its own worker process on one core (integer 1-64)', defaultDescription: 'one per core' }) as Argv<T & JobsArgs>;
+export function withJobsOption<T>(y: Argv<T>, what = 'trainings at a time, each in its own worker process on one core'): Argv<T & JobsArgs> {
+  return y.option('jobs', { type: 'number', describe: `${what} (integer 1-64)`, defaultDescription: 'one per core' }) as Argv<T & JobsArgs>;
 }
 
 /** The checked --jobs; undefined (one per core) when not given. */

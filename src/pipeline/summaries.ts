@@ -1,4 +1,5 @@
 import type { ExportResult } from '../dataset/export.ts';
+import type { MeasureResult } from '../measure/run.ts';
 import type { TrajectoriesResult } from '../mobility/trajectories.ts';
 import type { RaytraceResult } from '../raytrace/index.ts';
 import type { Scenario } from '../scenario/load.ts';
@@ -61,5 +62,19 @@ export function exportSummary(r: ExportResult): string[] {
     `share of samples hearing k of the constellation's sites`,
     `  #  sites${' '.repeat(Math.max(0, 3 * size - 5))}  ${Array.from({ length: size + 1 }, (_, k) => `k=${k}`.padStart(7)).join('')}`,
     ...m.constellations.map((c, i) => `${String(c.id).padStart(3)}  ${c.sites.join(',').padEnd(3 * size)}${r.heardShares[i].map(share).join('')}${c.unseen ? '  unseen' : ''}`),
+  ];
+}
+
+export function measureSummary(scenario: Scenario, r: MeasureResult): string[] {
+  const pct = (k: number) => pctOf(k, r.rows);
+  const f = (q: [number, number, number]) => `${q[0].toFixed(2)} / ${q[1].toFixed(2)}`.padStart(16);
+  return [
+    `measure: ${r.rows} links (${r.rows / scenario.sites.length} samples x ${scenario.sites.length} sites) in ${r.seconds.toFixed(1)} s (${(r.rows / Math.max(1e-9, r.seconds)).toFixed(0)} links/s)`,
+    `  detected ${pct(r.detected)} (false alarms ${pct(r.falseAlarms)}), heard in links.arrow's sense ${pct(r.idealHeard)}; ${(r.specular / r.rows).toFixed(1)} specular paths and ${(r.clusters / r.rows).toFixed(1)} diffuse clusters a link`,
+    '',
+    'estimation errors of the detected links (median / p90): ToA as a range (m), AoA to the line of sight (deg), |RSRP - ideal| (dB)',
+    `${'links'.padEnd(18)}${'count'.padStart(8)}${'ToA m'.padStart(16)}${'AoA deg'.padStart(16)}${'RSRP dB'.padStart(16)}`,
+    ...r.errors.map((e) => `${e.label.padEnd(18)}${String(e.links).padStart(8)}${f(e.toa)}${f(e.aoa)}${f(e.rsrp)}`),
+    `wrote ${shownPath(r.path)} and ${r.figures.map((p) => shownPath(p)).join(', ')}`,
   ];
 }

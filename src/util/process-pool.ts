@@ -52,11 +52,15 @@ interface Worker<P, D> {
 export class ProcessPool<Req, P, D> {
   private workers: Worker<P, D>[] = [];
 
-  /** `entry`: the worker module (it calls serveTasks; see siblingModule); `size`: at most this many processes. */
+  /**
+   * `entry`: the worker module (it calls serveTasks; see siblingModule); `size`: at most this many processes;
+   * `serialization`: of the messages, 'advanced' (structured clone) for typed arrays.
+   */
   constructor(
     private readonly entry: URL,
     private readonly size: number,
     private readonly name: string,
+    private readonly serialization: 'json' | 'advanced' = 'json',
   ) {}
 
   /** Run `tasks`; resolves when all are done, rejects on the first failure (and stops the workers). */
@@ -127,7 +131,7 @@ export class ProcessPool<Req, P, D> {
   }
 
   private spawn(): Worker<P, D> {
-    const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: this.serialization });
     const w: Worker<P, D> = { proc, ready: false };
     proc.on('message', (m: PoolMessage<P, D>) => {
       if (m.type === 'ready') w.ready = true;
@@ -146,7 +150,11 @@ export class ProcessPool<Req, P, D> {
  * the result or the failure. The worker exits when the pool goes away (Ctrl-C, crash, close()).
  */
 export function serveTasks<Req, P, D>(run: (request: Req, progress: (p: P) => void) => Promise<D>): void {
-  const send = (m: PoolMessage<P, D>) => process.send!(m);
+  // A worker that starts while the pool is closing finds the channel gone: its messages are dropped (it exits
+  // on 'disconnect') instead of an EPIPE thrown as an unhandled 'error' event.
+  const send = (m: PoolMessage<P, D>) => {
+    if (process.connected) process.send!(m, undefined, undefined, () => {});
+  };
   process.on('message', ({ id, request }: TaskMessage<Req>) => {
     run(request, (data) => send({ type: 'progress', id, data })).then(
       (data) => send({ type: 'done', id, data }),

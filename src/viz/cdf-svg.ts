@@ -23,12 +23,21 @@ export function niceAxis(v: number, ticks = 5): { max: number; step: number } {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const f = (v: number) => Number(v.toFixed(2)).toString();
 
+/** Axis text of a CDF plot: the quantity (x label) and its unit (legend). Default: 2D positioning error in m. */
+export interface CdfAxis {
+  xLabel: string;
+  yLabel: string;
+  unit: string;
+}
+
+const POSITIONING: CdfAxis = { xLabel: '2D positioning error (m)', yLabel: 'CDF (share of test samples)', unit: 'm' };
+
 /**
  * The plot. The x axis reaches the largest 99th-percentile error of the series (a round number at or above it),
  * so the tail shows; what lies beyond is not drawn at the right edge as if it were there: each curve stops at
  * the axis end with an arrow, and the legend bounds its share of samples beyond.
  */
-export function cdfSvg(series: CdfSeries[], title: string): string {
+export function cdfSvg(series: CdfSeries[], title: string, axis: CdfAxis = POSITIONING): string {
   const W = 640, H = 440, L = 64, R = 20, T = 40, B = 56;
   const pw = W - L - R, ph = H - T - B;
   const p99 = Math.max(...series.map((s) => interpolate(s.probability, s.errorM, 0.99)), 1e-3);
@@ -50,14 +59,14 @@ export function cdfSvg(series: CdfSeries[], title: string): string {
   }
   out.push(
     `<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="black"/>`,
-    `<text x="${L + pw / 2}" y="${H - 16}" text-anchor="middle">2D positioning error (m)</text>`,
-    `<text transform="translate(18 ${T + ph / 2}) rotate(-90)" text-anchor="middle">CDF (share of test samples)</text>`,
+    `<text x="${L + pw / 2}" y="${H - 16}" text-anchor="middle">${esc(axis.xLabel)}</text>`,
+    `<text transform="translate(18 ${T + ph / 2}) rotate(-90)" text-anchor="middle">${esc(axis.yLabel)}</text>`,
   );
   // Curves first, then the legend in a white box on top of them (lower right: where CDFs have risen).
   // The stored curve gives the error at a few quantiles (every 1 %), so the share beyond the axis end is known
   // only as a bound: 1 - the last quantile at or within it.
   const beyond = series.map((s) => (s.errorM[s.errorM.length - 1] > xMax ? 1 - Math.max(0, ...s.probability.filter((_, k) => s.errorM[k] <= xMax)) : 0));
-  const labels = series.map((s, i) => `${s.label} (mean ${s.meanErrorM.toFixed(2)} m${beyond[i] > 0 ? `; ≤ ${f(100 * beyond[i])} % > ${f(xMax)} m` : ''})`);
+  const labels = series.map((s, i) => `${s.label} (mean ${s.meanErrorM.toFixed(2)} ${axis.unit}${beyond[i] > 0 ? `; ≤ ${f(100 * beyond[i])} % > ${f(xMax)} ${axis.unit}` : ''})`);
   const boxW = 40 + Math.max(...labels.map((l) => l.length)) * 6.4;
   const legendTop = T + ph - 26 - (series.length - 1) * 18;
   const legend = [`<rect x="${f(L + pw - 8 - boxW)}" y="${legendTop}" width="${f(boxW)}" height="${series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`];
