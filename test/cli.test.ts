@@ -7,6 +7,8 @@ import { loadScenario } from '../src/scenario/load.ts';
 import { buildScene } from '../src/scene/build.ts';
 import { ROOT, writeBadInputs } from './fixtures/bad-inputs.ts';
 import { simgen } from './fixtures/cli.ts';
+import { COMMANDS } from '../src/cli/commands.ts';
+import { SIMGEN_VERSION } from '../src/util/meta.ts';
 
 // The real CLI, spawned: --help, every bad-input case (exit 2, one line, nothing written) and
 // `simgen scene --out` writing both exports.
@@ -27,10 +29,35 @@ async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-cli-'));
 
-test('--help lists scene, trajectories, raytrace, export, train', async () => {
+test('--help lists the commands, zero-shot among the experiments, what predict writes, and the common options once', async () => {
   const r = await simgen('--help');
   assert.equal(r.code, 0);
-  for (const c of ['scene', 'trajectories', 'raytrace', 'export', 'train']) assert.match(r.stdout, new RegExp(`^\\s+simgen ${c}\\s`, 'm'), c);
+  for (const c of Object.keys(COMMANDS)) assert.match(r.stdout, new RegExp(`^\\s+simgen ${c}\\s`, 'm'), c);
+  assert.match(r.stdout, /simgen experiment <name> .*[\s\S]*zero-shot/);
+  assert.match(r.stdout, /predictions-<split>\.arrow/);
+  assert.match(r.stdout, /^Common options/m);
+  for (const flag of ['--scenario', '--out', '--seed', '--quiet', '--progress']) assert.equal(r.stdout.match(new RegExp(`^  ${flag} `, 'gm'))?.length, 1, `${flag} described once`);
+});
+
+test('-h, -V and <command> -h exit 0; every command describes --quiet the same way; --jobs has one default', async () => {
+  const commands = [...Object.keys(COMMANDS).filter((c) => c !== 'map'), 'map import'];
+  const runs = await Promise.all([['-h'], ['-V'], ...commands.map((c) => [...c.split(' '), '-h'])].map((args) => simgen(...args)));
+  for (const r of runs) assert.equal(r.code, 0, r.stderr);
+  assert.equal(runs[1].stdout.trim(), SIMGEN_VERSION);
+  const helps = runs.slice(2);
+  const quiet = new Set(helps.map((r) => /--quiet\s+(.*)/.exec(r.stdout)?.[1].trim()));
+  assert.deepEqual([...quiet], ['print errors only: no progress, no summary'], 'every command takes --quiet, described once');
+  const jobs = helps.filter((r) => r.stdout.includes('--jobs')).map((r) => /--jobs[\s\S]*?\[default: ([^\]]+)\]/.exec(r.stdout)?.[1]);
+  assert.ok(jobs.length >= 3, 'train, experiment and measure take --jobs');
+  assert.deepEqual(new Set(jobs), new Set(['one per core']), 'every --jobs has the same default');
+});
+
+test('an unknown command is named, with the commands (and the nearest for a typo)', async () => {
+  const [foo, typo] = await Promise.all([simgen('foo'), simgen('raytrac', '--out', 'x')]);
+  assert.equal(foo.code, 2);
+  assert.equal(foo.stderr.trim(), `simgen: unknown command "foo"; the commands are ${Object.keys(COMMANDS).join(', ')} ("simgen --help" describes them)`);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /^simgen: unknown command "raytrac" \(did you mean raytrace\?\)/);
 });
 
 test('every bad input: exit 2, one line "simgen: ..." naming the field, no stack trace, nothing written', async () => {
@@ -52,6 +79,17 @@ test('every bad input: exit 2, one line "simgen: ..." naming the field, no stack
     assert.ok(!/^\s+at /m.test(r.stderr + r.stdout), `${c.name}: no stack trace`);
     assert.deepEqual(fs.readdirSync(path.join(dir, `out-${i}`)), [], `${c.name}: nothing written`);
   });
+});
+
+test('a missing input names the command that makes it, with the folder it was looked for in', async () => {
+  const out = tmp();
+  const smoke = path.join(ROOT, 'scenarios/smoke.yaml');
+  for (const [command, missing, maker] of [['raytrace', 'trajectories.arrow', 'simgen trajectories'], ['export', 'links.arrow', 'simgen raytrace']]) {
+    const r = await simgen(command, '--scenario', smoke, '--out', out);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(r.stderr.includes(`${missing}; run "${maker} --out ${out}" first (with the same --scenario)`), r.stderr); // out: absolute, outside the package
+  }
+  assert.deepEqual(fs.readdirSync(out), [], 'nothing written');
 });
 
 test('simgen scene prints the summary and --out writes the .glb and a Mitsuba scene whose PLYs hold every triangle', async () => {

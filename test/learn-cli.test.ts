@@ -16,7 +16,8 @@ const SMOKE = path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml');
 test('train, predict and experiment zero-shot: bad flags -> exit 2, one line with the allowed values, nothing written', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-learn-cli-'));
   const cases: Array<[string[], RegExp]> = [
-    [['train', '--model', 'hyploc,bogus'], /--model must be a comma list of hyploc, single, single-plus/],
+    [['train', '--models', 'hyploc,bogus'], /--models must be a comma list of hyploc, single, single-plus/],
+    [['train', '--model', 'bogus'], /--models must be a comma list of hyploc, single, single-plus/], // the old name, an alias
     [['train', '--epochs', '0'], /--epochs must be an integer from 1 to 10000 \(got 0\)/],
     [['train', '--batch-size', '1.5'], /--batch-size must be an integer from 1 to 65536/],
     [['train', '--constellations', '4'], /--constellations must be an integer from 1 to 3 \(got 4\)/],

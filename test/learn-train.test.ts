@@ -125,7 +125,7 @@ test('runTrain writes model, metrics and CDF plot; 2 worker processes give the b
   assert.ok(Math.abs(weighted - m.mean_error_m) < 1e-3, `group means ${weighted} vs mean ${m.mean_error_m}`);
   const svg = fs.readFileSync(path.join(out, 'models/cdf-c2.svg'), 'utf8');
   for (const label of ['HypLoc', 'Single (', 'Single+']) assert.ok(svg.includes(label), `legend has ${label}`);
-  assert.ok(svg.includes(`HypLoc (mean ${m.mean_error_m.toFixed(2)} m)`));
+  assert.ok(svg.includes(`HypLoc (mean ${m.mean_error_m.toFixed(2)} m`));
   assert.ok(svg.includes('2D positioning error (m)'));
 
   await runTrain(scenario, out, { ...opts, models: [...opts.models], jobs: 1 });

@@ -90,9 +90,10 @@ test('radiomap: bad flags are UserErrors naming the flag (checked by the CLI aga
     [{ sites: '3,99' }, /--sites: no site 99; the scenario's sites are 1,2,3/],
     [{ constellation: 4 }, /--constellation must be an integer from 1 to 3/],
     [{ threads: 0 }, /--threads must be an integer from 1 to 256/],
+    [{ scale: 5 }, /--scale must be an integer from 1 to 4/],
   ];
   for (const [args, message] of cases) assert.throws(() => radiomapOptions({ cell: 2, ...args }, smoke), (e: unknown) => e instanceof UserError && message.test(e.message), message.source);
-  assert.deepEqual(radiomapOptions({ cell: 4, sites: '2,1', threads: 1 }, smoke), { cell: 4, height: undefined, sites: [2, 1], constellation: undefined, threads: 1 });
+  assert.deepEqual(radiomapOptions({ cell: 4, sites: '2,1', threads: 1 }, smoke), { cell: 4, height: undefined, sites: [2, 1], constellation: undefined, threads: 1, resolution: 1 });
 });
 
 test('simgen radiomap on test/fixtures/l-block.yaml (the real CLI)', async () => {

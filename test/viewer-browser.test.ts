@@ -11,8 +11,9 @@ import { runView } from '../src/viewer/run.ts';
 
 // `simgen view` in a real browser: Debian's chromium driven by puppeteer-core, headless, WebGL through
 // SwiftShader (headless Chromium no longer falls back to software WebGL by itself). The served page loads with no
-// console or page error, its WebGL canvas is not blank, moving the time slider changes the paths shown, another
-// track is traced on request, and the written file also opens from file:// (no server, offline).
+// console or page error, its WebGL canvas is not blank, the side panel fits at 1280 x 720 and up (no horizontal
+// scrollbar), moving the time slider changes the paths shown, another track is traced on request, and the written
+// file also opens from file:// (no server, offline).
 // Where /usr/bin/chromium is missing (CHROMIUM overrides the path) the test says it skipped.
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -55,10 +56,12 @@ test('simgen view in headless chromium: no errors, a drawn WebGL canvas, the sli
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`],
+    // Scrollbars take their room, as on a desktop (puppeteer hides them by default).
+    ignoreDefaultArgs: ['--hide-scrollbars'],
   });
   try {
     const page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 800 });
+    await page.setViewport({ width: 1280, height: 720 });
     const errors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => errors.push(`page error: ${(e as Error).message}`));
@@ -74,6 +77,26 @@ test('simgen view in headless chromium: no errors, a drawn WebGL canvas, the sli
     const canvas = (await page.$('#view canvas'))!;
     const before = await pixelStats(await canvas.screenshot({ type: 'png' }));
     assert.ok(before.sd > 15 && before.colours > 200, `canvas looks blank: luminance sd ${before.sd.toFixed(1)}, ${before.colours} colours`);
+    // The side panel fits its width at 1280 x 720 and up: no horizontal scrollbar, the links table whole.
+    for (const [width, height] of [[1280, 720], [1400, 900], [1920, 1080]]) {
+      await page.setViewport({ width, height });
+      const fit = await page.evaluate(() => {
+        const panel = document.getElementById('panel')!;
+        const table = document.querySelector('table.links')!.getBoundingClientRect();
+        const pad = parseFloat(getComputedStyle(panel).paddingRight);
+        return {
+          scrollWidth: panel.scrollWidth, clientWidth: panel.clientWidth, scrollbar: panel.offsetWidth - panel.clientWidth,
+          tableRight: table.right, contentRight: panel.getBoundingClientRect().left + panel.clientLeft + panel.clientWidth - pad,
+          rows: document.querySelectorAll('#links tr').length, page: document.documentElement.scrollWidth - window.innerWidth,
+        };
+      });
+      const at = `${width}x${height}: ${JSON.stringify(fit)}`;
+      assert.ok(fit.scrollWidth <= fit.clientWidth, `no horizontal scrollbar in the panel (${at})`);
+      assert.ok(fit.tableRight <= fit.contentRight + 0.5, `the links table fits the panel (${at})`);
+      assert.ok(fit.scrollbar > 5, `the panel keeps room for its vertical scrollbar, as on a desktop (${at})`);
+      assert.ok(fit.rows > 1 && fit.page <= 0, at);
+    }
+    await page.setViewport({ width: 1280, height: 720 });
     const s0 = await page.evaluate(() => ({ ...window.simgenViewer! }));
     assert.equal(s0.sample, 0);
     assert.ok(s0.pathsShown > 0, 'paths are shown at sample 0');

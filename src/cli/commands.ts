@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { LINE_INTERVAL_MS } from '../util/progress.ts';
 
 // Every simgen command, in pipeline order. A command module imports its whole stage (three, tfjs,
 // arrow...), so a run loads only the modules of the commands named on the command line; the others
@@ -66,12 +67,12 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   predict: {
     usage: 'predict',
-    describe: 'predict positions with a trained model -> predictions.arrow',
+    describe: 'predict positions with a trained model -> <model-dir>/predictions-<split>.arrow',
     load: async () => (await import('./predict.ts')).predictCommand,
   },
   experiment: {
     usage: 'experiment <name>',
-    describe: "reproduce the paper's figures: baseline (Fig. 4), constellations (Figs. 5-6), unseen (Figs. 7-8)",
+    describe: "the paper's experiments: baseline (Fig. 4), constellations (Figs. 5-6), unseen (Figs. 7-8); zero-shot: deployments never trained on",
     load: async () => (await import('./experiment.ts')).experimentCommand,
   },
 };
@@ -87,4 +88,19 @@ export async function loadCommands(argv: string[]): Promise<AnyCommand[]> {
       argv.includes(name) ? c.load() : Promise.resolve<AnyCommand>({ command: c.usage, describe: c.describe, handler: () => {} }),
     ),
   );
+}
+
+/** What each common option does: in every command's --help and once in `simgen --help` (commonOptionsHelp). */
+export const COMMON_HELP = {
+  scenario: ['FILE', 'scenario YAML file (default scenarios/hyploc-madrid.yaml)'],
+  out: ['DIR', 'output directory (default output/<scenario name>/)'],
+  seed: ['N', 'override the scenario seed (integer >= 0)'],
+  quiet: ['', 'print errors only: no progress, no summary'],
+  progress: ['', `progress bar even in a log (default there: a line every ${LINE_INTERVAL_MS / 1000} s)`],
+} as const;
+
+/** The common options for `simgen --help`. */
+export function commonOptionsHelp(): string {
+  const rows = Object.entries(COMMON_HELP).map(([flag, [arg, text]]) => `  ${`--${flag} ${arg}`.padEnd(16)} ${text}`);
+  return ['Common options (all commands; "map import" and "predict" take --quiet only):', ...rows, '"simgen <command> -h" lists the options of a command.'].join('\n');
 }

@@ -2,21 +2,34 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { KERNEL_SETS, KERNELS_ENV, kernelSetFromEnv } from '../learn/kernels/index.ts';
 import { DEFAULT_SCENARIO, loadScenario, type Scenario } from '../scenario/load.ts';
+import { COMMON_HELP } from './commands.ts';
 
-/** Options every command takes. */
-export interface CommonArgs {
-  scenario: string;
-  out?: string;
-  seed?: number;
+/** --quiet, the one option every command takes (map import and predict work on the files they are named). */
+export interface QuietArgs {
   quiet: boolean;
 }
 
+/** The common options' group in each command's --help. */
+const COMMON = 'Common options:';
+
+export function withQuietOption<T>(y: Argv<T>): Argv<T & QuietArgs> {
+  return y.option('quiet', { type: 'boolean', default: false, group: COMMON, describe: COMMON_HELP.quiet[1] }) as Argv<T & QuietArgs>;
+}
+
+/** Options of every command that runs a stage on a scenario. */
+export interface CommonArgs extends QuietArgs {
+  scenario: string;
+  out?: string;
+  seed?: number;
+  progress?: boolean;
+}
+
 export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
-  return y
-    .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, defaultDescription: 'scenarios/hyploc-madrid.yaml', describe: 'scenario YAML file' })
-    .option('out', { type: 'string', describe: 'output directory', defaultDescription: 'output/<scenario name>/' })
-    .option('seed', { type: 'number', describe: 'override the scenario seed (integer >= 0)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }) as Argv<T & CommonArgs>;
+  return withQuietOption(y)
+    .option('scenario', { type: 'string', default: DEFAULT_SCENARIO, group: COMMON, defaultDescription: 'scenarios/hyploc-madrid.yaml', describe: 'scenario YAML file' })
+    .option('out', { type: 'string', group: COMMON, describe: 'output directory', defaultDescription: 'output/<scenario name>/' })
+    .option('seed', { type: 'number', group: COMMON, describe: COMMON_HELP.seed[1] })
+    .option('progress', { type: 'boolean', group: COMMON, describe: COMMON_HELP.progress[1] }) as Argv<T & CommonArgs>;
 }
 
 /** Loads the scenario and resolves the output directory. */

@@ -7,12 +7,11 @@ import type { Scenario } from '../scenario/load.ts';
 import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
 import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
-import { intFlag, intList, nameList, numberList } from './flags.ts';
+import { intFlag, intList, type JobsArgs, jobsFlag, nameList, numberList, withJobsOption } from './flags.ts';
 
-interface ExperimentArgs extends CommonArgs, KernelArgs {
+interface ExperimentArgs extends CommonArgs, KernelArgs, JobsArgs {
   name: string;
   quick: boolean;
-  jobs: number;
   epochs?: number;
   counts?: string;
   fractions?: string;
@@ -29,7 +28,7 @@ export function experimentOptions(args: Omit<ExperimentArgs, keyof CommonArgs | 
   for (const f of fractions ?? []) if (!(f > 0 && f <= 1)) throw new UserError(`--fractions must be percentages in (0, 100] (got ${Number((f * 100).toPrecision(6))})`);
   return {
     quick: args.quick,
-    jobs: intFlag(args.jobs, '--jobs', 1, 64),
+    jobs: jobsFlag(args),
     epochs: intFlag(args.epochs, '--epochs', 1, 10000),
     counts: intList(args.counts, '--counts', 1, known, why),
     fractions,
@@ -43,10 +42,9 @@ export const experimentCommand: CommandModule<object, ExperimentArgs> = {
   command: COMMANDS.experiment.usage,
   describe: COMMANDS.experiment.describe,
   builder: (y) =>
-    withKernelsOption(withCommonOptions(y))
+    withJobsOption(withKernelsOption(withCommonOptions(y)))
       .positional('name', { type: 'string', choices: EXPERIMENT_NAMES, describe: 'which figures to reproduce' })
       .option('quick', { type: 'boolean', default: false, describe: 'tiny run for tests: 2 epochs, C in {1,2}, 10 and 50 %, <= 2000 training samples per job (zero-shot: 1 and 10 deployments)' })
-      .option('jobs', { type: 'number', default: 2, describe: 'trainings run in parallel worker processes (one core each)' })
       .option('epochs', { type: 'number', describe: 'epochs per training and re-training (default: the scenario train.epochs)' })
       .option('counts', { type: 'string', describe: 'constellations: comma list of C values (default 1..K, K = known constellations)' })
       .option('fractions', { type: 'string', describe: 'unseen: comma list of training-data shares in % (default 1,2,5,10,25,50)' })

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runExport } from '../dataset/export.ts';
 import { UserError } from '../util/errors.ts';
+import { exportSummary } from '../pipeline/summaries.ts';
 import { COMMANDS } from './commands.ts';
 import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
@@ -10,8 +11,6 @@ interface ExportArgs extends CommonArgs {
   deepmimo: boolean;
   constellations?: number;
 }
-
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`.padStart(7);
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: COMMANDS.export.usage,
@@ -39,21 +38,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     }
     const r = await runExport(scenario, outDir, { constellations: args.constellations, parquet: args.parquet, quiet: args.quiet });
 
-    const size = r.meta.constellations[0].sites.length;
-    const perC = r.rows / r.meta.constellations.length;
-    const train = r.meta.normalisation.rows / r.meta.constellations.filter((c) => !c.unseen).length;
-    log(`${shownPath(r.path)}: ${r.rows} rows = ${r.meta.constellations.length} constellation${r.meta.constellations.length === 1 ? '' : 's'} x ${perC} samples (${train} train, ${perC - train} test), ${r.meta.featureLayout.length} features`);
-    if (r.parquetPath) log(`${shownPath(r.parquetPath)}: same rows and metadata`);
-    const u = r.meta.unseenSelection;
-    log('skipped' in u ? `note: ${u.skipped}` : `unseen constellation: ${u.rule}: ${u.covered_cells} cells, ${u.covered_samples} samples`);
-    log(`not heard -> rx power ${r.meta.sentinel.rx_power_dbm} dBm, ToF 0 ns, AoA (0, 0, 0)${r.heardBelowSentinel ? `; WARNING: ${r.heardBelowSentinel} heard links are weaker than that` : ''}`);
-    log('');
-    log(`share of samples hearing k of the constellation's sites`);
-    log(`  #  sites${' '.repeat(Math.max(0, 3 * size - 5))}  ${Array.from({ length: size + 1 }, (_, k) => `k=${k}`.padStart(7)).join('')}`);
-    r.meta.constellations.forEach((c, i) => {
-      const label = `${String(c.id).padStart(3)}  ${c.sites.join(',').padEnd(3 * size)}`;
-      log(`${label}${r.heardShares[i].map(pct).join('')}${c.unseen ? '  unseen' : ''}`);
-    });
+    for (const line of exportSummary(r)) log(line);
     log(`time ${((performance.now() - started) / 1000).toFixed(2)} s`);
   },
 };

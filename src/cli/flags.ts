@@ -57,3 +57,17 @@ export function withThreadsOption<T>(y: Argv<T>, describe = 'worker threads'): A
 export function threadsFlag(args: ThreadsArgs): number {
   return intFlag(args.threads, '--threads', 1, MAX_THREADS) ?? os.availableParallelism();
 }
+
+/** --jobs: worker processes, one per core by default (train, experiment: trainings at a time; measure). */
+export interface JobsArgs {
+  jobs?: number;
+}
+
+export function withJobsOption<T>(y: Argv<T>, what = 'trainings at a time, each in its own worker process on one core'): Argv<T & JobsArgs> {
+  return y.option('jobs', { type: 'number', describe: `${what} (integer 1-64)`, defaultDescription: 'one per core' }) as Argv<T & JobsArgs>;
+}
+
+/** The checked --jobs; undefined (one per core) when not given. */
+export function jobsFlag(args: JobsArgs): number | undefined {
+  return intFlag(args.jobs, '--jobs', 1, 64);
+}

@@ -6,25 +6,23 @@ import { formatGeojson, toSimgenGeojson } from '../map/write.ts';
 import { buildStreetGraph } from '../mobility/street-graph.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { COMMANDS } from './commands.ts';
-import { shownPath } from './common.ts';
+import { type QuietArgs, shownPath, withQuietOption } from './common.ts';
 
 // `simgen map import FILE --out map.geojson`: read a map in either format (an OpenStreetMap-style WGS84
 // GeoJSON is converted to the metric frame), node its streets, and write it in simgen's own format.
 
-interface ImportArgs {
+interface ImportArgs extends QuietArgs {
   file: string;
   out: string;
-  quiet: boolean;
 }
 
 const importCommand: CommandModule<object, ImportArgs> = {
   command: 'import <file>',
   describe: 'convert a map (OpenStreetMap-style lon/lat GeoJSON or simgen-map/1) to simgen-map/1, streets noded',
   builder: (y) =>
-    y
+    withQuietOption(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'GeoJSON map file' })
-      .option('out', { type: 'string', demandOption: true, describe: 'simgen-map/1 file to write' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'print nothing' }) as never,
+      .option('out', { type: 'string', demandOption: true, describe: 'simgen-map/1 file to write' }) as never,
   handler: (args) => {
     const map = loadMap(args.file);
     const format = detectFormat(JSON.parse(fs.readFileSync(args.file, 'utf8')));

@@ -3,29 +3,27 @@ import type { CommandModule } from 'yargs';
 import { runPredict } from '../learn/predict.ts';
 import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
-import { logger, shownPath } from './common.ts';
+import { logger, type QuietArgs, shownPath, withQuietOption } from './common.ts';
 import { numberList } from './flags.ts';
 
-interface PredictArgs {
+interface PredictArgs extends QuietArgs {
   'model-dir': string;
   dataset?: string;
   split: string;
   constellations?: string;
   output?: string;
-  quiet: boolean;
 }
 
 export const predictCommand: CommandModule<object, PredictArgs> = {
   command: COMMANDS.predict.usage,
   describe: COMMANDS.predict.describe,
   builder: (y) =>
-    y
+    withQuietOption(y)
       .option('model-dir', { type: 'string', demandOption: true, describe: 'a model folder written by "simgen train" (<out>/models/<model>-c<K>)' })
       .option('dataset', { type: 'string', describe: 'dataset.arrow to predict on', defaultDescription: '<model-dir>/../../dataset.arrow' })
       .option('split', { type: 'string', default: 'test', describe: 'rows to predict: test or train' })
       .option('constellations', { type: 'string', describe: 'comma list of constellation ids', defaultDescription: 'the ones the model was trained on' })
-      .option('output', { type: 'string', describe: 'predictions file', defaultDescription: '<model-dir>/predictions-<split>.arrow' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no output' }) as never,
+      .option('output', { type: 'string', describe: 'predictions file', defaultDescription: '<model-dir>/predictions-<split>.arrow' }) as never,
   handler: async (args) => {
     if (args.split !== 'test' && args.split !== 'train') throw new UserError(`--split must be "test" or "train" (got "${args.split}")`);
     const constellations = numberList(args.constellations === undefined ? undefined : String(args.constellations), '--constellations');

@@ -11,6 +11,7 @@ interface RadiomapArgs extends CommonArgs, ThreadsArgs {
   cell: number;
   height?: number;
   constellation?: number;
+  scale?: number;
 }
 
 /** The flags checked against the scenario and its map. */
@@ -30,6 +31,7 @@ export function radiomapOptions(args: Omit<RadiomapArgs, keyof CommonArgs>, scen
     height,
     constellation: intFlag(args.constellation, '--constellation', 1, scenario.constellations.count, " (the scenario's constellations.count)"),
     threads: threadsFlag(args),
+    resolution: intFlag(args.scale, '--scale', 1, 4) ?? 1,
   };
 }
 
@@ -41,7 +43,8 @@ export const radiomapCommand: CommandModule<object, RadiomapArgs> = {
       .option('sites', { type: 'string', describe: 'site ids with an image each, e.g. 1,5,7 (default: all)' })
       .option('cell', { type: 'number', default: 2, describe: 'cell edge (m)' })
       .option('height', { type: 'number', describe: 'receiver height (m)', defaultDescription: 'the scenario\'s UE antenna height' })
-      .option('constellation', { type: 'number', describe: 'constellation K: image of how many of its sites hear each cell', defaultDescription: '1 (without --sites)' }) as never,
+      .option('constellation', { type: 'number', describe: 'constellation K: image of how many of its sites hear each cell', defaultDescription: '1 (without --sites)' })
+      .option('scale', { type: 'number', default: 1, describe: 'image resolution: 2 or 3 for print (e.g. 1920 px wide at 3), same layout (integer 1-4)' }) as never,
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);

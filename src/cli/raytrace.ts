@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { runRaytrace } from '../raytrace/index.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { raytraceSummary } from '../pipeline/summaries.ts';
+import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
 import { type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
 import { resolveShard } from './shard.ts';
 
@@ -34,18 +35,6 @@ export const raytraceCommand: CommandModule<object, RaytraceArgs> = {
     const res = await runRaytrace(scenario, outDir, {
       threads, quiet: args.quiet, paths: args.paths, rxCsv: args.rx, shard, allowIndoor: args['allow-indoor'], allowOffMap: args['allow-off-map'],
     });
-    const s = res.stats;
-    const sharded = shard.count > 1;
-    const name = sharded ? `raytrace shard ${shard.index}/${shard.count}${source === '--shard' ? '' : ` (from ${source})`}` : 'raytrace';
-    if (res.alreadyDone) {
-      log(`${name}: ${shownPath(res.path)} is already complete for these inputs (${res.blocks} block${res.blocks === 1 ? '' : 's'}, ${res.rows} links), nothing to do`);
-      return;
-    }
-    if (res.resumedBlocks > 0) log(`${name}: resumed an interrupted run: ${res.resumedBlocks} of ${res.blocks} blocks were already traced`);
-    const pct = (k: number) => `${((100 * k) / Math.max(1, s.links)).toFixed(1)} %`;
-    const links = sharded ? `${s.links} links traced now (${res.blocks - res.resumedBlocks} of the shard's ${res.blocks} block${res.blocks === 1 ? '' : 's'})` : `${res.rows} links (${res.rows / scenario.sites.length} receivers x ${scenario.sites.length} sites)`;
-    log(`${name}: ${links} in ${s.seconds.toFixed(1)} s${res.resumedBlocks > 0 && !sharded ? '' : ` (${(s.links / Math.max(1e-9, s.seconds)).toFixed(0)} links/s)`}`);
-    if (s.links > 0) log(`  heard ${pct(s.heard)}, line of sight ${pct(s.los)}, no path ${pct(s.links - s.withPaths)}, ${(s.paths / Math.max(1, s.links)).toFixed(1)} paths per link`);
-    log(`  wrote ${shownPath(res.path)}${res.pathsFile ? ` and ${shownPath(res.pathsFile)}` : ''}${sharded ? `; when every shard is done: simgen merge` : ''}`);
+    for (const line of raytraceSummary(scenario, res, source)) log(line);
   },
 };

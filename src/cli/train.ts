@@ -3,33 +3,32 @@ import { HEARD_GROUPS } from '../learn/evaluate.ts';
 import { KIND_NAMES, type KindName, MODEL_REGISTRY } from '../learn/registry.ts';
 import { runTrain } from '../learn/run.ts';
 import { ensureDataset } from '../pipeline/dataset.ts';
-import { Progress } from '../util/progress.ts';
+import { clearProgressBar, Progress } from '../util/progress.ts';
 import { COMMANDS } from './commands.ts';
 import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
-import { intFlag, nameList, type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
+import { intFlag, type JobsArgs, jobsFlag, nameList, type ThreadsArgs, threadsFlag, withJobsOption, withThreadsOption } from './flags.ts';
 
-interface TrainArgs extends CommonArgs, KernelArgs, ThreadsArgs {
-  model: string;
+interface TrainArgs extends CommonArgs, KernelArgs, ThreadsArgs, JobsArgs {
+  models: string;
   constellations: number;
   epochs?: number;
   'batch-size'?: number;
-  jobs?: number;
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
   command: COMMANDS.train.usage,
   describe: COMMANDS.train.describe,
   builder: (y) =>
-    withThreadsOption(withKernelsOption(withCommonOptions(y)), 'raytrace worker threads if the dataset has to be made')
-      .option('model', { type: 'string', default: KIND_NAMES.join(','), describe: `comma list of ${KIND_NAMES.join(', ')}` })
+    withJobsOption(withThreadsOption(withKernelsOption(withCommonOptions(y)), 'raytrace worker threads if the dataset has to be made'))
+      // --models as in `simgen experiment`; --model, its first name, still works.
+      .option('models', { alias: 'model', type: 'string', default: KIND_NAMES.join(','), describe: `comma list of ${KIND_NAMES.join(', ')}` })
       .option('constellations', { type: 'number', default: 1, describe: "train and test on the first K known constellations' samples together (never the unseen one)" })
       .option('epochs', { type: 'number', describe: 'training epochs', defaultDescription: 'scenario train.epochs' })
-      .option('batch-size', { type: 'number', describe: 'samples per optimizer step', defaultDescription: 'scenario train.batch_size' })
-      .option('jobs', { type: 'number', describe: 'models trained at a time, each in its own process', defaultDescription: 'one per core' }) as never,
+      .option('batch-size', { type: 'number', describe: 'samples per optimizer step', defaultDescription: 'scenario train.batch_size' }) as never,
   handler: async (args) => {
     applyKernelsOption(args);
     const { scenario, outDir } = resolveCommon(args);
-    const models = nameList(args.model, '--model', KIND_NAMES)!;
+    const models = nameList(args.models, '--models', KIND_NAMES)!;
     // The scenario's train section, with the flags' epochs and batch size: passed whole.
     const train = {
       ...scenario.train,
@@ -37,7 +36,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       batchSize: intFlag(args['batch-size'], '--batch-size', 1, 65536) ?? scenario.train.batchSize,
     };
     const K = intFlag(args.constellations, '--constellations', 1, scenario.constellations.count)!;
-    const jobs = intFlag(args.jobs, '--jobs', 1, 64);
+    const jobs = jobsFlag(args);
     const threads = threadsFlag(args);
     const log = logger(args.quiet);
 
@@ -45,24 +44,25 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     // One bar for all models on stderr; a progress line clears it first (the bar redraws on the next update).
     const samples = new Map<KindName, { done: number; total: number }>();
     let bar: Progress | undefined;
-    const clearBar = () => bar && !args.quiet && process.stderr.isTTY && process.stderr.write('\r\x1b[K');
     const r = await runTrain(scenario, outDir, {
       models,
       constellations: K,
       train,
       jobs,
       log: (line) => {
-        clearBar();
+        clearProgressBar();
         log(line);
       },
       onProgress: (kind, done, total) => {
         samples.set(kind, { done, total });
-        bar ??= new Progress('training', total * models.length, args.quiet); // every model trains on the same samples
+        bar ??= new Progress('training', total * models.length, args.quiet, { unit: 'samples' }); // every model trains on the same samples
         const sum = [...samples.values()].reduce((a, s) => a + s.done, 0);
         bar.update(sum, [...samples].map(([k, s]) => `${MODEL_REGISTRY[k].label} ${Math.round((100 * s.done) / s.total)}%`).join(', '));
       },
+    }).finally(() => {
+      clearProgressBar();
+      bar?.done();
     });
-    clearBar();
     log('');
     const cell = (v: number | null, w: number) => (v === null ? '-' : v.toFixed(2)).padStart(w);
     log(`${' '.repeat(57)}mean m by sites heard`);

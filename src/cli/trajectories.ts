@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { runTrajectories } from '../mobility/trajectories.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { trajectoriesSummary } from '../pipeline/summaries.ts';
+import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
 
 export const trajectoriesCommand: CommandModule<object, CommonArgs> = {
   command: COMMANDS.trajectories.usage,
@@ -12,17 +13,6 @@ export const trajectoriesCommand: CommandModule<object, CommonArgs> = {
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
     const r = await runTrajectories(scenario, outDir, { quiet: args.quiet });
-    const count = (split: string) => r.tracks.filter((t) => t.split === split).reduce((n, t) => n + t.samples.length, 0);
-    const all = r.tracks.flatMap((t) => t.samples);
-    const meanKmh = (all.reduce((s, x) => s + x.speed, 0) / all.length) * 3.6;
-    const last = r.tracks[0].samples.at(-1)!;
-    const testIds = r.tracks.filter((t) => t.split === 'test').map((t) => t.id);
-    log(`scenario ${scenario.name}, seed ${scenario.seed}`);
-    log(`tracks   ${r.tracks.length} (${r.tracks.length - testIds.length} train, ${testIds.length} test: ids ${testIds.join(', ')})`);
-    log(`samples  ${r.rows} (${count('train')} train, ${count('test')} test), ${r.tracks[0].samples.length} per track over ${last.t.toFixed(1)} s`);
-    log(`speed    mean ${meanKmh.toFixed(1)} km/h`);
-    log(`wrote    ${shownPath(r.path)}`);
-    log(`wrote    ${shownPath(r.svgPath)}`);
-    log(`time     ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    for (const line of trajectoriesSummary(scenario, r, (performance.now() - started) / 1000)) log(line);
   },
 };

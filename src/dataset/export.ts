@@ -137,7 +137,7 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
     const target = path.join(outDir, 'dataset.arrow');
     const schema = datasetSchema(meta);
     const featureType = schema.fields[4].type as FixedSizeList<Float32>;
-    const progress = new Progress('export', constellations.length, opts.quiet);
+    const progress = new Progress('export', constellations.length, opts.quiet, { unit: 'constellations' });
     let rows: number;
     try {
       rows = await writeArrowFile(target, schema, async (writer) => {

@@ -164,7 +164,7 @@ export class LinksReader {
   ) {}
 
   static async open(file: string, scenario: Scenario, source: LinkSource = IDEAL_LINKS): Promise<LinksReader> {
-    const arrow = await ArrowBatchFile.open(file, path.basename(file));
+    const arrow = await ArrowBatchFile.open(file, path.basename(file), `simgen ${source.stage}`);
     try {
       const md = arrow.schema.metadata;
       const meta = (key: string) => {
@@ -305,7 +305,7 @@ export function parseSites(text: string, file: string): LinkSite[] {
 
 /** trajectories.arrow's split per trajectory, read one batch at a time. */
 export async function readSplits(file: string, scenario: Scenario): Promise<Splits> {
-  const arrow = await ArrowBatchFile.open(file, 'trajectories.arrow');
+  const arrow = await ArrowBatchFile.open(file, 'trajectories.arrow', 'simgen trajectories');
   try {
     const key = arrow.schema.metadata.get('input_key');
     if (key === undefined) throw new UserError(`${file}: schema metadata "input_key" is missing (rerun the stage that writes it)`);

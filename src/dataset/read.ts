@@ -28,7 +28,7 @@ function vector(v: Vector | null, name: string, file: string): Vector {
 }
 
 export function readDataset(file: string): Dataset {
-  const t = readArrowFile(file, 'dataset.arrow');
+  const t = readArrowFile(file, 'dataset.arrow', 'simgen export');
   const meta = metaFromMap(t.schema.metadata, file);
   const rows = t.numRows;
   const width = meta.featureLayout.length;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { TrainSettings } from '../learn/jobs/job.ts';
 import type { Scenario } from '../scenario/load.ts';
 import type { ExperimentName } from './types.ts';
@@ -59,7 +60,7 @@ export function resolveSettings(scenario: Scenario, o: ExperimentOptions, experi
     pretrain: o.pretrain ?? (quick ? Math.min(QUICK.counts[QUICK.counts.length - 1], known) : known),
     deployments: [...new Set(o.deployments ?? (quick ? ZERO_SHOT_QUICK.deployments : ZERO_SHOT_DEFAULTS.deployments))].sort((a, b) => a - b),
     models: o.models ? ZERO_SHOT_MODEL_NAMES.filter((m) => o.models!.includes(m)) : ZERO_SHOT_MODEL_NAMES,
-    jobs: o.jobs ?? 2,
+    jobs: o.jobs ?? os.availableParallelism(), // as simgen train: one training per core
     quick,
   };
 }

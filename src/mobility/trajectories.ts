@@ -53,7 +53,7 @@ export async function runTrajectories(scenario: Scenario, outDir: string, opts: 
   const inputKey = trajectoriesInputKey(scenario);
   const file = path.join(outDir, TRAJECTORIES_FILE);
   const schema = schemaFor(scenario, inputKey, tracks.filter((t) => t.split === 'test').map((t) => t.id));
-  const progress = new Progress('trajectories', tracks.length, opts.quiet);
+  const progress = new Progress('trajectories', tracks.length, opts.quiet, { unit: 'tracks' });
   let rows: number;
   try {
     rows = await writeArrowFile(file, schema, (writer) => {
@@ -100,7 +100,7 @@ export interface TrajectoryTable {
 }
 
 export function readTrajectories(file: string): TrajectoryTable {
-  const table = readArrowFile(file, 'trajectories file');
+  const table = readArrowFile(file, 'trajectories file', 'simgen trajectories');
   const col = (name: string) => {
     const c = table.getChild(name);
     if (!c) throw new UserError(`trajectories file ${file}: column "${name}" missing (write it with "simgen trajectories")`);

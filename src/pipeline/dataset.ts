@@ -6,6 +6,7 @@ import { raytraceInputKey, runRaytrace } from '../raytrace/index.ts';
 import { unseenNote } from '../scenario/constellations.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { recordedInputKey } from '../util/arrow.ts';
+import { exportSummary, measureSummary, raytraceSummary, trajectoriesSummary } from './summaries.ts';
 
 // Make <out>/dataset.arrow current: trajectories -> raytrace -> export (measurement model `ideal`) or
 // trajectories -> measure -> export (`nr-srs`: the measure stage traces the links itself), each stage re-run only when
@@ -56,11 +57,30 @@ export async function planDataset(scenario: Scenario, outDir: string): Promise<S
 export async function ensureDataset(scenario: Scenario, outDir: string, opts: EnsureOptions = {}): Promise<StagePlan[]> {
   const log = opts.log ?? (() => {});
   const quiet = opts.quiet;
+  // Each stage prints the summary its own command prints (the lines, indented under the stage's line).
+  const report = (lines: string[]) => lines.forEach((l) => log(l && `  ${l}`));
   const run: Record<StageName, () => Promise<{ inputKey: string }>> = {
-    trajectories: () => runTrajectories(scenario, outDir, { quiet }),
-    raytrace: () => runRaytrace(scenario, outDir, { quiet, threads: opts.threads }),
-    measure: () => runMeasure(scenario, outDir, { quiet, jobs: opts.threads }),
-    export: () => runExport(scenario, outDir, { quiet }),
+    trajectories: async () => {
+      const t0 = performance.now();
+      const r = await runTrajectories(scenario, outDir, { quiet });
+      report(trajectoriesSummary(scenario, r, (performance.now() - t0) / 1000));
+      return r;
+    },
+    raytrace: async () => {
+      const r = await runRaytrace(scenario, outDir, { quiet, threads: opts.threads });
+      report(raytraceSummary(scenario, r));
+      return r;
+    },
+    measure: async () => {
+      const r = await runMeasure(scenario, outDir, { quiet, jobs: opts.threads });
+      report(measureSummary(scenario, r));
+      return r;
+    },
+    export: async () => {
+      const r = await runExport(scenario, outDir, { quiet });
+      report(exportSummary(r));
+      return r;
+    },
   };
   const plan = await planDataset(scenario, outDir);
   const note = unseenNote(scenario.sites.length, scenario.constellations);

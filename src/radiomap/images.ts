@@ -18,6 +18,8 @@ export interface ImageRequest {
   constellation?: { id: number; sites: number[] };
   txPowerDbm: number;
   cutoffDb: number;
+  /** Pixels per image pixel (default 1; 2 or 3 for print). */
+  resolution?: number;
 }
 
 export interface RadioMapImage {
@@ -42,23 +44,24 @@ export function radioMapImages(req: ImageRequest): RadioMapImage[] {
     map, grid: v.grid, rgba, title, subtitle, sites: req.allSites.map((s) => ({ ...s, highlight: highlight.includes(s.id) })),
   });
 
+  const render = (img: MapImage) => renderMapPng(img, req.resolution);
   const out: RadioMapImage[] = [];
   for (const id of req.sites) {
     const s = col(id);
     const rgba = raster(v, (n) => (v.heard[n * ns + s] ? power(v.rxPowerDbm[n * ns + s]) : NOT_HEARD));
     const heard = count(nc, (n) => v.heard[n * ns + s] === 1);
-    out.push({ file: `site-${id}.png`, png: renderMapPng({ ...base(`site ${id}: received power`, `${cellText}; heard in ${pct(heard, nc)} of the open area`, rgba, [id]), bar, extra: notHeard }) });
+    out.push({ file: `site-${id}.png`, png: render({ ...base(`site ${id}: received power`, `${cellText}; heard in ${pct(heard, nc)} of the open area`, rgba, [id]), bar, extra: notHeard }) });
   }
   // Best heard site per cell (ties: the lower id).
   const best = new Int32Array(nc).fill(-1);
   for (let n = 0; n < nc; n++) for (const s of chosen) if (v.heard[n * ns + s] && (best[n] < 0 || v.rxPowerDbm[n * ns + s] > v.rxPowerDbm[n * ns + best[n]])) best[n] = s;
   const over = req.sites.length === v.siteIds.length ? `all ${req.sites.length} sites` : `sites ${req.sites.join(',')}`;
   const heardAny = count(nc, (n) => best[n] >= 0);
-  out.push({ file: 'max.png', png: renderMapPng({ ...base(`maximum received power over ${over}`, `${cellText}; heard in ${pct(heardAny, nc)} of the open area`, raster(v, (n) => (best[n] >= 0 ? power(v.rxPowerDbm[n * ns + best[n]]) : NOT_HEARD))), bar, extra: notHeard }) });
+  out.push({ file: 'max.png', png: render({ ...base(`maximum received power over ${over}`, `${cellText}; heard in ${pct(heardAny, nc)} of the open area`, raster(v, (n) => (best[n] >= 0 ? power(v.rxPowerDbm[n * ns + best[n]]) : NOT_HEARD))), bar, extra: notHeard }) });
   const siteIndex = (s: number) => req.allSites.findIndex((a) => a.id === v.siteIds[s]);
   out.push({
     file: 'best-server.png',
-    png: renderMapPng({
+    png: render({
       ...base(`best server over ${over}`, `${cellText}; the site heard strongest`, raster(v, (n) => (best[n] >= 0 ? siteColour(siteIndex(best[n])) : NOT_HEARD))),
       bar: { kind: 'discrete', label: 'site', entries: chosen.map((s) => ({ label: `site ${v.siteIds[s]}`, colour: siteColour(siteIndex(s)) })) },
       extra: notHeard,
@@ -73,7 +76,7 @@ export function radioMapImages(req: ImageRequest): RadioMapImage[] {
     const atLeast = count(nc, (n) => heardBy(n) >= enough);
     out.push({
       file: `constellation-${K.id}.png`,
-      png: renderMapPng({
+      png: render({
         ...base(`constellation #${K.id}: sites that hear each cell`, `sites ${K.sites.join(',')}; ${cellText}; >= ${enough} sites in ${pct(atLeast, nc)}`, raster(v, (n) => level(heardBy(n))), K.sites),
         bar: { kind: 'discrete', label: `sites heard (of ${cs.length})`, entries: Array.from({ length: cs.length + 1 }, (_, k) => ({ label: String(cs.length - k), colour: level(cs.length - k) })) },
       }),

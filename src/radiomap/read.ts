@@ -11,7 +11,7 @@ export interface RadioMapFile {
 }
 
 export function readRadioMap(file: string): RadioMapFile {
-  const t = readArrowFile(file, 'radio map');
+  const t = readArrowFile(file, 'radio map', 'simgen radiomap');
   const md = t.schema.metadata;
   const col = (name: string) => {
     const c = t.getChild(name);

@@ -33,6 +33,8 @@ export interface RadiomapOptions {
   /** Constellation whose heard-by count is drawn (default 1; with --sites only when asked for). */
   constellation?: number;
   threads?: number;
+  /** Image resolution: pixels per image pixel, an integer from 1 to 4 (default 1). */
+  resolution?: number;
   quiet?: boolean;
 }
 
@@ -80,7 +82,7 @@ export async function runRadiomap(scenario: Scenario, outDir: string, opts: Radi
   const images = radioMapImages({
     map: scenario.map, values, sites: [...sites].sort((a, b) => a - b), constellation,
     allSites: scenario.sites.map((s) => ({ id: s.id, x: s.x, y: s.y })),
-    txPowerDbm: c.txPowerDbm, cutoffDb: c.pathLossCutoffDb,
+    txPowerDbm: c.txPowerDbm, cutoffDb: c.pathLossCutoffDb, resolution: opts.resolution,
   });
   const dir = path.join(outDir, RADIOMAP_DIR);
   await writeDirAtomicAsync(dir, async (tmp) => {

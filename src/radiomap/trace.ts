@@ -40,7 +40,7 @@ export async function traceRadioMap(scenario: Scenario, siteIds: number[], grid:
     grid, cells, siteIds: ids,
     pathGainDb: new Float64Array(n), rxPowerDbm: new Float64Array(n), heard: new Uint8Array(n), los: new Uint8Array(n), numPaths: new Int32Array(n),
   };
-  const progress = new Progress('radiomap', n, opts.quiet);
+  const progress = new Progress('radiomap', n, opts.quiet, { unit: 'links' });
   await tracePoints(sub, xyz, { threads: opts.threads, withPaths: false }, (first, res) => {
     const L = res.links;
     const o = first * ids.length;
@@ -50,7 +50,6 @@ export async function traceRadioMap(scenario: Scenario, siteIds: number[], grid:
     v.los.set(L.los, o);
     v.numPaths.set(L.num_paths, o);
     progress.update(o + L.heard.length);
-  });
-  progress.done();
+  }).finally(() => progress.done());
   return { values: v, seconds: (Date.now() - started) / 1000 };
 }

@@ -124,9 +124,18 @@ export async function writeArrowFile(target: string, schema: Schema, fill: (w: A
   }
 }
 
-/** Read a whole Arrow IPC file; a missing, unreadable or damaged file is a UserError naming it. */
-export function readArrowFile(file: string, what = 'Arrow file'): Table {
-  if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${shownPath(file)} (run the stage that writes it first)`);
+/**
+ * A missing input: names the command that makes it (`makeWith`, e.g. "simgen trajectories") with the folder the
+ * file was looked for in.
+ */
+function notFound(file: string, what: string, makeWith?: string): UserError {
+  const how = makeWith ? `run "${makeWith} --out ${shownPath(path.dirname(file))}" first (with the same --scenario)` : 'run the stage that writes it first';
+  return new UserError(`${what} not found: ${shownPath(file)}; ${how}`);
+}
+
+/** Read a whole Arrow IPC file; a missing, unreadable or damaged file is a UserError naming it (and `makeWith`, the command that writes it). */
+export function readArrowFile(file: string, what = 'Arrow file', makeWith?: string): Table {
+  if (!fs.existsSync(file)) throw notFound(file, what, makeWith);
   try {
     // Batch by batch through the footer's index (readRecordBatch), not tableFromIPC: a damaged footer whose
     // block points at a schema message sends apache-arrow's sequential reader into an endless loop.
@@ -218,8 +227,8 @@ export function columnIndex<K extends string>(schema: Schema, columns: Record<K,
 export class ArrowBatchFile {
   private constructor(readonly file: string, readonly what: string, private readonly fh: fs.promises.FileHandle, private readonly reader: AsyncRecordBatchFileReader) {}
 
-  static async open(file: string, what = 'Arrow file'): Promise<ArrowBatchFile> {
-    if (!fs.existsSync(file)) throw new UserError(`${what} not found: ${shownPath(file)} (run the stage that writes it first)`);
+  static async open(file: string, what = 'Arrow file', makeWith?: string): Promise<ArrowBatchFile> {
+    if (!fs.existsSync(file)) throw notFound(file, what, makeWith);
     const fh = await fs.promises.open(file, 'r');
     try {
       const reader = await RecordBatchReader.from(fh);

@@ -37,7 +37,7 @@ html, body { margin: 0; height: 100%; overflow: hidden; font: 13px/1.35 system-u
 #app { position: absolute; inset: 0; display: flex; }
 #view { position: relative; flex: 1; min-width: 0; }
 #view canvas { display: block; }
-#panel { width: 340px; flex: none; overflow-y: auto; background: #fff; border-left: 1px solid #ddd; padding: 10px 12px; box-sizing: border-box; }
+#panel { width: 340px; flex: none; overflow-y: auto; scrollbar-gutter: stable; background: #fff; border-left: 1px solid #ddd; padding: 10px 12px; box-sizing: border-box; }
 #panel h1 { font-size: 15px; margin: 0 0 2px; }
 #panel h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #666; margin: 12px 0 4px; }
 #panel .cmd { font: 11px ui-monospace, Menlo, Consolas, monospace; color: #666; word-break: break-all; }
@@ -46,8 +46,10 @@ html, body { margin: 0; height: 100%; overflow: hidden; font: 13px/1.35 system-u
 #slider { width: 100%; margin: 4px 0; }
 .row { display: flex; gap: 6px; align-items: center; }
 .note { color: #8a5a00; font-size: 12px; }
-table.links { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-table.links th, table.links td { text-align: right; padding: 1px 4px; border-bottom: 1px solid #eee; white-space: nowrap; }
+table.links { border-collapse: collapse; width: 100%; font-size: 12px; font-variant-numeric: tabular-nums; }
+table.links th, table.links td { text-align: right; padding: 1px 3px; border-bottom: 1px solid #eee; white-space: nowrap; }
+table.links th[title] { cursor: help; }
+.hint { color: #666; font-size: 11px; margin-top: 3px; }
 table.links th:first-child, table.links td:first-child { text-align: left; }
 table.links tr.active td { font-weight: 600; }
 .legend div { display: flex; align-items: center; gap: 6px; margin: 2px 0; }

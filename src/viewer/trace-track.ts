@@ -26,7 +26,7 @@ export async function traceTrack(scenario: Scenario, track: Track, threads: numb
     heard: [], power: [], tof: [], azimuth: [], elevation: [], numPaths: [], strongest: [],
     pathStart: [0], pathSite: [], pathKind: [], pathPower: [], vertStart: [0], verts: [],
   };
-  const progress = new Progress(`view: track ${track.id}`, n * ns, quiet);
+  const progress = new Progress(`view: track ${track.id}`, n * ns, quiet, { unit: 'links' });
   await tracePoints(scenario, xyz, { threads, withPaths: true }, (_first, res) => {
     const L = res.links, P = res.paths!;
     const rows = L.heard.length;
@@ -54,7 +54,6 @@ export async function traceTrack(scenario: Scenario, track: Track, threads: numb
       if (row % ns === ns - 1) out.pathStart.push(out.pathSite.length);
     }
     progress.update(out.heard.length);
-  });
-  progress.done();
+  }).finally(() => progress.done());
   return out;
 }

@@ -32,12 +32,16 @@ export interface CdfAxis {
 
 const POSITIONING: CdfAxis = { xLabel: '2D positioning error (m)', yLabel: 'CDF (share of test samples)', unit: 'm' };
 
-/** The plot; the x axis ends at the largest 95th-percentile error of the series (long tails are cut). */
+/**
+ * The plot. The x axis reaches the largest 99th-percentile error of the series (a round number at or above it),
+ * so the tail shows; what lies beyond is not drawn at the right edge as if it were there: each curve stops at
+ * the axis end with an arrow, and the legend bounds its share of samples beyond.
+ */
 export function cdfSvg(series: CdfSeries[], title: string, axis: CdfAxis = POSITIONING): string {
   const W = 640, H = 440, L = 64, R = 20, T = 40, B = 56;
   const pw = W - L - R, ph = H - T - B;
-  const p95 = Math.max(...series.map((s) => interpolate(s.probability, s.errorM, 0.95)), 1e-3);
-  const { max: xMax, step } = niceAxis(p95);
+  const p99 = Math.max(...series.map((s) => interpolate(s.probability, s.errorM, 0.99)), 1e-3);
+  const { max: xMax, step } = niceAxis(p99, 6);
   const X = (e: number) => L + (Math.min(e, xMax) / xMax) * pw;
   const Y = (p: number) => T + (1 - p) * ph;
   const out: string[] = [
@@ -59,24 +63,39 @@ export function cdfSvg(series: CdfSeries[], title: string, axis: CdfAxis = POSIT
     `<text transform="translate(18 ${T + ph / 2}) rotate(-90)" text-anchor="middle">${esc(axis.yLabel)}</text>`,
   );
   // Curves first, then the legend in a white box on top of them (lower right: where CDFs have risen).
+  // The stored curve gives the error at a few quantiles (every 1 %), so the share beyond the axis end is known
+  // only as a bound: 1 - the last quantile at or within it.
+  const beyond = series.map((s) => (s.errorM[s.errorM.length - 1] > xMax ? 1 - Math.max(0, ...s.probability.filter((_, k) => s.errorM[k] <= xMax)) : 0));
+  const labels = series.map((s, i) => `${s.label} (mean ${s.meanErrorM.toFixed(2)} ${axis.unit}${beyond[i] > 0 ? `; ≤ ${f(100 * beyond[i])} % > ${f(xMax)} ${axis.unit}` : ''})`);
+  const boxW = 40 + Math.max(...labels.map((l) => l.length)) * 6.4;
   const legendTop = T + ph - 26 - (series.length - 1) * 18;
-  // 200 px, wider for long labels (~6.6 px a character at 12 px).
-  const text = (s: CdfSeries) => `${s.label} (mean ${s.meanErrorM.toFixed(2)} ${axis.unit})`;
-  const lw = Math.max(200, 46 + Math.ceil(6.6 * Math.max(...series.map((s) => text(s).length))));
-  const lx = L + pw - lw - 8;
-  const legend = [`<rect x="${lx}" y="${legendTop}" width="${lw}" height="${series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`];
+  const legend = [`<rect x="${f(L + pw - 8 - boxW)}" y="${legendTop}" width="${f(boxW)}" height="${series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`];
   series.forEach((s, i) => {
     const color = seriesColor(s.label, i);
-    out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${s.errorM.map((e, k) => `${f(X(e))},${f(Y(s.probability[k]))}`).join(' ')}"/>`);
+    out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${clipped(s, xMax).map(([e, p]) => `${f(X(e))},${f(Y(p))}`).join(' ')}"/>`);
+    if (beyond[i] > 0) {
+      // An arrow at the axis end: the curve goes on beyond it.
+      const y = Y(interpolate(s.errorM, s.probability, xMax));
+      out.push(`<path d="M${f(L + pw - 7)},${f(y - 5)} L${f(L + pw)},${f(y)} L${f(L + pw - 7)},${f(y + 5)}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    }
     const ly = legendTop + 12 + i * 18;
+    const lx = L + pw - boxW;
     legend.push(
-      `<line x1="${lx + 8}" y1="${ly}" x2="${lx + 32}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="${lx + 38}" y="${ly + 4}">${esc(text(s))}</text>`,
+      `<line x1="${f(lx)}" y1="${ly}" x2="${f(lx + 24)}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${f(lx + 30)}" y="${ly + 4}">${esc(labels[i])}</text>`,
     );
   });
   out.push(...legend);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/** The curve's points up to xMax, ended exactly at xMax when it goes on beyond. */
+function clipped(s: CdfSeries, xMax: number): Array<[number, number]> {
+  const pts: Array<[number, number]> = [];
+  for (let k = 0; k < s.errorM.length && s.errorM[k] <= xMax; k++) pts.push([s.errorM[k], s.probability[k]]);
+  if (pts.length < s.errorM.length) pts.push([xMax, interpolate(s.errorM, s.probability, xMax)]);
+  return pts;
 }
 
 /** y at x on a piecewise-linear curve given by ascending xs. */

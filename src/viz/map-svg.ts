@@ -1,8 +1,10 @@
 import type { CityMap, Point2 } from '../map/types.ts';
+import { niceTicks } from './line-svg.ts';
 
 // An SVG drawing of a map (streets, buildings, pedestrian areas, sites) that any stage can draw on:
-// add layers in map coordinates (metres), add legend entries, then render(). y points up on the map and
-// down in SVG; the flip happens here only.
+// add layers in map coordinates (metres), add legend entries, then render(). Metre axes on the left and
+// bottom, a scale bar under the legend, one font (sans-serif) for all text. y points up on the map and down
+// in SVG; the flip happens here only.
 
 export interface MapSvgOptions {
   /** Pixels per metre. */
@@ -19,7 +21,8 @@ export interface LegendEntry {
   color: string;
 }
 
-const MARGIN = 12;
+/** Room around the map: the axes' ticks and labels on the left and at the bottom. */
+const MARGIN = { left: 52, right: 12, top: 12, bottom: 42 };
 const LEGEND_W = 190;
 
 function esc(s: string): string {
@@ -37,7 +40,7 @@ export class MapSvg {
 
   /** Map point -> SVG pixel coordinates, as "x,y" with 0.1 px precision. */
   px(p: Point2): string {
-    return `${(MARGIN + p[0] * this.scale).toFixed(1)},${(MARGIN + (this.map.height - p[1]) * this.scale).toFixed(1)}`;
+    return `${(MARGIN.left + p[0] * this.scale).toFixed(1)},${(MARGIN.top + (this.map.height - p[1]) * this.scale).toFixed(1)}`;
   }
 
   /** A polyline in map coordinates. */
@@ -99,7 +102,7 @@ export class MapSvg {
     entries.push({ label: 'building (id)', shape: 'square', color: '#9aa3ad' });
     if (this.map.pedestrianAreas.length) entries.push({ label: 'pedestrian area', shape: 'square', color: '#cfe8c4' });
     const rows = entries.map((e, i) => {
-      const y = MARGIN + 20 + i * 18;
+      const y = MARGIN.top + 20 + i * 18;
       const mark =
         e.shape === 'line'
           ? `<line x1="${x0 + 8}" y1="${y}" x2="${x0 + 28}" y2="${y}" stroke="${e.color}" stroke-width="2.5"/>`
@@ -108,21 +111,57 @@ export class MapSvg {
             : `<rect x="${x0 + 13}" y="${y - 5}" width="10" height="10" fill="${e.color}" stroke="#000" stroke-width="0.5"/>`;
       return `${mark}<text x="${x0 + 36}" y="${y + 4}" font-size="11">${esc(e.label)}</text>`;
     });
-    return `<g font-family="sans-serif">${rows.join('\n')}</g>`;
+    const bar = this.scaleBar(x0 + 8, MARGIN.top + 20 + entries.length * 18 + 10);
+    return `<g>${rows.join('\n')}\n${bar}</g>`;
+  }
+
+  /** Metre ticks and labels along the bottom and the left edge of the map. */
+  private axes(): string {
+    const m = this.map;
+    const step = niceTicks(0, Math.max(m.width, m.height), 6);
+    const d = step.length > 1 ? step[1] - step[0] : Math.max(m.width, m.height);
+    const x0 = MARGIN.left, y0 = MARGIN.top + m.height * this.scale;
+    const out: string[] = [];
+    for (let x = 0; x <= m.width + 1e-9; x += d) {
+      const px = (x0 + x * this.scale).toFixed(1);
+      out.push(`<line x1="${px}" y1="${y0}" x2="${px}" y2="${y0 + 5}" stroke="#333"/><text x="${px}" y="${y0 + 17}" text-anchor="middle">${x}</text>`);
+    }
+    for (let y = 0; y <= m.height + 1e-9; y += d) {
+      const py = (y0 - y * this.scale).toFixed(1);
+      out.push(`<line x1="${x0 - 5}" y1="${py}" x2="${x0}" y2="${py}" stroke="#333"/><text x="${x0 - 8}" y="${py}" text-anchor="end" dominant-baseline="middle">${y}</text>`);
+    }
+    out.push(
+      `<text x="${(x0 + (m.width * this.scale) / 2).toFixed(1)}" y="${y0 + 34}" text-anchor="middle">x (m)</text>`,
+      `<text transform="translate(14 ${(MARGIN.top + (m.height * this.scale) / 2).toFixed(1)}) rotate(-90)" text-anchor="middle">y (m)</text>`,
+    );
+    return `<g font-size="11" fill="#333">${out.join('\n')}</g>`;
+  }
+
+  /** A scale bar of a round length (1, 2 or 5 x 10^k m, at most a quarter of the map's width), at (x, y) in pixels. */
+  private scaleBar(x: number, y: number): string {
+    const q = this.map.width / 4;
+    const p = 10 ** Math.floor(Math.log10(q));
+    const len = [5, 2, 1].map((k) => k * p).find((v) => v <= q)!;
+    const w = len * this.scale;
+    return [
+      `<path d="M${x},${y - 4} V${y} H${(x + w).toFixed(1)} V${y - 4}" fill="none" stroke="#000" stroke-width="1.5"/>`,
+      `<text x="${(x + w / 2).toFixed(1)}" y="${y + 14}" font-size="11" text-anchor="middle">${len} m</text>`,
+    ].join('');
   }
 
   render(): string {
-    const w = this.map.width * this.scale + 2 * MARGIN;
-    const h = this.map.height * this.scale + 2 * MARGIN;
-    const title = this.opts.title ? `<text x="${w + 8}" y="${MARGIN + 2}" font-size="12" font-weight="bold" font-family="sans-serif">${esc(this.opts.title)}</text>` : '';
+    const w = this.map.width * this.scale + MARGIN.left + MARGIN.right;
+    const h = this.map.height * this.scale + MARGIN.top + MARGIN.bottom;
+    const title = this.opts.title ? `<text x="${w + 8}" y="${MARGIN.top + 2}" font-size="12" font-weight="bold">${esc(this.opts.title)}</text>` : '';
     // Wide enough for the title (bold 12 px sans: ~7.5 px a character).
     const legendW = Math.max(LEGEND_W, 16 + 7.5 * (this.opts.title?.length ?? 0));
     return [
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${(w + legendW).toFixed(0)}" height="${h.toFixed(0)}" viewBox="0 0 ${(w + legendW).toFixed(0)} ${h.toFixed(0)}">`,
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${(w + legendW).toFixed(0)}" height="${h.toFixed(0)}" viewBox="0 0 ${(w + legendW).toFixed(0)} ${h.toFixed(0)}" font-family="sans-serif">`,
       `<rect width="100%" height="100%" fill="#fff"/>`,
       this.base(),
       ...this.layers,
       this.siteMarks(),
+      this.axes(),
       title,
       this.legendBox(w),
       '</svg>',

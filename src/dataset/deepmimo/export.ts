@@ -44,7 +44,7 @@ export async function runDeepMimoExport(scenario: Scenario, outDir: string, opts
 
   // DeepMIMO loads a scenario by its folder name, lower-cased (deepmimo/datasets/load.py).
   const dir = path.join(outDir, 'deepmimo', scenario.name.toLowerCase());
-  const progress = new Progress('deepmimo', p.sites.length, opts.quiet);
+  const progress = new Progress('deepmimo', p.sites.length, opts.quiet, { unit: 'sites' });
   let written = 0;
   try {
     writeDirAtomic(dir, (tmp) => {

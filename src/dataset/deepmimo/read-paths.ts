@@ -108,7 +108,7 @@ function concat<T extends Int32Array | Float64Array>(parts: T[], make: new (n: n
  * as a Table.
  */
 async function eachBatch(files: { links: string; paths: string }, linksKey: string, use: (t: Table) => void): Promise<void> {
-  const arrow = await ArrowBatchFile.open(files.paths, 'paths.arrow (written by "simgen raytrace --paths")');
+  const arrow = await ArrowBatchFile.open(files.paths, 'paths.arrow', 'simgen raytrace --paths');
   try {
     if (arrow.schema.metadata.get('input_key') !== linksKey)
       throw new UserError(`${shownPath(files.paths)} and ${shownPath(files.links)} come from different raytrace runs (input_key differs): rerun "simgen raytrace --paths"`);
@@ -172,7 +172,7 @@ async function readKeptPaths(files: { links: string; paths: string }, linksKey: 
 }
 
 export async function readRaytracePaths(files: { links: string; paths: string }, scenario: Scenario): Promise<RaytracePaths> {
-  const links = readArrowFile(files.links, 'links.arrow');
+  const links = readArrowFile(files.links, 'links.arrow', 'simgen raytrace --paths');
   const metadata = Object.fromEntries(links.schema.metadata);
   const receiverSource = metaValue(links, 'receivers', files.links);
   // The scene and materials of params.json come from the scenario: the paths must come from it too.

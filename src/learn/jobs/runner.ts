@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { siblingModule } from '../../util/entry.ts';
 import { type PoolHandlers, type PoolTask, ProcessPool } from '../../util/process-pool.ts';
-import { Progress } from '../../util/progress.ts';
+import { clearProgressBar, Progress } from '../../util/progress.ts';
 import { jobCost, runJob } from './execute.ts';
 import type { Job, JobProgress, JobRequest, JobStats, ModelMetrics } from './job.ts';
 import { adoptFromSibling, readRecord, RECORD_FILE } from './store.ts';
@@ -138,7 +138,7 @@ export class JobRunner {
   /** The default display: a bar over the jobs with each running job's epoch, and a line per finished job. */
   private jobBar(phase: string, total: number, doneBefore: number): JobEvents {
     const o = this.o;
-    const progress = new Progress(`${o.name} ${phase}`, total, o.quiet);
+    const progress = new Progress(o.name, total, o.quiet, { unit: phase, initial: doneBefore });
     const epochs = new Map<string, string>();
     let done = doneBefore;
     const status = () => [...epochs.values()].join(', ');
@@ -156,7 +156,7 @@ export class JobRunner {
         epochs.delete(job.key);
         done++;
         if (!o.quiet) {
-          if (process.stderr.isTTY) process.stderr.write('\r\x1b[K'); // the log line replaces the bar; the next update redraws it
+          clearProgressBar(); // the log line replaces the bar; the next update redraws it
           o.log(`[${done}/${total}] ${job.label}: test mean error ${record.mean_error_m.toFixed(2)} m (${stats!.seconds.toFixed(1)} s training, ${Math.round(stats!.samplesPerSecond)} samples/s)`);
         }
         progress.update(done, status());

@@ -59,9 +59,8 @@ export async function runMerge(scenario: Scenario, outDir: string, opts: { parts
   removeStaleTemps(path.join(outDir, 'paths.arrow'));
   const metadata = new Map(h.metadata);
   const total = h.receivers * JSON.parse(metadata.get('sites')!).length;
-  const progress = new Progress('merge', total, opts.quiet);
+  const progress = new Progress('merge', total, opts.quiet, { unit: 'links' });
   const ordered = byIndex as Part[];
-  const out = await assembleLinks(blocksInOrder(ordered, h.blocks), { outDir, metadata, paths: h.paths, onProgress: (l) => progress.update(l) });
-  progress.done();
+  const out = await assembleLinks(blocksInOrder(ordered, h.blocks), { outDir, metadata, paths: h.paths, onProgress: (l) => progress.update(l) }).finally(() => progress.done());
   return { path: out.linksFile, pathsFile: out.pathsFile, rows: out.stats.links, inputKey: h.inputKey, parts: ordered.map((p) => p.file), shards: n, stats: { ...out.stats, seconds: (Date.now() - started) / 1000 } };
 }

@@ -97,19 +97,22 @@ export async function runRaytrace(scenario: RaytraceScenario, outDir: string, op
     if (end === null) {
       const todo = mine.slice(resumed);
       const total = mine.reduce((s, b) => s + linksIn(b), 0);
-      const progress = new Progress(shard.count > 1 ? `raytrace ${shard.index}/${shard.count}` : 'raytrace', total, opts.quiet);
       let linksDone = total - todo.reduce((s, b) => s + linksIn(b), 0);
-      const t = await tracePoints(scenario, receivers.xyz, { threads, withPaths: Boolean(opts.paths), blocks: todo }, (first, res) => {
-        const block = first / BLOCK_RECEIVERS;
-        const k = res.links.heard.length / ns;
-        const payload = { block, trajectoryId: receivers.trajectoryId.slice(first, first + k), sample: receivers.sample.slice(first, first + k), xyz: receivers.xyz.slice(3 * first, 3 * (first + k)), result: res };
-        writer.append(block, encodeBlock(payload));
-        addBlockStats(traced, payload);
-        linksDone += res.links.heard.length;
-        progress.update(linksDone);
-      });
-      siteSeconds = t.siteSeconds;
-      progress.done();
+      const progress = new Progress(shard.count > 1 ? `raytrace ${shard.index}/${shard.count}` : 'raytrace', total, opts.quiet, { unit: 'links', initial: linksDone });
+      try {
+        const t = await tracePoints(scenario, receivers.xyz, { threads, withPaths: Boolean(opts.paths), blocks: todo }, (first, res) => {
+          const block = first / BLOCK_RECEIVERS;
+          const k = res.links.heard.length / ns;
+          const payload = { block, trajectoryId: receivers.trajectoryId.slice(first, first + k), sample: receivers.sample.slice(first, first + k), xyz: receivers.xyz.slice(3 * first, 3 * (first + k)), result: res };
+          writer.append(block, encodeBlock(payload));
+          addBlockStats(traced, payload);
+          linksDone += res.links.heard.length;
+          progress.update(linksDone);
+        });
+        siteSeconds = t.siteSeconds;
+      } finally {
+        progress.done();
+      }
       writer.end({ blocks: mine.length });
     }
   } finally {

@@ -25,7 +25,7 @@ export interface Receivers {
 
 /** Reads trajectories.arrow and orders its samples by (trajectory_id, sample). */
 export function readTrajectoryReceivers(file: string): Receivers {
-  const table = readArrowFile(file, 'trajectories file');
+  const table = readArrowFile(file, 'trajectories file', 'simgen trajectories');
   columnIndex(table.schema, { trajectory_id: 'int32', sample: 'int32', x: 'float64', y: 'float64', z: 'float64' }, file);
   const col = (name: string) => {
     const c = table.getChild(name);

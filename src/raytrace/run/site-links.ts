@@ -67,7 +67,7 @@ export async function ensureSiteLinks(scenario: RaytraceScenario, sites: Site[],
   const missing = sites.map((_, i) => i).filter((i) => !fs.existsSync(files[i]));
   const started = Date.now();
   const nr = receivers.sample.length;
-  const progress = new Progress('site links', missing.length * nr, o.quiet);
+  const progress = new Progress('site links', missing.length * nr, o.quiet, { unit: 'links' });
   let done = 0;
   try {
     for (let b = 0; b < missing.length; b += SITE_BATCH) {

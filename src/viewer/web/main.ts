@@ -34,7 +34,8 @@ app.innerHTML = `
   <label>sites <select id="pathsites"><option value="all">all that hear the UE</option><option value="constellation">the constellation's only</option></select></label>
   <div id="pathlegend" class="legend"></div>
   <h2>Sites that hear the UE</h2>
-  <table class="links"><thead><tr><th>site</th><th>dBm</th><th>ToF ns</th><th>AoA az°</th><th>el°</th><th>strongest</th></tr></thead><tbody id="links"></tbody></table>
+  <table class="links"><thead><tr><th>site</th><th title="received power">dBm</th><th title="time of flight">ToF ns</th><th title="angle of arrival at the site: azimuth">az°</th><th title="angle of arrival at the site: elevation">el°</th><th title="interactions of the strongest path">path</th></tr></thead><tbody id="links"></tbody></table>
+  <div class="hint">● in the constellation; az°, el°: angle of arrival at the site; path: the strongest path (LOS, R reflection, D diffraction, S diffuse scattering)</div>
   <h2>Constellation</h2>
   <select id="constellation"></select>
   <h2>Radio map</h2>
