@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { UserError } from '../util/errors.ts';
+import { failureLine, UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION } from '../util/meta.ts';
 import { loadCommands } from './commands.ts';
 
@@ -24,10 +24,12 @@ async function main(): Promise<void> {
   await cli.parseAsync();
 }
 
+// Exit codes (src/util/errors.ts): 2 the user's input, 1 the environment, each as one line; a bug: its stack trace, 1.
 main().catch((err: unknown) => {
-  if (err instanceof UserError) {
-    console.error(`simgen: ${err.message.replace(/\s*\n\s*/g, ' ')}`); // one line, whatever a library put in the message
-    process.exit(2);
+  const known = failureLine(err);
+  if (known) {
+    console.error(`simgen: ${known.line}`); // one line, whatever a library put in the message
+    process.exit(known.exitCode);
   }
   console.error(err);
   process.exit(1);

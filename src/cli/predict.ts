@@ -4,7 +4,7 @@ import { runPredict } from '../learn/predict.ts';
 import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
 import { logger, shownPath } from './common.ts';
-import { numberList } from './flags.ts';
+import { fileFlag, numberList } from './flags.ts';
 
 interface PredictArgs {
   'model-dir': string;
@@ -33,7 +33,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const modelDir = path.resolve(args['model-dir']);
     const r = await runPredict({
       modelDir,
-      dataset: path.resolve(args.dataset ?? path.join(modelDir, '..', '..', 'dataset.arrow')),
+      dataset: path.resolve(fileFlag(args.dataset, '--dataset') ?? path.join(modelDir, '..', '..', 'dataset.arrow')),
       split: args.split,
       constellations,
       output: path.resolve(args.output ?? path.join(modelDir, `predictions-${args.split}.arrow`)),

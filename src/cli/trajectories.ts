@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { runTrajectories } from '../mobility/trajectories.ts';
+import { runTrajectories, TRAJECTORIES_FILE, TRAJECTORIES_SVG } from '../mobility/trajectories.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type CommonArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 export const trajectoriesCommand: CommandModule<object, CommonArgs> = {
   command: COMMANDS.trajectories.usage,
@@ -11,6 +11,9 @@ export const trajectoriesCommand: CommandModule<object, CommonArgs> = {
     const started = performance.now();
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
+    // Its own part of the folder: the shards of a cluster raytrace each write it (the same bytes) into one
+    // folder before tracing (docs/scale.md); one at a time, the others wait a moment.
+    const lock = await lockOutput(outDir, { part: { name: 'trajectories', files: [TRAJECTORIES_FILE, TRAJECTORIES_SVG] }, onBusy: 'wait' });
     const r = await runTrajectories(scenario, outDir, { quiet: args.quiet });
     const count = (split: string) => r.tracks.filter((t) => t.split === split).reduce((n, t) => n + t.samples.length, 0);
     const all = r.tracks.flatMap((t) => t.samples);
@@ -24,5 +27,6 @@ export const trajectoriesCommand: CommandModule<object, CommonArgs> = {
     log(`wrote    ${shownPath(r.path)}`);
     log(`wrote    ${shownPath(r.svgPath)}`);
     log(`time     ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    lock.release();
   },
 };

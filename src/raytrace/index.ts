@@ -20,6 +20,7 @@ import type * as SiteLinks from './run/site-links.ts';
 
 export { DEFAULT_CANDIDATE_RAYS } from './engine/settings.ts';
 export { linkMetadata, type RaytraceScenario, raytraceInputKey, SITE_LINKS_DIR, type SiteRecord, siteLinksFile, siteLinksKey } from './key.ts';
+export { journalName, partName } from './run/parts.ts';
 export { type Shard, shardBlocks, WHOLE } from './run/shard.ts';
 
 export type { BlockResult, LinkColumns, PathColumns, TraceInput } from './engine/tracer.ts';
