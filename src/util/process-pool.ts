@@ -1,12 +1,21 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setPublishCheck } from './atomic.ts';
 import { childExecArgv } from './entry.ts';
-import { UserError } from './errors.ts';
+import { EnvironmentError, EXIT_USER, failureLine, UserError } from './errors.ts';
+import { onEarlyExit } from './interrupt.ts';
 
 // A pool of worker processes (child_process.fork) that run tasks one at a time each and report
 // back. tfjs's wasm backend is single-threaded in Node, so training uses one process per core:
 // `simgen train` (one model per task) and `simgen experiment` (one job per task) share this pool.
 // The worker side is serveTasks(); tasks must not depend on which worker runs them.
+//
+// Workers never outlive their parent. The parent ends them (SIGKILL) when it is interrupted (SIGINT, SIGTERM,
+// SIGHUP) or exits; a parent killed with SIGKILL cannot, so each worker watches its parent (its parent
+// process id changes when the parent dies, and the IPC channel closes) and exits without writing anything
+// more: before every rename into place it checks again (setPublishCheck), so a model is never published by
+// a worker whose run is over. The work a worker runs must yield to the event loop now and then (the
+// training loop does, src/learn/train.ts) for the watchdog to run.
 
 // A worker runs in the form of its parent (entry.ts): compiled JavaScript from dist/, or the TypeScript
 // sources through tsx's loader.
@@ -23,7 +32,7 @@ type PoolMessage<P, D> =
   | { type: 'ready' }
   | { type: 'progress'; id: string; data: P }
   | { type: 'done'; id: string; data: D }
-  | { type: 'failed'; id: string; message: string; userError: boolean };
+  | { type: 'failed'; id: string; message: string; kind: 'user' | 'environment' | 'bug' };
 
 /** Pool -> worker. */
 interface TaskMessage<Req> {
@@ -103,7 +112,10 @@ export class ProcessPool<Req, P, D> {
         if (!task) return;
         if (m.type === 'progress') return h.onProgress?.(task, m.data);
         running.delete(m.id);
-        if (m.type === 'failed') return finish(m.userError ? new UserError(`${task.label}: ${m.message}`) : new Error(`${this.name}: ${task.label}: ${m.message}`));
+        if (m.type === 'failed') {
+          const text = `${task.label}: ${m.message}`;
+          return finish(m.kind === 'user' ? new UserError(text) : m.kind === 'environment' ? new EnvironmentError(text) : new Error(`${this.name}: ${text}`));
+        }
         try {
           h.onDone?.(task, m.data);
         } catch (e) {
@@ -124,11 +136,19 @@ export class ProcessPool<Req, P, D> {
   close(): void {
     for (const w of this.workers) if (w.proc.connected) w.proc.disconnect();
     this.workers = [];
+    this.unregister?.();
+    this.unregister = undefined;
   }
+
+  private unregister?: () => void;
 
   private spawn(): Worker<P, D> {
     const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const w: Worker<P, D> = { proc, ready: false };
+    // Interrupted or exiting, this process ends its workers at once: none keeps training for a run that is over.
+    this.unregister ??= onEarlyExit(() => {
+      for (const x of this.workers) x.proc.kill('SIGKILL');
+    });
     proc.on('message', (m: PoolMessage<P, D>) => {
       if (m.type === 'ready') w.ready = true;
       w.onMessage?.(m);
@@ -146,13 +166,28 @@ export class ProcessPool<Req, P, D> {
  * the result or the failure. The worker exits when the pool goes away (Ctrl-C, crash, close()).
  */
 export function serveTasks<Req, P, D>(run: (request: Req, progress: (p: P) => void) => Promise<D>): void {
-  const send = (m: PoolMessage<P, D>) => process.send!(m);
+  const parent = process.ppid;
+  const orphaned = () => !process.connected || process.ppid !== parent;
+  // Checked between batches (the training loop yields) and before every rename into place.
+  setInterval(() => orphaned() && process.exit(1), WATCHDOG_MS).unref();
+  setPublishCheck(() => !orphaned());
+  const send = (m: PoolMessage<P, D>) => {
+    if (orphaned()) process.exit(1);
+    process.send!(m);
+  };
   process.on('message', ({ id, request }: TaskMessage<Req>) => {
     run(request, (data) => send({ type: 'progress', id, data })).then(
       (data) => send({ type: 'done', id, data }),
-      (e: unknown) => send({ type: 'failed', id, message: e instanceof UserError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e), userError: e instanceof UserError }),
+      (e: unknown) => {
+        const known = failureLine(e);
+        const kind = !known ? 'bug' : known.exitCode === EXIT_USER ? 'user' : 'environment';
+        send({ type: 'failed', id, message: known ? known.line : e instanceof Error ? (e.stack ?? e.message) : String(e), kind });
+      },
     );
   });
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready' });
 }
+
+/** How often a worker checks that its parent is alive (ms). */
+const WATCHDOG_MS = 250;
