@@ -24,6 +24,9 @@ async function main(): Promise<void> {
   await cli.parseAsync();
 }
 
+// Output piped into a reader that stopped (`simgen ... | head`): end quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (e: NodeJS.ErrnoException) => e.code === 'EPIPE' && process.exit(0));
+
 // Exit codes (src/util/errors.ts): 2 the user's input, 1 the environment, each as one line; a bug: its stack trace, 1.
 main().catch((err: unknown) => {
   const known = failureLine(err);

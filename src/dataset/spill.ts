@@ -15,7 +15,7 @@ export class FeatureSpill {
   private readonly files: string[];
 
   /** In a temporary folder `.<base>.<host>-<pid>-<random>.tmp`; the leftovers of killed runs (dead process ids) are removed first. */
-  constructor(base: string, files: number, private readonly width: number) {
+  constructor(private readonly base: string, files: number, private readonly width: number) {
     removeStaleTemps(base);
     this.dir = createTempDir(base);
     this.files = Array.from({ length: files }, (_, i) => path.join(this.dir, `${i}.bin`));
@@ -32,7 +32,7 @@ export class FeatureSpill {
   /** Appends the next chunk of file `i`: n feature rows and their heard counts. */
   append(i: number, features: Float32Array, heardCount: Int32Array): void {
     const n = heardCount.length;
-    onFile(this.files[i], () => {
+    onFile(`${this.base} (the export's scratch files)`, () => {
       write(this.fds[i], new Uint8Array(features.buffer, features.byteOffset, n * this.width * 4));
       write(this.fds[i], new Uint8Array(heardCount.buffer, heardCount.byteOffset, n * 4));
     });

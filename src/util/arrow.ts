@@ -68,7 +68,7 @@ export class ArrowFileWriter {
     const t = createTemp(target);
     this.tmp = t.path;
     this.fd = t.fd;
-    this.sink = new FdSink(this.fd, this.tmp);
+    this.sink = new FdSink(this.fd, target); // errors name the file being written, not its temporary name
     this.writer.reset(this.sink, schema); // the magic and the schema, so even a file of no batch is complete
   }
 
@@ -92,7 +92,7 @@ export class ArrowFileWriter {
   async close(): Promise<void> {
     this.writer.close(); // writes the footer into the sink
     this.sink.flush();
-    onFile(this.tmp, () => fs.fsyncSync(this.fd));
+    onFile(this.target, () => fs.fsyncSync(this.fd));
     fs.closeSync(this.fd);
     this.closed = true;
     publish(this.tmp, this.target);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { crashPoint } from './crash-point.ts';
-import { EnvironmentError, onFile, onFileAsync } from './errors.ts';
+import { EnvironmentError, isErrnoError, onFile, onFileAsync } from './errors.ts';
 import { onEarlyExit } from './interrupt.ts';
 import { shownPath } from './paths.ts';
 
@@ -126,7 +126,7 @@ export function syncDir(dir: string): void {
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
   const t = createTemp(target);
   try {
-    onFile(t.path, () => {
+    onFile(target, () => {
       writeAll(t.fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
       fs.fsyncSync(t.fd);
     });
@@ -147,7 +147,7 @@ export async function withAtomicFile<T>(target: string, write: (append: (bytes: 
   const t = createTemp(target);
   let result: T;
   try {
-    result = await onFileAsync(t.path, async () => {
+    result = await onFileAsync(target, async () => {
       const r = await write((bytes) => writeAll(t.fd, bytes));
       fs.fsyncSync(t.fd);
       return r;
@@ -183,6 +183,12 @@ function swapInto(dir: string, tmp: string): void {
   if (old) fs.rmSync(old, { recursive: true, force: true });
 }
 
+/** A file-system error inside the temporary folder names the file as it would be in the final folder. */
+function namedInFolder(e: unknown, tmp: string, dir: string): unknown {
+  if (isErrnoError(e) && e.path?.startsWith(tmp + path.sep)) e.path = dir + e.path.slice(tmp.length);
+  return e;
+}
+
 /**
  * Write a whole folder atomically: `fill` writes into a new temporary sibling folder, which then replaces
  * `dir` (swapInto), so `dir` is never a partial output nor a mix of two runs.
@@ -195,7 +201,7 @@ export function writeDirAtomic<T>(dir: string, fill: (tmpDir: string) => T): T {
     result = fill(tmp);
   } catch (e) {
     discard(tmp);
-    throw e;
+    throw namedInFolder(e, tmp, dir);
   }
   swapInto(dir, tmp);
   return result;
@@ -210,7 +216,7 @@ export async function writeDirAtomicAsync<T>(dir: string, fill: (tmpDir: string)
     result = await fill(tmp);
   } catch (e) {
     discard(tmp);
-    throw e;
+    throw namedInFolder(e, tmp, dir);
   }
   swapInto(dir, tmp);
   return result;

@@ -177,7 +177,7 @@ export class JournalWriter {
     const head = headerBytes(header, run);
     const t = createTemp(file);
     try {
-      onFile(t.path, () => {
+      onFile(file, () => {
         writeAll(t.fd, head);
         fs.fsyncSync(t.fd);
       });
@@ -226,7 +226,7 @@ export class JournalWriter {
 function copyPrefix(fd: number, bytes: number, file: string): number {
   const t = createTemp(file);
   try {
-    onFile(t.path, () => {
+    onFile(file, () => {
       const buf = Buffer.allocUnsafe(Math.min(bytes, 1 << 20));
       for (let at = 0; at < bytes; ) {
         const n = fs.readSync(fd, buf, 0, Math.min(buf.length, bytes - at), at);

@@ -142,12 +142,12 @@ async function judge(dir: string, name: string, o: LockOptions): Promise<Verdict
     const again = readLock(file);
     if (!again) return { free: true };
     if (again.holder || again.ino !== seen.ino) return judge(dir, name, o);
-    return breakStale(dir, name, seen.ino, o);
+    return breakStale(dir, name, seen.ino, o, false);
   }
   const h = seen.holder;
   if (h.machine === MACHINE) {
     const alive = isAlive(h.pid) && (h.procStart === undefined || procStart(h.pid) === undefined || procStart(h.pid) === h.procStart);
-    return alive ? { free: false, holder: h, file } : breakStale(dir, name, seen.ino, o);
+    return alive ? { free: false, holder: h, file } : breakStale(dir, name, seen.ino, o, false);
   }
   // Another machine: a live holder moves its heartbeat within REFRESH_MS.
   const start = Date.now();
@@ -164,11 +164,14 @@ async function judge(dir: string, name: string, o: LockOptions): Promise<Verdict
     }
     seen = now;
   }
-  return breakStale(dir, name, seen.ino, o);
+  return breakStale(dir, name, seen.ino, o, true);
 }
 
-/** Removes the stale lock `name` if it is still the file judged (inode `ino`), through the break file. */
-async function breakStale(dir: string, name: string, ino: number, o: LockOptions): Promise<Verdict> {
+/**
+ * Removes the stale lock `name` if it is still the file judged (inode `ino`), through the break file. Said
+ * (`say`) for another machine's lock, whose holder may be a surprise; a dead process of this machine's is not.
+ */
+async function breakStale(dir: string, name: string, ino: number, o: LockOptions, say: boolean): Promise<Verdict> {
   const breaker = path.join(dir, BREAK_FILE);
   for (let tries = 0; ; tries++) {
     let fd: number;
@@ -188,7 +191,7 @@ async function breakStale(dir: string, name: string, ino: number, o: LockOptions
       fs.closeSync(fd);
       fs.rmSync(breaker, { force: true });
     }
-    o.log?.(`simgen: removed the stale lock ${shownPath(path.join(dir, name))} of a run that is gone`);
+    if (say) o.log?.(`simgen: took over the stale lock ${shownPath(path.join(dir, name))}: its heartbeat had stopped`);
     return { free: true };
   }
 }

@@ -85,7 +85,7 @@ export class ProcessPool<Req, P, D> {
         settled = true;
         for (const w of workers) w.onMessage = w.onExit = undefined;
         if (err) {
-          this.close();
+          void this.close();
           reject(err);
         } else resolve();
       };
@@ -126,34 +126,54 @@ export class ProcessPool<Req, P, D> {
       };
       for (const w of workers) {
         w.onMessage = onMessage(w);
-        w.onExit = (how) => finish(new Error(`${this.name}: a worker process exited (${how}) while tasks were running`));
+        // Killed from outside (the out-of-memory killer, a scheduler): the environment, not the input.
+        w.onExit = (how) => finish(new EnvironmentError(`${this.name}: a worker process ended (${how}) while tasks were running (killed from outside, or out of memory?); run again`));
       }
       dispatch();
     });
   }
 
-  /** Stop the worker processes (they exit when the channel closes). */
-  close(): void {
-    for (const w of this.workers) if (w.proc.connected) w.proc.disconnect();
+  /**
+   * Stop the worker processes: they exit when the channel closes (removing their temporaries), at the next
+   * point where their work yields; resolves once they have, or after CLOSE_MS with the rest killed.
+   */
+  close(): Promise<void> {
+    const procs = this.workers.map((w) => w.proc);
     this.workers = [];
-    this.unregister?.();
-    this.unregister = undefined;
+    const exited = procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r()))));
+    for (const p of procs) if (p.connected) p.disconnect();
+    const timer = setTimeout(() => procs.forEach((p) => p.kill('SIGKILL')), CLOSE_MS);
+    // A failed run closes the pool itself; its caller's close() then waits for those workers too.
+    this.closing = Promise.all([this.closing, ...exited]).then(() => {
+      clearTimeout(timer);
+      if (this.live.size === 0) {
+        this.unregister?.();
+        this.unregister = undefined;
+      }
+    });
+    return this.closing;
   }
 
+  private closing: Promise<void> = Promise.resolve();
+
   private unregister?: () => void;
+  /** Every worker process started and not yet ended (those being closed too). */
+  private readonly live = new Set<ChildProcess>();
 
   private spawn(): Worker<P, D> {
     const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const w: Worker<P, D> = { proc, ready: false };
+    this.live.add(proc);
     // Interrupted or exiting, this process ends its workers at once: none keeps training for a run that is over.
     this.unregister ??= onEarlyExit(() => {
-      for (const x of this.workers) x.proc.kill('SIGKILL');
+      for (const p of this.live) p.kill('SIGKILL');
     });
     proc.on('message', (m: PoolMessage<P, D>) => {
       if (m.type === 'ready') w.ready = true;
       w.onMessage?.(m);
     });
     proc.on('exit', (code, signal) => {
+      this.live.delete(proc);
       this.workers = this.workers.filter((x) => x !== w);
       w.onExit?.(signal ?? `code ${code}`);
     });
@@ -171,9 +191,10 @@ export function serveTasks<Req, P, D>(run: (request: Req, progress: (p: P) => vo
   // Checked between batches (the training loop yields) and before every rename into place.
   setInterval(() => orphaned() && process.exit(1), WATCHDOG_MS).unref();
   setPublishCheck(() => !orphaned());
+  // A message the parent can no longer take (it closed the channel, or died): exit quietly, no EPIPE trace.
   const send = (m: PoolMessage<P, D>) => {
     if (orphaned()) process.exit(1);
-    process.send!(m);
+    process.send!(m, undefined, {}, (err) => err && process.exit(1));
   };
   process.on('message', ({ id, request }: TaskMessage<Req>) => {
     run(request, (data) => send({ type: 'progress', id, data })).then(
@@ -188,6 +209,9 @@ export function serveTasks<Req, P, D>(run: (request: Req, progress: (p: P) => vo
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready' });
 }
+
+/** How long close() waits for the workers to end by themselves (ms). */
+const CLOSE_MS = 10_000;
 
 /** How often a worker checks that its parent is alive (ms). */
 const WATCHDOG_MS = 250;
