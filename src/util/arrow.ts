@@ -151,7 +151,7 @@ function notReadable(file: string, what: string, e: unknown): Error {
 const ARROW_MAGIC = Buffer.from('ARROW1', 'latin1');
 
 /** An Arrow IPC file that starts as one but lacks the closing magic: cut short. */
-export function isTruncated(file: string): boolean {
+function isTruncated(file: string): boolean {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');

@@ -26,7 +26,7 @@ export const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const CREATE_EXCLUSIVE = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | O_NOFOLLOW;
 
 /** Temporary sibling name of `target`, never the same twice. */
-export function tmpPathFor(target: string, suffix: 'tmp' | 'old' = 'tmp'): string {
+function tmpPathFor(target: string, suffix: 'tmp' | 'old' = 'tmp'): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${HOST}-${process.pid}-${crypto.randomBytes(8).toString('hex')}.${suffix}`);
 }
 

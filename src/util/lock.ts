@@ -31,8 +31,8 @@ import { shownPath } from './paths.ts';
 export const LOCK_FILE = '.simgen.lock';
 const PART_PREFIX = `${LOCK_FILE}.`;
 const BREAK_FILE = '.simgen.lock-break';
-export const REFRESH_MS = 10_000;
-export const STALE_MS = 120_000;
+const REFRESH_MS = 10_000;
+const STALE_MS = 120_000;
 
 /** What a lock file holds. */
 export interface LockHolder {
@@ -206,6 +206,14 @@ function busy(dir: string, v: Extract<Verdict, { free: false }>): EnvironmentErr
   return new EnvironmentError(`the output folder ${shownPath(dir)} is in use by ${who}: wait for it to end or choose another --out (lock file ${shownPath(v.file)}${machine})`);
 }
 
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty: it holds outputs
+  }
+}
+
 /** Makes `dir` (parents too); true if it did not exist. A path that cannot be a folder is the user's error. */
 function ensureFolder(dir: string): boolean {
   const existed = fs.existsSync(dir);
@@ -274,7 +282,7 @@ export async function lockOutputFolder(dir: string, o: LockOptions): Promise<Fol
     // Only a part waits, and only for its own kind: a whole-folder run may take hours.
     const ownKind = fd === undefined;
     if (o.onBusy !== 'wait' || !ownKind) {
-      if (created) fs.rmSync(dir, { recursive: false, force: true });
+      if (created) removeIfEmpty(dir);
       throw busy(dir, conflict);
     }
     if (!waiting) o.log?.(`simgen: waiting for ${conflict.holder ? describe(conflict.holder) : 'another run'} to finish with ${shownPath(dir)}`);
@@ -305,13 +313,7 @@ function hold(dir: string, file: string, fd: number, created: boolean, o: LockOp
     } catch {
       // already gone
     }
-    if (created) {
-      try {
-        fs.rmdirSync(dir); // only if empty: a run refused before writing leaves nothing behind
-      } catch {
-        // not empty: it holds outputs
-      }
-    }
+    if (created) removeIfEmpty(dir); // a run refused before writing anything leaves nothing behind
   };
   const unregister = onEarlyExit(release);
   if (o.part) sweepStaleTemps(dir, { targets: o.part.files });
