@@ -38,7 +38,7 @@ test('npm pack -> install into an empty folder -> npx simgen train on the bundle
   const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', work], { cwd: PACKAGE_ROOT, maxBuffer: 1 << 26, shell: process.platform === 'win32' });
   const packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as PackResult[])[0];
   const files = packed.files.map((f) => f.path);
-  for (const f of ['bin/simgen.js', 'dist/cli/main.js', 'dist/raytrace/run/worker.js', 'dist/learn/jobs/worker.js', 'dist/viewer/web/viewer.js', 'scenarios/smoke.yaml', 'scenarios/hyploc-madrid.yaml', 'maps/madrid-grid.geojson', 'package.json'])
+  for (const f of ['bin/simgen.js', 'dist/cli/main.js', 'dist/raytrace/run/worker.js', 'dist/learn/jobs/worker.js', 'dist/measure/worker.js', 'scenarios/smoke-nr-srs.yaml', 'dist/viewer/web/viewer.js', 'scenarios/smoke.yaml', 'scenarios/hyploc-madrid.yaml', 'maps/madrid-grid.geojson', 'package.json'])
     assert.ok(files.includes(f), `the tarball holds ${f}`);
   assert.deepEqual(files.filter((f) => /^(src|test|bench|scratch|output)\//.test(f)), [], 'no sources, tests or outputs in the tarball');
 

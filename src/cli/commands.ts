@@ -34,6 +34,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     describe: 'ray-trace every trajectory sample to every site -> links.arrow',
     load: async () => (await import('./raytrace.ts')).raytraceCommand,
   },
+  measure: {
+    usage: 'measure',
+    describe: 'what the gNBs measure from each sample\'s uplink SRS (scenario measurement.model nr-srs) -> measurements.arrow',
+    load: async () => (await import('./measure.ts')).measureCommand,
+  },
   radiomap: {
     usage: 'radiomap',
     describe: 'received power on a grid over the open map area (same ray tracer) -> radiomap/radiomap.arrow + PNG images',

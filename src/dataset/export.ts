@@ -10,7 +10,7 @@ import { Progress } from '../util/progress.ts';
 import { unseenNote } from '../scenario/constellations.ts';
 import { type Constellation, chooseUnseen, drawConstellations, UNSEEN_RULE } from './constellations.ts';
 import { featureLayout, fillFeatures, SENTINEL_MARGIN_DB, sentinelFor } from './features.ts';
-import { LinksReader, readSplits } from './inputs.ts';
+import { linkSourceOf, LinksReader, readSplits } from './inputs.ts';
 import { RunningStats } from './normalisation.ts';
 import { FeatureSpill } from './spill.ts';
 import { type DatasetMeta, datasetSchema } from './schema.ts';
@@ -61,7 +61,8 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
   const settings = { ...scenario.constellations, count: opts.constellations ?? scenario.constellations.count };
   const known = drawConstellations(scenario.sites.map((s) => s.id), settings, scenario.seed);
   const skipped = unseenNote(scenario.sites.length, settings);
-  const reader = await LinksReader.open(path.join(outDir, 'links.arrow'), scenario);
+  const input = linkSourceOf(scenario);
+  const reader = await LinksReader.open(path.join(outDir, input.file), scenario, input.source);
   let spill: FeatureSpill | undefined;
   try {
     const sentinel = sentinelFor(reader.ueTxPowerDbm, reader.pathLossCutoffDb);

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import type { Data, Table } from 'apache-arrow';
 import { trajectoriesInputKey } from '../mobility/trajectories.ts';
+import { MEASUREMENTS_FILE, measureInputKey } from '../measure/run.ts';
 import { raytraceInputKey } from '../raytrace/index.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { ArrowBatchFile, columnIndex, readArrowFile } from '../util/arrow.ts';
@@ -83,6 +85,39 @@ const LINK_COLUMNS = {
   rx_power_dbm: 'float64', tof_ns: 'float64', aoa_azimuth_q_deg: 'float64', aoa_elevation_q_deg: 'float64',
 } as const;
 
+/**
+ * Where the per-link values come from: links.arrow (the `ideal` measurement model) or measurements.arrow
+ * (`nr-srs`: the gNB's report, its columns read in place of links.arrow's). `columns` names the file's column
+ * for each of LINK_COLUMNS.
+ */
+export interface LinkSource {
+  /** The stage that writes the file (for messages) and the input_key it must record. */
+  stage: string;
+  inputKey: (scenario: Scenario) => string;
+  columns: Record<keyof typeof LINK_COLUMNS, string>;
+}
+
+export const IDEAL_LINKS: LinkSource = {
+  stage: 'raytrace',
+  inputKey: (scenario) => raytraceInputKey(scenario, trajectoriesInputKey(scenario)),
+  columns: Object.fromEntries(Object.keys(LINK_COLUMNS).map((k) => [k, k])) as Record<keyof typeof LINK_COLUMNS, string>,
+};
+
+/** measurements.arrow (src/measure): detected links, measured power, ToA and AoA (not quantised: a gNB reports its estimate). */
+export const MEASURED_LINKS: LinkSource = {
+  stage: 'measure',
+  inputKey: (scenario) => measureInputKey(scenario, trajectoriesInputKey(scenario)),
+  columns: {
+    trajectory_id: 'trajectory_id', sample: 'sample', site_id: 'site_id', x: 'x', y: 'y', heard: 'detected',
+    rx_power_dbm: 'rx_power_dbm', tof_ns: 'toa_ns', aoa_azimuth_q_deg: 'aoa_azimuth_deg', aoa_elevation_q_deg: 'aoa_elevation_deg',
+  },
+};
+
+/** The file and columns the export reads for the scenario's measurement model. */
+export function linkSourceOf(scenario: Scenario): { file: string; source: LinkSource } {
+  return scenario.measurement.model === 'nr-srs' ? { file: MEASUREMENTS_FILE, source: MEASURED_LINKS } : { file: 'links.arrow', source: IDEAL_LINKS };
+}
+
 type Typed = Int32Array | Float64Array | Uint8Array;
 
 /** A typed array filled one value at a time, its capacity doubled as needed (a number[] takes 8 bytes a value). */
@@ -121,14 +156,15 @@ export class LinksReader {
     readonly file: string,
     private readonly arrow: ArrowBatchFile,
     private readonly cols: Record<keyof typeof LINK_COLUMNS, number>,
+    private readonly stage: string,
     readonly sites: LinkSite[],
     readonly inputKey: string,
     readonly pathLossCutoffDb: number,
     readonly ueTxPowerDbm: number,
   ) {}
 
-  static async open(file: string, scenario: Scenario): Promise<LinksReader> {
-    const arrow = await ArrowBatchFile.open(file, 'links.arrow');
+  static async open(file: string, scenario: Scenario, source: LinkSource = IDEAL_LINKS): Promise<LinksReader> {
+    const arrow = await ArrowBatchFile.open(file, path.basename(file));
     try {
       const md = arrow.schema.metadata;
       const meta = (key: string) => {
@@ -136,14 +172,16 @@ export class LinksReader {
         if (v === undefined) throw new UserError(`${file}: schema metadata "${key}" is missing (rerun the stage that writes it)`);
         return v;
       };
-      checkProvenanceKey(meta('input_key'), raytraceInputKey(scenario, trajectoriesInputKey(scenario)), file, 'raytrace');
+      checkProvenanceKey(meta('input_key'), source.inputKey(scenario), file, source.stage);
       const sites = parseSites(meta('sites'), file);
       const num = (key: string) => {
         const v = Number(meta(key));
         if (!Number.isFinite(v)) throw new UserError(`${file}: schema metadata "${key}" is not a number (${JSON.stringify(meta(key)).slice(0, 40)})`);
         return v;
       };
-      return new LinksReader(file, arrow, columnIndex(arrow.schema, LINK_COLUMNS, file), sites, meta('input_key'), num('path_loss_cutoff_db'), num('ue_tx_power_dbm'));
+      const physical = columnIndex(arrow.schema, Object.fromEntries(Object.entries(LINK_COLUMNS).map(([k, kind]) => [source.columns[k as keyof typeof LINK_COLUMNS], kind])), file);
+      const cols = Object.fromEntries(Object.keys(LINK_COLUMNS).map((k) => [k, physical[source.columns[k as keyof typeof LINK_COLUMNS]]])) as Record<keyof typeof LINK_COLUMNS, number>;
+      return new LinksReader(file, arrow, cols, source.stage, sites, meta('input_key'), num('path_loss_cutoff_db'), num('ue_tx_power_dbm'));
     } catch (e) {
       await arrow.close();
       throw e;
@@ -179,7 +217,7 @@ export class LinksReader {
           ys.push(Y.values[Y.offset + i] as number);
         }
         if (I.values[I.offset + i] !== this.sites[k].id || t !== tid.last() || s !== smp.last())
-          throw new UserError(`${this.file}: row ${rows} breaks the (trajectory_id, sample, site_id) order with one row per site (rerun "simgen raytrace")`);
+          throw new UserError(`${this.file}: row ${rows} breaks the (trajectory_id, sample, site_id) order with one row per site (rerun "simgen ${this.stage}")`);
         const h = bit(H, i);
         heard.push(h);
         if (h && (P.values[P.offset + i] as number) < floorDbm) below++;

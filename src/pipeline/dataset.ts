@@ -1,23 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportInputKey, runExport } from '../dataset/export.ts';
+import { MEASUREMENTS_FILE, measureInputKey, runMeasure } from '../measure/run.ts';
 import { runTrajectories, TRAJECTORIES_FILE, trajectoriesInputKey } from '../mobility/trajectories.ts';
 import { raytraceInputKey, runRaytrace } from '../raytrace/index.ts';
 import { unseenNote } from '../scenario/constellations.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { recordedInputKey } from '../util/arrow.ts';
 
-// Make <out>/dataset.arrow current: trajectories -> raytrace -> export, each stage re-run only when
+// Make <out>/dataset.arrow current: trajectories -> raytrace -> export (measurement model `ideal`) or
+// trajectories -> measure -> export (`nr-srs`: the measure stage traces the links itself), each stage re-run only when
 // its output is missing (or unreadable) or records an input_key other than the one the current
 // scenario, seed and upstream outputs give; a re-run stage makes every stage after it outdated.
 // Each stage's expected key comes from its own <stage>InputKey function, without running it, so what
 // counts as "changed" is whatever that stage puts in its key.
 
-export type StageName = 'trajectories' | 'raytrace' | 'export';
+export type StageName = 'trajectories' | 'raytrace' | 'measure' | 'export';
 
 export interface EnsureOptions {
   quiet?: boolean;
-  /** Raytrace worker threads (default: one per core). */
+  /** Raytrace worker threads / measure worker processes (default: one per core). */
   threads?: number;
   log?: (line: string) => void;
 }
@@ -32,19 +34,22 @@ export interface StagePlan {
   action: 'reuse' | 'missing' | 'unreadable' | 'outdated';
 }
 
-const STAGE_FILES: Record<StageName, string> = { trajectories: TRAJECTORIES_FILE, raytrace: 'links.arrow', export: 'dataset.arrow' };
+const STAGE_FILES: Record<StageName, string> = { trajectories: TRAJECTORIES_FILE, raytrace: 'links.arrow', measure: MEASUREMENTS_FILE, export: 'dataset.arrow' };
 
 /** What ensureDataset would do, without running anything. Downstream keys build on the expected upstream keys, so a stage that will re-run makes everything after it outdated. */
 export async function planDataset(scenario: Scenario, outDir: string): Promise<StagePlan[]> {
   const trajKey = trajectoriesInputKey(scenario);
-  const linksKey = raytraceInputKey(scenario, trajKey);
-  const keys: Record<StageName, string> = { trajectories: trajKey, raytrace: linksKey, export: exportInputKey(scenario, linksKey, trajKey) };
+  const measured = scenario.measurement.model === 'nr-srs';
+  const links: StageName = measured ? 'measure' : 'raytrace';
+  const linksKey = measured ? measureInputKey(scenario, trajKey) : raytraceInputKey(scenario, trajKey);
+  const keys: Partial<Record<StageName, string>> = { trajectories: trajKey, [links]: linksKey, export: exportInputKey(scenario, linksKey, trajKey) };
   const plan: StagePlan[] = [];
-  for (const stage of ['trajectories', 'raytrace', 'export'] as const) {
+  for (const stage of ['trajectories', links, 'export'] as const) {
     const file = path.join(outDir, STAGE_FILES[stage]);
     const recorded = await recordedInputKey(file);
-    const action = recorded === keys[stage] ? 'reuse' : recorded !== undefined ? 'outdated' : fs.existsSync(file) ? 'unreadable' : 'missing';
-    plan.push({ stage, path: file, inputKey: keys[stage], action });
+    const key = keys[stage]!;
+    const action = recorded === key ? 'reuse' : recorded !== undefined ? 'outdated' : fs.existsSync(file) ? 'unreadable' : 'missing';
+    plan.push({ stage, path: file, inputKey: key, action });
   }
   return plan;
 }
@@ -56,6 +61,7 @@ export async function ensureDataset(scenario: Scenario, outDir: string, opts: En
   const run: Record<StageName, () => Promise<{ inputKey: string }>> = {
     trajectories: () => runTrajectories(scenario, outDir, { quiet }),
     raytrace: () => runRaytrace(scenario, outDir, { quiet, threads: opts.threads }),
+    measure: () => runMeasure(scenario, outDir, { quiet, jobs: opts.threads }),
     export: () => runExport(scenario, outDir, { quiet }),
   };
   const plan = await planDataset(scenario, outDir);

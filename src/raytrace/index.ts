@@ -17,13 +17,14 @@ import type * as Pool from './run/pool.ts';
 import type * as Raytrace from './run/raytrace.ts';
 import type * as Receivers from './run/receivers.ts';
 import type * as SiteLinks from './run/site-links.ts';
+import type * as Tracer from './engine/tracer.ts';
 
 export { DEFAULT_CANDIDATE_RAYS } from './engine/settings.ts';
 export { linkMetadata, type RaytraceScenario, raytraceInputKey, SITE_LINKS_DIR, type SiteRecord, siteLinksFile, siteLinksKey } from './key.ts';
 export { journalName, partName } from './run/parts.ts';
 export { type Shard, shardBlocks, WHOLE } from './run/shard.ts';
 
-export type { BlockResult, LinkColumns, PathColumns, TraceInput } from './engine/tracer.ts';
+export type { BlockResult, DiffuseRecord, LinkColumns, LinkResult, LinkTracer, PathColumns, ReceiverLinks, SiteLink, SpecularRecord, TraceInput } from './engine/tracer.ts';
 export type { AssembleStats } from './run/assemble.ts';
 export type { MergeResult } from './run/merge.ts';
 export type { TracePointsOptions } from './run/pool.ts';
@@ -54,4 +55,12 @@ export async function ensureSiteLinks(...a: Parameters<typeof SiteLinks.ensureSi
 /** The receivers of trajectories.arrow in the order links.arrow lists them (run/receivers.ts). */
 export async function readTrajectoryReceivers(...a: Parameters<typeof Receivers.readTrajectoryReceivers>): Promise<ReturnType<typeof Receivers.readTrajectoryReceivers>> {
   return (await import('./run/receivers.ts')).readTrajectoryReceivers(...a);
+}
+
+/**
+ * A tracer for the channel and measurement stages: every site precomputed, one receiver at a time, each link's
+ * result (as links.arrow has it), its specular paths and its diffuse contributions one by one (engine/tracer.ts).
+ */
+export async function makeLinkTracer(...a: Parameters<typeof Tracer.makeLinkTracer>): Promise<ReturnType<typeof Tracer.makeLinkTracer>> {
+  return (await import('./engine/tracer.ts')).makeLinkTracer(...a);
 }

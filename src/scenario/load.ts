@@ -13,6 +13,7 @@ import { parseOrThrow } from '../util/validate.ts';
 import { type PlacementReport, placeSites } from './auto-sites.ts';
 import { type RaytraceConfig, raytraceConfig, type SiteDefaults, type TrainConfig, trainConfig, type TrajectoriesConfig, trajectoriesConfig } from './config.ts';
 import { type ConstellationSettings, resolveConstellations } from './constellations.ts';
+import { type MeasurementConfig, measurementConfig } from './measurement.ts';
 import { type ScenarioFile, ScenarioSchema } from './schema.ts';
 
 /** A gNB site resolved to absolute coordinates (z = antenna height above ground). */
@@ -41,6 +42,8 @@ export interface Scenario {
   trajectories: TrajectoriesConfig;
   raytrace: RaytraceConfig;
   train: TrainConfig;
+  /** What the dataset's features are: the traced paths (`ideal`) or a gNB's estimates (`nr-srs`, src/measure). */
+  measurement: MeasurementConfig;
   /** With `sites.auto`: where the sites went and the measure of the placement. */
   placement?: PlacementReport;
   seed: number;
@@ -82,6 +85,7 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
     throw new UserError(`${label}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
   const sf = parseOrThrow(ScenarioSchema, raw, label);
+  const measurement = measurementConfig(sf.measurement, sf.carrier_freq_hz, label); // the bandwidth against the carrier's table
   const mapPath = path.resolve(path.dirname(abs), sf.map);
   if (!fs.existsSync(mapPath)) throw new UserError(`${label}: field "map": file not found: ${shownPath(mapPath)} (paths resolve relative to the scenario file)`);
   const map = loadMap(mapPath);
@@ -134,6 +138,7 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
     trajectories: trajectoriesConfig(sf),
     raytrace: raytraceConfig({ carrier_freq_hz: sf.carrier_freq_hz, ue: sf.ue, array: sf.sites.array, raytrace: sf.raytrace }, map),
     train: trainConfig(sf),
+    measurement,
     placement,
     seed,
     hash,

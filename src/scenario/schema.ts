@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { numberIn } from '../util/validate.ts';
+import { MeasurementSchema } from './measurement.ts';
 
 // The scenario file schema (YAML). Every key is documented in docs "Scenario format";
 // unknown keys are refused (strict objects) so a typo never silently falls back to a default.
@@ -116,6 +117,8 @@ export const ScenarioSchema = z.strictObject({
     /** Diffuse scattering from rough surfaces (effective-roughness model); off when the block is absent. */
     scattering: ScatteringSchema.default({ enabled: false, reflections_before: 1, tile_m: 2, materials: {} }),
   }),
+  /** What the dataset's features are: the traced paths ("ideal") or a gNB's estimates (src/scenario/measurement.ts). */
+  measurement: MeasurementSchema.default({ model: 'ideal' }),
   train: z.strictObject({
     epochs: numberIn(1, 10000, '', { int: true }),
     batch_size: numberIn(1, 65536, '', { int: true }),

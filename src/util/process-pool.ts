@@ -61,11 +61,15 @@ interface Worker<P, D> {
 export class ProcessPool<Req, P, D> {
   private workers: Worker<P, D>[] = [];
 
-  /** `entry`: the worker module (it calls serveTasks; see siblingModule); `size`: at most this many processes. */
+  /**
+   * `entry`: the worker module (it calls serveTasks; see siblingModule); `size`: at most this many processes;
+   * `serialization`: of the messages, 'advanced' (structured clone) for typed arrays.
+   */
   constructor(
     private readonly entry: URL,
     private readonly size: number,
     private readonly name: string,
+    private readonly serialization: 'json' | 'advanced' = 'json',
   ) {}
 
   /** Run `tasks`; resolves when all are done, rejects on the first failure (and stops the workers). */
@@ -161,7 +165,7 @@ export class ProcessPool<Req, P, D> {
   private readonly live = new Set<ChildProcess>();
 
   private spawn(): Worker<P, D> {
-    const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: this.serialization });
     const w: Worker<P, D> = { proc, ready: false };
     this.live.add(proc);
     // Interrupted or exiting, this process ends its workers at once: none keeps training for a run that is over.
@@ -191,7 +195,8 @@ export function serveTasks<Req, P, D>(run: (request: Req, progress: (p: P) => vo
   // Checked between batches (the training loop yields) and before every rename into place.
   setInterval(() => orphaned() && process.exit(1), WATCHDOG_MS).unref();
   setPublishCheck(() => !orphaned());
-  // A message the parent can no longer take (it closed the channel, or died): exit quietly, no EPIPE trace.
+  // A message the parent can no longer take (it closed the channel, or died; or a worker starting while the
+  // pool closes): exit quietly instead of an EPIPE thrown as an unhandled 'error' event.
   const send = (m: PoolMessage<P, D>) => {
     if (orphaned()) process.exit(1);
     process.send!(m, undefined, {}, (err) => err && process.exit(1));

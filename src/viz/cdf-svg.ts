@@ -23,8 +23,17 @@ export function niceAxis(v: number, ticks = 5): { max: number; step: number } {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const f = (v: number) => Number(v.toFixed(2)).toString();
 
+/** Axis text of a CDF plot: the quantity (x label) and its unit (legend). Default: 2D positioning error in m. */
+export interface CdfAxis {
+  xLabel: string;
+  yLabel: string;
+  unit: string;
+}
+
+const POSITIONING: CdfAxis = { xLabel: '2D positioning error (m)', yLabel: 'CDF (share of test samples)', unit: 'm' };
+
 /** The plot; the x axis ends at the largest 95th-percentile error of the series (long tails are cut). */
-export function cdfSvg(series: CdfSeries[], title: string): string {
+export function cdfSvg(series: CdfSeries[], title: string, axis: CdfAxis = POSITIONING): string {
   const W = 640, H = 440, L = 64, R = 20, T = 40, B = 56;
   const pw = W - L - R, ph = H - T - B;
   const p95 = Math.max(...series.map((s) => interpolate(s.probability, s.errorM, 0.95)), 1e-3);
@@ -46,19 +55,23 @@ export function cdfSvg(series: CdfSeries[], title: string): string {
   }
   out.push(
     `<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="black"/>`,
-    `<text x="${L + pw / 2}" y="${H - 16}" text-anchor="middle">2D positioning error (m)</text>`,
-    `<text transform="translate(18 ${T + ph / 2}) rotate(-90)" text-anchor="middle">CDF (share of test samples)</text>`,
+    `<text x="${L + pw / 2}" y="${H - 16}" text-anchor="middle">${esc(axis.xLabel)}</text>`,
+    `<text transform="translate(18 ${T + ph / 2}) rotate(-90)" text-anchor="middle">${esc(axis.yLabel)}</text>`,
   );
   // Curves first, then the legend in a white box on top of them (lower right: where CDFs have risen).
   const legendTop = T + ph - 26 - (series.length - 1) * 18;
-  const legend = [`<rect x="${L + pw - 208}" y="${legendTop}" width="200" height="${series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`];
+  // 200 px, wider for long labels (~6.6 px a character at 12 px).
+  const text = (s: CdfSeries) => `${s.label} (mean ${s.meanErrorM.toFixed(2)} ${axis.unit})`;
+  const lw = Math.max(200, 46 + Math.ceil(6.6 * Math.max(...series.map((s) => text(s).length))));
+  const lx = L + pw - lw - 8;
+  const legend = [`<rect x="${lx}" y="${legendTop}" width="${lw}" height="${series.length * 18 + 6}" fill="white" fill-opacity="0.85" stroke="#999"/>`];
   series.forEach((s, i) => {
     const color = seriesColor(s.label, i);
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${s.errorM.map((e, k) => `${f(X(e))},${f(Y(s.probability[k]))}`).join(' ')}"/>`);
     const ly = legendTop + 12 + i * 18;
     legend.push(
-      `<line x1="${L + pw - 200}" y1="${ly}" x2="${L + pw - 176}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="${L + pw - 170}" y="${ly + 4}">${esc(s.label)} (mean ${s.meanErrorM.toFixed(2)} m)</text>`,
+      `<line x1="${lx + 8}" y1="${ly}" x2="${lx + 32}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${lx + 38}" y="${ly + 4}">${esc(text(s))}</text>`,
     );
   });
   out.push(...legend);

@@ -35,6 +35,8 @@ export interface SiteIllumination {
   geom: Float32Array;
   /** Per entry: unfolded distance from the site to the tile centre. */
   range: Float32Array;
+  /** Per entry: unit direction from the site toward the path's first interaction (the tile, or its first reflection). */
+  departure: Float32Array;
 }
 
 /** The surfaces hit next after each node of the tree (its children), sorted. */
@@ -64,7 +66,7 @@ export function illuminate(
   const site: Vec3 = [tree.image[0], tree.image[1], tree.image[2]];
   const next = nextSurfaces(tree);
   const groupNode: number[] = [], groupSurface: number[] = [];
-  const tile: number[] = [], group: number[] = [], gain: number[] = [], gainArray: number[] = [], geom: number[] = [], range: number[] = [];
+  const tile: number[] = [], group: number[] = [], gain: number[] = [], gainArray: number[] = [], geom: number[] = [], range: number[] = [], departure: number[] = [];
   const pts = new Float64Array(3 * 8);
   const nrm = ctx.surfaceNormal;
   for (let n = 0; n < tree.count; n++) {
@@ -96,7 +98,8 @@ export function illuminate(
         const g0 = inc.power * S2 * inc.gamma2 * inc.cosThetaI * tiles.area[t] * polarizationShare(params.crossPolarizedFraction, inc.coPolarShare) * near;
         const d = vertices[1];
         const dl = Math.hypot(d[0] - site[0], d[1] - site[1], d[2] - site[2]);
-        const G = arrayGain(orientation, [(d[0] - site[0]) / dl, (d[1] - site[1]) / dl, (d[2] - site[2]) / dl]);
+        const dep: Vec3 = [(d[0] - site[0]) / dl, (d[1] - site[1]) / dl, (d[2] - site[2]) / dl];
+        const G = arrayGain(orientation, dep);
         const [kx, ky, kz] = inc.dir;
         const c2 = 2 * inc.cosThetaI;
         tile.push(t);
@@ -105,6 +108,7 @@ export function illuminate(
         gainArray.push(g0 * G);
         geom.push(kx, ky, kz, kx + c2 * nx, ky + c2 * ny, kz + c2 * nz, patternNormalization(params, inc.cosThetaI));
         range.push(inc.lengthMeters);
+        departure.push(...dep);
         lit++;
       }
       if (lit > 0) {
@@ -123,6 +127,7 @@ export function illuminate(
     gainArray: Float64Array.from(gainArray),
     geom: Float32Array.from(geom),
     range: Float32Array.from(range),
+    departure: Float32Array.from(departure),
   };
 }
 

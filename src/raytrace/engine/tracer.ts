@@ -1,6 +1,6 @@
 import type { CityMap } from '../../map/types.ts';
 import { makeArrayGain } from '../../radio/antenna.ts';
-import { type FieldContext, makeFieldContext } from '../../radio/field.ts';
+import { type FieldContext, makeFieldContext, type PathField, pathFieldInto } from '../../radio/field.ts';
 import { interactionLabel } from '../../radio/path.ts';
 import type { RaytraceConfig } from '../../scenario/config.ts';
 import type { Site } from '../../scenario/load.ts';
@@ -9,13 +9,15 @@ import type { Scene, Vec3 } from '../../scene/types.ts';
 import { buildScatterIndex, diffuseAt, diffusePath, type ScatterIndex } from './diffuse.ts';
 import { flattenScene, type FlatScene } from './flat-scene.ts';
 import { illuminate } from './illumination.ts';
-import { type ArrayGainFn, type DiffuseLinkPath, directionAngles, evaluateLink, type PathRecord } from './link.ts';
+import { DiffuseRecord } from './diffuse-record.ts';
+import { type ArrayGainFn, departureAtSite, type DiffuseLinkPath, directionAngles, evaluateLink, type LinkResult, type PathRecord } from './link.ts';
 import { rayCounter } from './occlusion.ts';
 import { findPaths, precomputeSite, type SitePrecomputed } from './search.ts';
 import { type TraceSettings, traceSettings } from './settings.ts';
 import { buildTiles, type ScatterTiles } from './tiles.ts';
 
 export type { SitePrecomputed };
+export type { DiffuseRecord, LinkResult };
 
 // The engine's one door: a tracer made from a scenario's map, raytrace config and sites, which precomputes each
 // site (its image tree, edges, the tiles it lights) and traces a block of receivers against every site. The
@@ -209,4 +211,72 @@ function appendPath(P: PathColumns, row: number, k: PathRecord, txPowerDbm: numb
   P.aod_azimuth_deg.push(aodAz);
   P.aod_elevation_deg.push(aodEl);
   P.scatter_tiles.push(k.tiles);
+}
+
+/** A specular path as a channel needs it (src/channel): delay, complex amplitude, directions at both ends. */
+export interface SpecularRecord {
+  delayS: number;
+  /** Complex amplitude a (antennas excluded) and |a|^2. */
+  re: number;
+  im: number;
+  gain: number;
+  /** The site array's matched-beam gain toward the path (linear). */
+  arrayGain: number;
+  /** Unit vectors: at the site toward the first interaction (or the UE); from the UE toward its last interaction (or the site). */
+  siteDir: Vec3;
+  ueDir: Vec3;
+}
+
+/** One receiver against one site: links.arrow's link result and the specular paths. */
+export interface SiteLink {
+  result: LinkResult;
+  specular: SpecularRecord[];
+}
+
+/** One receiver against every site, with every diffuse contribution recorded (the recorder's `bySite` index). */
+export interface ReceiverLinks {
+  links: SiteLink[];
+  record: DiffuseRecord | null;
+  bySite: { start: Int32Array; order: Int32Array } | null;
+}
+
+/**
+ * A tracer for the channel and measurement stages: every site precomputed, the diffuse step recording each
+ * contribution (diffuse-record.ts; weaker than `floorRx`: summed per cell of `coarseCellDeg`), one receiver at a time.
+ */
+export interface LinkTracer {
+  sites: Tracer['sites'];
+  trace(rx: Vec3): ReceiverLinks;
+}
+
+export function makeLinkTracer(input: TraceInput, record: { coarseCellDeg: number; floorRx: number }): LinkTracer {
+  const t = makeTracer(input);
+  setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
+  const rec = t.scatter ? new DiffuseRecord(t.sites.length, record.coarseCellDeg, record.floorRx) : null;
+  if (t.scatter) t.scatter.record = rec;
+  const field: PathField = { gain: 0, re: 0, im: 0, delaySeconds: 0, lengthMeters: 0 };
+  return {
+    sites: t.sites,
+    trace(rx: Vec3): ReceiverLinks {
+      const diffuse = t.scatter ? diffuseAt(t.scatter, t.field, rx[0], rx[1], rx[2]) : null;
+      const links = t.sites.map((site, s): SiteLink => {
+        const pre = t.pre[s];
+        const paths = findPaths(t.fs, pre, rx);
+        const dl: DiffuseLinkPath[] = diffuse
+          ? diffuse[s].map((d) => ({ gain: d.gain, rxGain: d.rxGain, tiles: d.tiles, path: () => diffusePath(t.fs, pre.tree, pre.illumination!, d, t.tiles!, rx) }))
+          : [];
+        const result = evaluateLink(t.field, t.arrayGain, site.orientation, paths, t.settings.link, undefined, dl);
+        const specular = paths.map((p): SpecularRecord => {
+          pathFieldInto(t.field, p, field);
+          const u = departureAtSite(p), l = Math.hypot(u[0], u[1], u[2]);
+          const siteDir: Vec3 = [u[0] / l, u[1] / l, u[2] / l];
+          const w = p.vertices[p.vertices.length - 2];
+          const ue: Vec3 = [w[0] - rx[0], w[1] - rx[1], w[2] - rx[2]], m = Math.hypot(ue[0], ue[1], ue[2]);
+          return { delayS: field.delaySeconds, re: field.re, im: field.im, gain: field.gain, arrayGain: t.arrayGain(site.orientation, siteDir), siteDir, ueDir: [ue[0] / m, ue[1] / m, ue[2] / m] };
+        });
+        return { result, specular };
+      });
+      return { links, record: rec, bySite: rec ? rec.bySite() : null };
+    },
+  };
 }

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { SPEED_OF_LIGHT } from '../radio/field.ts';
+import { readArrowFile } from '../util/arrow.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
+import { type CdfSeries, cdfSvg } from '../viz/cdf-svg.ts';
+
+// The estimation errors of measurements.arrow, against the geometry a positioning method needs, for the
+// detected links (false alarms included, as a positioning engine receives them):
+//   ToA: |toa - d/c| as a range, metres (d the site-UE distance);
+//   AoA: the angle between the estimated direction and the direction from the site to the UE, degrees;
+//   RSRP: |measured - ideal received power| (links.arrow's value), dB.
+// Grouped by line of sight and by link-budget SNR, as error CDFs (SVG) and quantiles.
+
+export const SNR_BINS: [number, number][] = [[-Infinity, -10], [-10, 0], [0, 10], [10, Infinity]];
+const snrLabel = ([a, b]: [number, number]) => (a === -Infinity ? `SNR < ${b} dB` : b === Infinity ? `SNR >= ${a} dB` : `SNR ${a}..${b} dB`);
+
+export interface ErrorGroup {
+  label: string;
+  toaM: number[];
+  aoaDeg: number[];
+  rsrpDb: number[];
+}
+
+export interface ErrorQuantiles {
+  label: string;
+  links: number;
+  toa: [number, number, number];
+  aoa: [number, number, number];
+  rsrp: [number, number, number];
+  /** Median signed RSRP error (measured - ideal), dB. */
+  rsrpBias: number;
+}
+
+/** The errors of the detected links of a measurements.arrow, grouped: LOS, NLOS, then the SNR bins. */
+export function measurementErrors(file: string): ErrorGroup[] {
+  const t = readArrowFile(file, 'measurements.arrow');
+  const col = (c: string) => t.getChild(c)!;
+  const det = col('detected'), los = col('los'), snr = col('snr_db'), toa = col('toa_ns'), losDelay = col('los_delay_ns');
+  const az = col('aoa_azimuth_deg'), el = col('aoa_elevation_deg'), laz = col('los_azimuth_deg'), lel = col('los_elevation_deg');
+  const p = col('rx_power_dbm'), ip = col('ideal_rx_power_dbm');
+  const groups: ErrorGroup[] = [{ label: 'LOS', toaM: [], aoaDeg: [], rsrpDb: [] }, { label: 'NLOS', toaM: [], aoaDeg: [], rsrpDb: [] }, ...SNR_BINS.map((b) => ({ label: snrLabel(b), toaM: [], aoaDeg: [], rsrpDb: [] }))];
+  const rad = Math.PI / 180;
+  const unit = (a: number, e: number) => [Math.cos(e * rad) * Math.cos(a * rad), Math.cos(e * rad) * Math.sin(a * rad), Math.sin(e * rad)];
+  for (let i = 0; i < t.numRows; i++) {
+    if (!det.get(i)) continue;
+    const u = unit(az.get(i), el.get(i)), v = unit(laz.get(i), lel.get(i));
+    const e = {
+      toa: (Math.abs(toa.get(i) - losDelay.get(i)) * 1e-9 * SPEED_OF_LIGHT),
+      aoa: Math.acos(Math.max(-1, Math.min(1, u[0] * v[0] + u[1] * v[1] + u[2] * v[2]))) / rad,
+      rsrp: p.get(i) - (ip.get(i) ?? NaN),
+    };
+    const s = snr.get(i) ?? -Infinity;
+    for (const g of [groups[los.get(i) ? 0 : 1], groups[2 + SNR_BINS.findIndex(([a, b]) => s >= a && s < b)]]) {
+      g.toaM.push(e.toa);
+      g.aoaDeg.push(e.aoa);
+      if (Number.isFinite(e.rsrp)) g.rsrpDb.push(e.rsrp);
+    }
+  }
+  return groups;
+}
+
+const sorted = (a: number[]) => [...a].sort((x, y) => x - y);
+const quantile = (s: number[], q: number) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]);
+
+export function errorQuantiles(groups: ErrorGroup[]): ErrorQuantiles[] {
+  return groups.map((g) => {
+    const t = sorted(g.toaM), a = sorted(g.aoaDeg), r = sorted(g.rsrpDb.map(Math.abs)), rs = sorted(g.rsrpDb);
+    const q3 = (s: number[]): [number, number, number] => [quantile(s, 0.5), quantile(s, 0.9), quantile(s, 0.95)];
+    return { label: g.label, links: g.toaM.length, toa: q3(t), aoa: q3(a), rsrp: q3(r), rsrpBias: quantile(rs, 0.5) };
+  });
+}
+
+function series(label: string, values: number[]): CdfSeries {
+  const s = sorted(values);
+  const n = s.length;
+  // At most 400 points a curve: the SVG stays small whatever the link count.
+  const step = Math.max(1, Math.floor(n / 400));
+  const errorM: number[] = [], probability: number[] = [];
+  for (let i = 0; i < n; i += step) {
+    errorM.push(s[i]);
+    probability.push((i + 1) / n);
+  }
+  if (n > 0) {
+    errorM.push(s[n - 1]);
+    probability.push(1);
+  }
+  return { label, errorM, probability, meanErrorM: n > 0 ? s.reduce((x, y) => x + y, 0) / n : NaN };
+}
+
+/** measure-toa.svg, measure-aoa.svg and measure-rsrp.svg next to `file`; returns their paths. */
+export function writeErrorFigures(file: string, groups: ErrorGroup[], title: string): string[] {
+  const dir = path.dirname(file);
+  const figures: [string, (g: ErrorGroup) => number[], string, string][] = [
+    ['measure-toa.svg', (g) => g.toaM, 'ToA error as a range, |ToA - d/c| x c (m)', 'm'],
+    ['measure-aoa.svg', (g) => g.aoaDeg, 'AoA error: angle to the line-of-sight direction (deg)', 'deg'],
+    ['measure-rsrp.svg', (g) => g.rsrpDb.map(Math.abs), 'RSRP error: |measured - ideal received power| (dB)', 'dB'],
+  ];
+  return figures.map(([name, pick, xLabel, unit]) => {
+    const out = path.join(dir, name);
+    writeFileAtomic(out, cdfSvg(groups.filter((g) => pick(g).length > 0).map((g) => series(g.label, pick(g))), title, { xLabel, yLabel: 'CDF (share of detected links)', unit }));
+    return out;
+  });
+}
