@@ -65,6 +65,14 @@ test('pipeline: runs missing stages, reuses current ones, re-runs only what is s
   assert.deepEqual(mtimes().slice(0, 2), before.slice(0, 2), 'trajectories and links untouched');
 
   // A deleted links.arrow is re-made; dataset.arrow records the same upstream key and stays valid.
+  const links = fs.readFileSync(plan[1].path);
   fs.rmSync(plan[1].path);
   assert.deepEqual(await actions(), ['reuse', 'missing', 'reuse']);
+  // A truncated one is said to be so (issue 25: it was reported "missing"), and re-made too.
+  fs.writeFileSync(plan[1].path, links.subarray(0, links.length >> 1));
+  assert.deepEqual(await actions(), ['reuse', 'unreadable', 'reuse']);
+  const logged: string[] = [];
+  await ensureDataset(scenario, out, { quiet: true, threads: 1, log: (l) => logged.push(l) });
+  assert.ok(logged.includes('raytrace: links.arrow is unreadable (truncated or damaged: its Arrow footer cannot be read), running it'), logged.join('\n'));
+  assert.ok(fs.readFileSync(plan[1].path).equals(links));
 });

@@ -3,6 +3,8 @@ import type { Argv } from 'yargs';
 import { KERNEL_SETS, KERNELS_ENV, kernelSetFromEnv } from '../learn/kernels/index.ts';
 import { DEFAULT_SCENARIO, loadScenario, type Scenario } from '../scenario/load.ts';
 import { COMMON_HELP } from './commands.ts';
+import { type FolderLock, type LockOptions, lockOutputFolder } from '../util/lock.ts';
+import { fileFlag } from './flags.ts';
 
 /** --quiet, the one option every command takes (map import and predict work on the files they are named). */
 export interface QuietArgs {
@@ -34,9 +36,18 @@ export function withCommonOptions<T>(y: Argv<T>): Argv<T & CommonArgs> {
 
 /** Loads the scenario and resolves the output directory. */
 export function resolveCommon(args: CommonArgs): { scenario: Scenario; outDir: string } {
-  const scenario = loadScenario(args.scenario, { seed: args.seed });
+  const scenario = loadScenario(fileFlag(args.scenario, '--scenario'), { seed: args.seed });
   const outDir = path.resolve(args.out ?? path.join('output', scenario.name));
   return { scenario, outDir };
+}
+
+/**
+ * Takes the output folder's lock for this command (src/util/lock.ts): every command that writes into an
+ * output folder does, after checking its flags and before any work, so a folder that cannot be written
+ * (read-only, a file, under a file) fails here too. The lock goes at exit.
+ */
+export function lockOutput(outDir: string, o: Pick<LockOptions, 'part' | 'onBusy'> = {}): Promise<FolderLock> {
+  return lockOutputFolder(outDir, { ...o, command: ['simgen', ...process.argv.slice(2)].join(' ').slice(0, 300), log: (line) => console.error(line) });
 }
 
 /** Logs to stdout unless --quiet. */

@@ -6,7 +6,7 @@ import { ZERO_SHOT_MODEL_NAMES } from '../experiment/zero-shot-plan.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
-import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
+import { applyKernelsOption, type CommonArgs, type KernelArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
 import { intFlag, intList, type JobsArgs, jobsFlag, nameList, numberList, withJobsOption } from './flags.ts';
 
 interface ExperimentArgs extends CommonArgs, KernelArgs, JobsArgs {
@@ -57,6 +57,7 @@ export const experimentCommand: CommandModule<object, ExperimentArgs> = {
     const { scenario, outDir } = resolveCommon(args);
     const opts = { ...experimentOptions(args, scenario), quiet: args.quiet };
     const log = logger(args.quiet);
+    await lockOutput(outDir);
     const t0 = performance.now();
     const run = await runExperiment(name, scenario, outDir, opts, log);
     for (const line of run.summary) log(line);

@@ -3,7 +3,7 @@ import { runExport } from '../dataset/export.ts';
 import { UserError } from '../util/errors.ts';
 import { exportSummary } from '../pipeline/summaries.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type CommonArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface ExportArgs extends CommonArgs {
   arrow?: boolean;
@@ -26,6 +26,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     const started = performance.now();
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
+    await lockOutput(outDir);
     if (args.deepmimo) {
       const { runDeepMimoExport } = await import('../dataset/deepmimo/export.ts');
       const d = await runDeepMimoExport(scenario, outDir, { quiet: args.quiet });

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import type { Argv } from 'yargs';
 import { UserError } from '../util/errors.ts';
+import { shownPath } from '../util/paths.ts';
 
 // The flag validators every command uses: a bad value is a UserError naming the flag, the allowed values and
 // what was given, before any work is done. Stages receive checked values; what they check themselves is only
@@ -39,6 +41,25 @@ export function nameList<T extends string>(text: string | undefined, flag: strin
   const names = String(text).split(',').map((s) => s.trim()).filter(Boolean);
   if (names.length === 0 || names.some((n) => !(allowed as readonly string[]).includes(n))) throw new UserError(`${flag} must be a comma list of ${allowed.join(', ')} (got "${text}")`);
   return [...new Set(names)] as T[];
+}
+
+/**
+ * A flag naming an input file: refused in one line when the path is a folder or cannot be a file (through a
+ * file, a link loop). A missing file is left to the reader, which knows what the file is for.
+ */
+export function fileFlag<T extends string | undefined>(file: T, flag: string): T {
+  if (file === undefined) return file;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return file;
+    const why = code === 'ENOTDIR' ? 'a part of the path is a file, not a folder' : code === 'ELOOP' ? 'too many levels of symbolic links (a link loop)' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code})`;
+    throw new UserError(`${flag} ${shownPath(file)}: ${why}; give the path of a file`);
+  }
+  if (st.isDirectory()) throw new UserError(`${flag} ${shownPath(file)} is a folder; give a file`);
+  return file;
 }
 
 /** Most worker threads a command takes. */

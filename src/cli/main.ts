@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { UserError } from '../util/errors.ts';
+import { failureLine, UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION } from '../util/meta.ts';
 import { setProgressStyle } from '../util/progress.ts';
 import { COMMANDS, commonOptionsHelp, loadCommands } from './commands.ts';
@@ -52,10 +52,15 @@ async function main(): Promise<void> {
   await cli.parseAsync();
 }
 
+// Output piped into a reader that stopped (`simgen ... | head`): end quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (e: NodeJS.ErrnoException) => e.code === 'EPIPE' && process.exit(0));
+
+// Exit codes (src/util/errors.ts): 2 the user's input, 1 the environment, each as one line; a bug: its stack trace, 1.
 main().catch((err: unknown) => {
-  if (err instanceof UserError) {
-    console.error(`simgen: ${err.message.replace(/\s*\n\s*/g, ' ')}`); // one line, whatever a library put in the message
-    process.exit(2);
+  const known = failureLine(err);
+  if (known) {
+    console.error(`simgen: ${known.line}`); // one line, whatever a library put in the message
+    process.exit(known.exitCode);
   }
   console.error(err);
   process.exit(1);

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runMerge } from '../raytrace/index.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type CommonArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 interface MergeArgs extends CommonArgs {
   parts?: string[];
@@ -15,6 +15,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
+    await lockOutput(outDir);
     const r = await runMerge(scenario, outDir, { parts: args.parts, quiet: args.quiet });
     const s = r.stats;
     const pct = (k: number) => `${((100 * k) / Math.max(1, s.links)).toFixed(1)} %`;

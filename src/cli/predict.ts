@@ -4,7 +4,7 @@ import { runPredict } from '../learn/predict.ts';
 import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
 import { logger, type QuietArgs, shownPath, withQuietOption } from './common.ts';
-import { numberList } from './flags.ts';
+import { fileFlag, numberList } from './flags.ts';
 
 interface PredictArgs extends QuietArgs {
   'model-dir': string;
@@ -31,7 +31,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const modelDir = path.resolve(args['model-dir']);
     const r = await runPredict({
       modelDir,
-      dataset: path.resolve(args.dataset ?? path.join(modelDir, '..', '..', 'dataset.arrow')),
+      dataset: path.resolve(fileFlag(args.dataset, '--dataset') ?? path.join(modelDir, '..', '..', 'dataset.arrow')),
       split: args.split,
       constellations,
       output: path.resolve(args.output ?? path.join(modelDir, `predictions-${args.split}.arrow`)),

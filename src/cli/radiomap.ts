@@ -3,7 +3,7 @@ import { MAX_CELLS, type RadiomapOptions, runRadiomap } from '../radiomap/run.ts
 import type { Scenario } from '../scenario/load.ts';
 import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type CommonArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 import { intFlag, numberList, type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
 
 interface RadiomapArgs extends CommonArgs, ThreadsArgs {
@@ -48,7 +48,9 @@ export const radiomapCommand: CommandModule<object, RadiomapArgs> = {
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
-    const res = await runRadiomap(scenario, outDir, { ...radiomapOptions(args, scenario), quiet: args.quiet });
+    const opts = radiomapOptions(args, scenario);
+    await lockOutput(outDir);
+    const res = await runRadiomap(scenario, outDir, { ...opts, quiet: args.quiet });
     const v = res.values;
     const ns = v.siteIds.length, nc = v.cells.length, links = nc * ns;
     let heardAny = 0, los = 0;

@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { runRaytrace } from '../raytrace/index.ts';
+import { journalName, partName, runRaytrace } from '../raytrace/index.ts';
 import { COMMANDS } from './commands.ts';
 import { raytraceSummary } from '../pipeline/summaries.ts';
-import { type CommonArgs, logger, resolveCommon, withCommonOptions } from './common.ts';
-import { type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
+import { type CommonArgs, lockOutput, logger, resolveCommon, withCommonOptions } from './common.ts';
+import { fileFlag, type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
 import { resolveShard } from './shard.ts';
 
 interface RaytraceArgs extends CommonArgs, ThreadsArgs {
@@ -31,7 +31,10 @@ export const raytraceCommand: CommandModule<object, RaytraceArgs> = {
     const threads = threadsFlag(args);
     const { shard, source } = resolveShard(args.shard);
     const { scenario, outDir } = resolveCommon(args);
+    fileFlag(args.rx, '--rx');
     const log = logger(args.quiet);
+    // A shard locks its own files only: the shards of one run share the folder (docs/scale.md).
+    await lockOutput(outDir, shard.count > 1 ? { part: { name: `raytrace-shard-${shard.index}-of-${shard.count}`, files: [partName(shard), journalName(shard)] } } : {});
     const res = await runRaytrace(scenario, outDir, {
       threads, quiet: args.quiet, paths: args.paths, rxCsv: args.rx, shard, allowIndoor: args['allow-indoor'], allowOffMap: args['allow-off-map'],
     });

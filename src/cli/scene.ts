@@ -5,7 +5,7 @@ import type { PlacementReport } from '../scenario/auto-sites.ts';
 import { buildScene } from '../scene/build.ts';
 import { formatSceneSummary, summarizeScene } from '../scene/summary.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type CommonArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 
 export const sceneCommand: CommandModule<object, CommonArgs> = {
   command: COMMANDS.scene.usage,
@@ -23,6 +23,7 @@ export const sceneCommand: CommandModule<object, CommonArgs> = {
     // Without --out the command only reports; exports are written on request.
     if (args.out === undefined) return;
     const log = logger(args.quiet);
+    await lockOutput(outDir);
     // Loaded on demand: every CLI start imports all command modules, and the exporters are only needed here.
     const { writeGlb } = await import('../scene/export-gltf.ts');
     const { writeMitsubaScene } = await import('../scene/export-mitsuba.ts');

@@ -5,7 +5,7 @@ import { runTrain } from '../learn/run.ts';
 import { ensureDataset } from '../pipeline/dataset.ts';
 import { clearProgressBar, Progress } from '../util/progress.ts';
 import { COMMANDS } from './commands.ts';
-import { applyKernelsOption, type CommonArgs, type KernelArgs, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
+import { applyKernelsOption, type CommonArgs, type KernelArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
 import { intFlag, type JobsArgs, jobsFlag, nameList, type ThreadsArgs, threadsFlag, withJobsOption, withThreadsOption } from './flags.ts';
 
 interface TrainArgs extends CommonArgs, KernelArgs, ThreadsArgs, JobsArgs {
@@ -40,6 +40,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     const threads = threadsFlag(args);
     const log = logger(args.quiet);
 
+    // The whole run holds the folder, its pipeline included; a folder that cannot be written fails here, not
+    // after the training.
+    await lockOutput(outDir);
     await ensureDataset(scenario, outDir, { quiet: args.quiet, threads, log });
     // One bar for all models on stderr; a progress line clears it first (the bar redraws on the next update).
     const samples = new Map<KindName, { done: number; total: number }>();

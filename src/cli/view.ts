@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { Scenario } from '../scenario/load.ts';
 import { runView, type ViewOptions } from '../viewer/run.ts';
 import { COMMANDS } from './commands.ts';
-import { type CommonArgs, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type CommonArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
 import { intFlag, type ThreadsArgs, threadsFlag, withThreadsOption } from './flags.ts';
 
 interface ViewArgs extends CommonArgs, ThreadsArgs {
@@ -34,13 +34,16 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
   handler: async (args) => {
     const { scenario, outDir } = resolveCommon(args);
     const log = logger(args.quiet);
+    const opts = viewOptions(args, scenario);
+    const lock = await lockOutput(outDir);
     const res = await runView(scenario, outDir, {
-      ...viewOptions(args, scenario),
+      ...opts,
       command: ['simgen', ...process.argv.slice(2)].join(' '), quiet: args.quiet, log,
     });
     for (const n of res.notes) log(`note: ${n}`);
     log(`view: track ${res.track} (${res.samples} samples, ${res.paths} paths shown) traced in ${res.seconds.toFixed(1)} s`);
     log(`  wrote ${shownPath(res.file)} (${(res.bytes / 1e6).toFixed(1)} MB, opens offline)`);
+    lock.release(); // serving writes nothing
     if (res.server) {
       console.log(`serving ${res.server.url} (Ctrl-C stops)`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

@@ -42,6 +42,8 @@ export function exportInputKey(scenario: Scenario, linksKey: string, trajectorie
   return stageKey('export', scenario.seed, settings, UNSEEN_RULE, SENTINEL_MARGIN_DB, linksKey, trajectoriesKey);
 }
 
+const PARQUET_FILE = 'dataset.parquet';
+
 /**
  * Samples per chunk: the links are read, and dataset.arrow written, this many samples at a time (one record
  * batch per constellation and chunk). A constant, so the file's bytes and the normalisation's sums (added in
@@ -135,6 +137,9 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
     };
 
     const target = path.join(outDir, 'dataset.arrow');
+    // A dataset.parquet of an earlier run would sit beside a dataset.arrow it does not match: it goes first,
+    // before the new dataset.arrow is in place (and is written again after it with --parquet).
+    fs.rmSync(path.join(outDir, PARQUET_FILE), { force: true });
     const schema = datasetSchema(meta);
     const featureType = schema.fields[4].type as FixedSizeList<Float32>;
     const progress = new Progress('export', constellations.length, opts.quiet, { unit: 'constellations' });
@@ -168,7 +173,7 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
     const heardShares = counts.map((cs) => cs.map((k) => k / Math.max(1, S)));
     let parquetPath: string | undefined;
     if (opts.parquet) {
-      parquetPath = path.join(outDir, 'dataset.parquet');
+      parquetPath = path.join(outDir, PARQUET_FILE);
       await writeParquet(target, parquetPath);
     }
     return { path: target, parquetPath, rows, inputKey, meta, heardShares, heardBelowSentinel: links.heardBelowFloor };
@@ -196,14 +201,8 @@ async function writeParquet(arrowFile: string, target: string): Promise<void> {
     });
     const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.ZSTD).build();
     const bytes = await pq.transformParquetStream(batches, props);
-    await withAtomicFile(target, async (tmp) => {
-      const fh = await fs.promises.open(tmp, 'w');
-      try {
-        for await (const chunk of bytes as unknown as AsyncIterable<Uint8Array>) await fh.write(chunk);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
+    await withAtomicFile(target, async (append) => {
+      for await (const chunk of bytes as unknown as AsyncIterable<Uint8Array>) append(chunk);
     });
   } finally {
     await src.close();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { removeStaleTemps, tmpPathFor } from '../util/atomic.ts';
+import { createTempDir, discard, removeStaleTemps } from '../util/atomic.ts';
+import { onFile } from '../util/errors.ts';
 
 // Feature rows parked on disk between the pass over links.arrow that computes them (every constellation at
 // once, chunk by chunk) and the writing of dataset.arrow (constellation by constellation): one scratch file
@@ -11,22 +12,30 @@ export class FeatureSpill {
   private readonly fds: number[];
   private readonly sizes: number[][] = [];
   private readonly dir: string;
+  private readonly files: string[];
 
-  /** In `.<base>.<pid>.tmp`; the leftovers of killed runs (dead process ids) are removed first. */
-  constructor(base: string, files: number, private readonly width: number) {
-    removeStaleTemps(base, { directory: true });
-    this.dir = tmpPathFor(base);
-    fs.rmSync(this.dir, { recursive: true, force: true });
-    fs.mkdirSync(this.dir, { recursive: true });
-    this.fds = Array.from({ length: files }, (_, i) => fs.openSync(path.join(this.dir, `${i}.bin`), 'w+'));
+  /** In a temporary folder `.<base>.<host>-<pid>-<random>.tmp`; the leftovers of killed runs (dead process ids) are removed first. */
+  constructor(private readonly base: string, files: number, private readonly width: number) {
+    removeStaleTemps(base);
+    this.dir = createTempDir(base);
+    this.files = Array.from({ length: files }, (_, i) => path.join(this.dir, `${i}.bin`));
+    this.fds = [];
+    try {
+      for (const f of this.files) this.fds.push(fs.openSync(f, 'wx+'));
+    } catch (e) {
+      this.remove();
+      throw e;
+    }
     this.sizes = this.fds.map(() => []);
   }
 
   /** Appends the next chunk of file `i`: n feature rows and their heard counts. */
   append(i: number, features: Float32Array, heardCount: Int32Array): void {
     const n = heardCount.length;
-    write(this.fds[i], new Uint8Array(features.buffer, features.byteOffset, n * this.width * 4));
-    write(this.fds[i], new Uint8Array(heardCount.buffer, heardCount.byteOffset, n * 4));
+    onFile(`${this.base} (the export's scratch files)`, () => {
+      write(this.fds[i], new Uint8Array(features.buffer, features.byteOffset, n * this.width * 4));
+      write(this.fds[i], new Uint8Array(heardCount.buffer, heardCount.byteOffset, n * 4));
+    });
     this.sizes[i].push(n);
   }
 
@@ -42,7 +51,7 @@ export class FeatureSpill {
 
   remove(): void {
     for (const fd of this.fds) fs.closeSync(fd);
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    discard(this.dir);
   }
 }
 

@@ -61,7 +61,7 @@ export async function runExperiment(name: ExperimentName, scenario: Scenario, ou
   try {
     out = await EXPERIMENTS[name]({ settings, meta, scenario, outDir, scenarioSeed: scenario.seed, runner, quiet: !!opts.quiet, log });
   } finally {
-    runner.close();
+    await runner.close();
   }
 
   const results = {

@@ -91,7 +91,7 @@ export async function runTrain(scenario: Scenario, outDir: string, o: TrainRunOp
   try {
     done = await runner.run(planned, 'models');
   } finally {
-    runner.close();
+    await runner.close();
   }
 
   const models = planned.map((job) => {

@@ -12,6 +12,10 @@ import { buildModel, forwardTraining, isPaperKind, type ModelKind, type Trainabl
 // samples / decaySamples⌋ (-4 % every 10000 samples, a staircase), seeded initialisation and
 // per-epoch shuffling; the test split is evaluated after every epoch. Our own loop (not
 // model.fit): fit shuffles with Math.random and cannot change the learning rate by samples.
+// The loop yields to the event loop every YIELD_MS of work, so that a training worker sees its parent go
+// (src/util/process-pool.ts) and a signal or a lock's heartbeat gets through; the numbers do not change.
+
+const YIELD_MS = 100;
 
 export interface TrainOptions {
   /** The architecture; it also names the seed streams. A paper model is built here unless `model` is given; SiteSet must be. */
@@ -73,6 +77,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const curve: EpochStats[] = [];
   let processed = 0;
   let trainMs = 0;
+  let lastYield = performance.now();
 
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -100,6 +105,10 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         }
         processed += b;
         o.onBatch?.(processed, n * o.epochs);
+        if (performance.now() - lastYield > YIELD_MS) {
+          await new Promise((r) => setImmediate(r));
+          lastYield = performance.now();
+        }
       }
       trainMs += performance.now() - t0;
       fused?.syncToModel();

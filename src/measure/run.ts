@@ -209,7 +209,7 @@ export async function runMeasure(scenario: Scenario, outDir: string, opts: Measu
         },
       );
     } finally {
-      pool.close();
+      await pool.close();
     }
   });
   progress.done();

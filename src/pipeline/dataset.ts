@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { exportInputKey, runExport } from '../dataset/export.ts';
 import { MEASUREMENTS_FILE, measureInputKey, runMeasure } from '../measure/run.ts';
@@ -30,8 +31,8 @@ export interface StagePlan {
   path: string;
   /** The input_key the current scenario, seed and upstream outputs give. */
   inputKey: string;
-  /** 'reuse': the file records that key; otherwise why the stage has to run. */
-  action: 'reuse' | 'missing' | 'outdated';
+  /** 'reuse': the file records that key; otherwise why the stage has to run (unreadable: truncated or damaged). */
+  action: 'reuse' | 'missing' | 'unreadable' | 'outdated';
 }
 
 const STAGE_FILES: Record<StageName, string> = { trajectories: TRAJECTORIES_FILE, raytrace: 'links.arrow', measure: MEASUREMENTS_FILE, export: 'dataset.arrow' };
@@ -48,7 +49,8 @@ export async function planDataset(scenario: Scenario, outDir: string): Promise<S
     const file = path.join(outDir, STAGE_FILES[stage]);
     const recorded = await recordedInputKey(file);
     const key = keys[stage]!;
-    plan.push({ stage, path: file, inputKey: key, action: recorded === key ? 'reuse' : recorded === undefined ? 'missing' : 'outdated' });
+    const action = recorded === key ? 'reuse' : recorded !== undefined ? 'outdated' : fs.existsSync(file) ? 'unreadable' : 'missing';
+    plan.push({ stage, path: file, inputKey: key, action });
   }
   return plan;
 }
@@ -91,7 +93,8 @@ export async function ensureDataset(scenario: Scenario, outDir: string, opts: En
       log(`${s.stage}: ${file} is up to date (input_key ${s.inputKey.slice(0, 12)}), reused`);
       continue;
     }
-    log(`${s.stage}: ${file} is ${s.action === 'missing' ? 'missing' : 'out of date (scenario, seed, code version or an upstream file changed)'}, running it`);
+    const why = { missing: 'missing', unreadable: 'unreadable (truncated or damaged: its Arrow footer cannot be read)', outdated: 'out of date (scenario, seed, code version or an upstream file changed)' }[s.action];
+    log(`${s.stage}: ${file} is ${why}, running it`);
     const r = await run[s.stage]();
     // The key a stage writes must be the one predicted here, or every later run would redo it.
     if (r.inputKey !== s.inputKey) throw new Error(`pipeline: ${s.stage} wrote input_key ${r.inputKey}, expected ${s.inputKey} (its <stage>InputKey function and its run function disagree)`);

@@ -94,7 +94,7 @@ export async function runRadiomap(scenario: Scenario, outDir: string, opts: Radi
       w.abort();
       throw e;
     }
-    for (const im of images) fs.writeFileSync(path.join(tmp, im.file), im.png);
+    for (const im of images) fs.writeFileSync(path.join(tmp, im.file), im.png, { flag: 'wx' });
   });
   return { dir, file: path.join(dir, RADIOMAP_FILE), images: images.map((im) => im.file), values, seconds, inputKey };
 }

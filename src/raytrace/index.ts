@@ -21,6 +21,7 @@ import type * as Tracer from './engine/tracer.ts';
 
 export { DEFAULT_CANDIDATE_RAYS } from './engine/settings.ts';
 export { linkMetadata, type RaytraceScenario, raytraceInputKey, SITE_LINKS_DIR, type SiteRecord, siteLinksFile, siteLinksKey } from './key.ts';
+export { journalName, partName } from './run/parts.ts';
 export { type Shard, shardBlocks, WHOLE } from './run/shard.ts';
 
 export type { BlockResult, DiffuseRecord, LinkColumns, LinkResult, LinkTracer, PathColumns, ReceiverLinks, SiteLink, SpecularRecord, TraceInput } from './engine/tracer.ts';

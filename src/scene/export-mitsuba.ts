@@ -90,8 +90,8 @@ export function writeMitsubaScene(scene: Scene, dir: string): MitsubaScene {
   const ms = buildMitsubaScene(scene);
   writeDirAtomic(dir, (tmp) => {
     fs.mkdirSync(path.join(tmp, 'meshes'), { recursive: true });
-    for (const m of ms.meshes) fs.writeFileSync(path.join(tmp, m.file), m.ply);
-    fs.writeFileSync(path.join(tmp, 'scene.xml'), ms.xml);
+    for (const m of ms.meshes) fs.writeFileSync(path.join(tmp, m.file), m.ply, { flag: 'wx' });
+    fs.writeFileSync(path.join(tmp, 'scene.xml'), ms.xml, { flag: 'wx' });
   });
   return ms;
 }

@@ -17,8 +17,8 @@ import {
   vectorFromArray,
   type Vector,
 } from 'apache-arrow';
-import { tmpPathFor } from './atomic.ts';
-import { UserError } from './errors.ts';
+import { createTemp, discard, publish, writeAll } from './atomic.ts';
+import { onFile, UserError } from './errors.ts';
 import { shownPath } from './paths.ts';
 
 // Arrow IPC *file* format I/O shared by every stage: batches stream to a temporary file that is
@@ -37,14 +37,14 @@ class FdSink extends AsyncByteQueue {
   private readonly buf = Buffer.allocUnsafe(1 << 20);
   private used = 0;
 
-  constructor(private readonly fd: number) {
+  constructor(private readonly fd: number, private readonly file: string) {
     super();
   }
 
   // apache-arrow's writer passes Uint8Array views only (RecordBatchWriter._write).
   override write(bytes: Uint8Array): void {
     if (this.used + bytes.length > this.buf.length) this.flush();
-    if (bytes.length > this.buf.length) writeAll(this.fd, bytes);
+    if (bytes.length > this.buf.length) onFile(this.file, () => writeAll(this.fd, bytes));
     else {
       this.buf.set(bytes, this.used);
       this.used += bytes.length;
@@ -52,13 +52,9 @@ class FdSink extends AsyncByteQueue {
   }
 
   flush(): void {
-    if (this.used > 0) writeAll(this.fd, this.buf.subarray(0, this.used));
+    if (this.used > 0) onFile(this.file, () => writeAll(this.fd, this.buf.subarray(0, this.used)));
     this.used = 0;
   }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at, bytes.length - at);
 }
 
 export class ArrowFileWriter {
@@ -70,10 +66,10 @@ export class ArrowFileWriter {
   rows = 0;
 
   constructor(readonly target: string, readonly schema: Schema) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    this.tmp = tmpPathFor(target);
-    this.fd = fs.openSync(this.tmp, 'w');
-    this.sink = new FdSink(this.fd);
+    const t = createTemp(target);
+    this.tmp = t.path;
+    this.fd = t.fd;
+    this.sink = new FdSink(this.fd, target); // errors name the file being written, not its temporary name
     this.writer.reset(this.sink, schema); // the magic and the schema, so even a file of no batch is complete
   }
 
@@ -97,17 +93,17 @@ export class ArrowFileWriter {
   async close(): Promise<void> {
     this.writer.close(); // writes the footer into the sink
     this.sink.flush();
-    fs.fsyncSync(this.fd);
+    onFile(this.target, () => fs.fsyncSync(this.fd));
     fs.closeSync(this.fd);
     this.closed = true;
-    fs.renameSync(this.tmp, this.target);
+    publish(this.tmp, this.target);
   }
 
   /** Drop the partial file (on error). */
   abort(): void {
     if (!this.closed) fs.closeSync(this.fd);
     this.closed = true;
-    fs.rmSync(this.tmp, { force: true });
+    discard(this.tmp);
   }
 }
 
@@ -157,8 +153,28 @@ export function readArrowFile(file: string, what = 'Arrow file', makeWith?: stri
 
 function notReadable(file: string, what: string, e: unknown): Error {
   if (e instanceof UserError) return e;
+  if (isTruncated(file)) return new UserError(`${what} ${shownPath(file)} is truncated (it does not end with the Arrow file footer: a copy or a write cut short); rerun the stage that writes it`);
   const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
   return new UserError(`${what} ${shownPath(file)} is damaged or not an Arrow IPC file (${why.slice(0, 160)}); rerun the stage that writes it`);
+}
+
+const ARROW_MAGIC = Buffer.from('ARROW1', 'latin1');
+
+/** An Arrow IPC file that starts as one but lacks the closing magic: cut short. */
+function isTruncated(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(6), tail = Buffer.alloc(6);
+    fs.readSync(fd, head, 0, 6, 0);
+    if (size >= 6) fs.readSync(fd, tail, 0, 6, size - 6);
+    return head.equals(ARROW_MAGIC) && (size < 12 || !tail.equals(ARROW_MAGIC));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 class DamagedData extends Error {}

@@ -1,12 +1,21 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setPublishCheck } from './atomic.ts';
 import { childExecArgv } from './entry.ts';
-import { UserError } from './errors.ts';
+import { EnvironmentError, EXIT_USER, failureLine, UserError } from './errors.ts';
+import { onEarlyExit } from './interrupt.ts';
 
 // A pool of worker processes (child_process.fork) that run tasks one at a time each and report
 // back. tfjs's wasm backend is single-threaded in Node, so training uses one process per core:
 // `simgen train` (one model per task) and `simgen experiment` (one job per task) share this pool.
 // The worker side is serveTasks(); tasks must not depend on which worker runs them.
+//
+// Workers never outlive their parent. The parent ends them (SIGKILL) when it is interrupted (SIGINT, SIGTERM,
+// SIGHUP) or exits; a parent killed with SIGKILL cannot, so each worker watches its parent (its parent
+// process id changes when the parent dies, and the IPC channel closes) and exits without writing anything
+// more: before every rename into place it checks again (setPublishCheck), so a model is never published by
+// a worker whose run is over. The work a worker runs must yield to the event loop now and then (the
+// training loop does, src/learn/train.ts) for the watchdog to run.
 
 // A worker runs in the form of its parent (entry.ts): compiled JavaScript from dist/, or the TypeScript
 // sources through tsx's loader.
@@ -23,7 +32,7 @@ type PoolMessage<P, D> =
   | { type: 'ready' }
   | { type: 'progress'; id: string; data: P }
   | { type: 'done'; id: string; data: D }
-  | { type: 'failed'; id: string; message: string; userError: boolean };
+  | { type: 'failed'; id: string; message: string; kind: 'user' | 'environment' | 'bug' };
 
 /** Pool -> worker. */
 interface TaskMessage<Req> {
@@ -80,7 +89,7 @@ export class ProcessPool<Req, P, D> {
         settled = true;
         for (const w of workers) w.onMessage = w.onExit = undefined;
         if (err) {
-          this.close();
+          void this.close();
           reject(err);
         } else resolve();
       };
@@ -107,7 +116,10 @@ export class ProcessPool<Req, P, D> {
         if (!task) return;
         if (m.type === 'progress') return h.onProgress?.(task, m.data);
         running.delete(m.id);
-        if (m.type === 'failed') return finish(m.userError ? new UserError(`${task.label}: ${m.message}`) : new Error(`${this.name}: ${task.label}: ${m.message}`));
+        if (m.type === 'failed') {
+          const text = `${task.label}: ${m.message}`;
+          return finish(m.kind === 'user' ? new UserError(text) : m.kind === 'environment' ? new EnvironmentError(text) : new Error(`${this.name}: ${text}`));
+        }
         try {
           h.onDone?.(task, m.data);
         } catch (e) {
@@ -118,26 +130,54 @@ export class ProcessPool<Req, P, D> {
       };
       for (const w of workers) {
         w.onMessage = onMessage(w);
-        w.onExit = (how) => finish(new Error(`${this.name}: a worker process exited (${how}) while tasks were running`));
+        // Killed from outside (the out-of-memory killer, a scheduler): the environment, not the input.
+        w.onExit = (how) => finish(new EnvironmentError(`${this.name}: a worker process ended (${how}) while tasks were running (killed from outside, or out of memory?); run again`));
       }
       dispatch();
     });
   }
 
-  /** Stop the worker processes (they exit when the channel closes). */
-  close(): void {
-    for (const w of this.workers) if (w.proc.connected) w.proc.disconnect();
+  /**
+   * Stop the worker processes: they exit when the channel closes (removing their temporaries), at the next
+   * point where their work yields; resolves once they have, or after CLOSE_MS with the rest killed.
+   */
+  close(): Promise<void> {
+    const procs = this.workers.map((w) => w.proc);
     this.workers = [];
+    const exited = procs.map((p) => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once('exit', () => r()))));
+    for (const p of procs) if (p.connected) p.disconnect();
+    const timer = setTimeout(() => procs.forEach((p) => p.kill('SIGKILL')), CLOSE_MS);
+    // A failed run closes the pool itself; its caller's close() then waits for those workers too.
+    this.closing = Promise.all([this.closing, ...exited]).then(() => {
+      clearTimeout(timer);
+      if (this.live.size === 0) {
+        this.unregister?.();
+        this.unregister = undefined;
+      }
+    });
+    return this.closing;
   }
+
+  private closing: Promise<void> = Promise.resolve();
+
+  private unregister?: () => void;
+  /** Every worker process started and not yet ended (those being closed too). */
+  private readonly live = new Set<ChildProcess>();
 
   private spawn(): Worker<P, D> {
     const proc = fork(fileURLToPath(this.entry), [], { execArgv: childExecArgv(this.entry), stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: this.serialization });
     const w: Worker<P, D> = { proc, ready: false };
+    this.live.add(proc);
+    // Interrupted or exiting, this process ends its workers at once: none keeps training for a run that is over.
+    this.unregister ??= onEarlyExit(() => {
+      for (const p of this.live) p.kill('SIGKILL');
+    });
     proc.on('message', (m: PoolMessage<P, D>) => {
       if (m.type === 'ready') w.ready = true;
       w.onMessage?.(m);
     });
     proc.on('exit', (code, signal) => {
+      this.live.delete(proc);
       this.workers = this.workers.filter((x) => x !== w);
       w.onExit?.(signal ?? `code ${code}`);
     });
@@ -150,17 +190,33 @@ export class ProcessPool<Req, P, D> {
  * the result or the failure. The worker exits when the pool goes away (Ctrl-C, crash, close()).
  */
 export function serveTasks<Req, P, D>(run: (request: Req, progress: (p: P) => void) => Promise<D>): void {
-  // A worker that starts while the pool is closing finds the channel gone: its messages are dropped (it exits
-  // on 'disconnect') instead of an EPIPE thrown as an unhandled 'error' event.
+  const parent = process.ppid;
+  const orphaned = () => !process.connected || process.ppid !== parent;
+  // Checked between batches (the training loop yields) and before every rename into place.
+  setInterval(() => orphaned() && process.exit(1), WATCHDOG_MS).unref();
+  setPublishCheck(() => !orphaned());
+  // A message the parent can no longer take (it closed the channel, or died; or a worker starting while the
+  // pool closes): exit quietly instead of an EPIPE thrown as an unhandled 'error' event.
   const send = (m: PoolMessage<P, D>) => {
-    if (process.connected) process.send!(m, undefined, undefined, () => {});
+    if (orphaned()) process.exit(1);
+    process.send!(m, undefined, {}, (err) => err && process.exit(1));
   };
   process.on('message', ({ id, request }: TaskMessage<Req>) => {
     run(request, (data) => send({ type: 'progress', id, data })).then(
       (data) => send({ type: 'done', id, data }),
-      (e: unknown) => send({ type: 'failed', id, message: e instanceof UserError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e), userError: e instanceof UserError }),
+      (e: unknown) => {
+        const known = failureLine(e);
+        const kind = !known ? 'bug' : known.exitCode === EXIT_USER ? 'user' : 'environment';
+        send({ type: 'failed', id, message: known ? known.line : e instanceof Error ? (e.stack ?? e.message) : String(e), kind });
+      },
     );
   });
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready' });
 }
+
+/** How long close() waits for the workers to end by themselves (ms). */
+const CLOSE_MS = 10_000;
+
+/** How often a worker checks that its parent is alive (ms). */
+const WATCHDOG_MS = 250;

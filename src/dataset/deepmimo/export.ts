@@ -49,7 +49,7 @@ export async function runDeepMimoExport(scenario: Scenario, outDir: string, opts
   try {
     writeDirAtomic(dir, (tmp) => {
       const write = (name: string, data: string | Uint8Array) => {
-        fs.writeFileSync(path.join(tmp, name), data);
+        fs.writeFileSync(path.join(tmp, name), data, { flag: 'wx' }); // a new file in our own new folder
         written++;
       };
       p.sites.forEach((_, s) => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, readDataset } from '../../dataset/read.ts';
+import { writeDirAtomicAsync } from '../../util/atomic.ts';
 import { UserError } from '../../util/errors.ts';
 import { initBackend } from '../backend.ts';
 import { type SampleSet, type Scaler, scalerFrom, selectSamples } from '../data.ts';
@@ -13,8 +14,8 @@ import { writeJobFile, writeRecord } from './store.ts';
 import { runZeroShotJob } from './zero-shot-job.ts';
 
 // Runs one job, in a worker process or in the runner's own: select its samples, fit (through the model
-// registry), evaluate, save the model, write the record. Every job type ends the same way: timing.json and
-// metrics.json in the job's folder.
+// registry), evaluate, save the model, write the record. Every job type ends the same way: job.json, the
+// model, timing.json and metrics.json written into a temporary folder that replaces the job's folder whole.
 
 /** A train job's rows per constellation on the default dataset: the unit of a zero-shot job's rows here. */
 const ROWS_PER_CONSTELLATION = 22432;
@@ -130,14 +131,18 @@ async function finetuneJob(req: JobRequest, job: Job, spec: FinetuneJobSpec, pro
 /** Runs `req`'s job to its record; returns the wall-clock numbers. */
 export async function runJob(req: JobRequest, progress: Progress): Promise<JobStats> {
   await initBackend();
-  const { job, jobDir } = req;
+  const { job } = req;
   const spec = job.spec;
-  writeJobFile(jobDir, job);
-  const out =
-    spec.type === 'train' ? await trainJob(req, job, spec, progress)
-    : spec.type === 'finetune' ? await finetuneJob(req, job, spec, progress)
-    : await runZeroShotJob(req, job, spec, progress);
-  writeRecord(jobDir, out.record, out.stats);
+  const out = await writeDirAtomicAsync(req.jobDir, async (tmp) => {
+    const into = { ...req, jobDir: tmp };
+    writeJobFile(tmp, job);
+    const o =
+      spec.type === 'train' ? await trainJob(into, job, spec, progress)
+      : spec.type === 'finetune' ? await finetuneJob(into, job, spec, progress)
+      : await runZeroShotJob(into, job, spec, progress);
+    writeRecord(tmp, o.record, o.stats);
+    return o;
+  });
   tf.disposeVariables(); // a process runs many jobs: leave nothing behind
   return out.stats;
 }

@@ -98,9 +98,9 @@ export class JobRunner {
     return new Map(unique.map((j) => [j.key, this.finished.get(j.key)!]));
   }
 
-  /** Stop the worker processes. */
-  close(): void {
-    this.pool?.close();
+  /** Stop the worker processes (resolves once they have ended). */
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 
   private async execute(queue: Job[], ev: JobEvents): Promise<void> {

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { tmpPathFor, writeFileAtomic } from '../../util/atomic.ts';
+import { writeDirAtomic, writeFileAtomic } from '../../util/atomic.ts';
 import type { Job, JobStats, ModelMetrics } from './job.ts';
 
 // A job's folder: job.json (what the job is: key, label, seed, spec), the model (model.json + weights.bin for
-// a network), timing.json (wall-clock numbers) and metrics.json (the record, ModelMetrics), each written
-// atomically, metrics.json last: a folder with metrics.json is a finished job, anything else is run again.
+// a network), timing.json (wall-clock numbers) and metrics.json (the record, ModelMetrics). A job writes them
+// all into a temporary folder that then replaces the job's folder whole (writeDirAtomicAsync, in execute.ts):
+// a folder is the old job's or the new one's, never a mix, whenever the run is killed. metrics.json marks a
+// finished job: a folder without it is run again.
 // `simgen train` puts one folder per model under <out>/models/, an experiment one per job under
 // <out>/experiments/<name>/jobs/.
 
@@ -43,7 +45,7 @@ export function readRecord(dir: string): ModelMetrics | undefined {
 /**
  * A finished copy of the job in a sibling folder (e.g. experiment `unseen` pre-trains the same models as
  * `constellations` at C = 10): `<siblingsDir>/<any>/jobs/<the job folder's name>`, copied into `dir` (via a
- * temporary folder renamed into place).
+ * temporary folder swapped in).
  */
 export function adoptFromSibling(siblingsDir: string, dir: string): ModelMetrics | undefined {
   if (!fs.existsSync(siblingsDir)) return undefined;
@@ -51,11 +53,7 @@ export function adoptFromSibling(siblingsDir: string, dir: string): ModelMetrics
   for (const sibling of fs.readdirSync(siblingsDir).sort()) {
     const other = path.join(siblingsDir, sibling, 'jobs', name);
     if (other === dir || !readRecord(other)) continue;
-    const tmp = tmpPathFor(dir);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.cpSync(other, tmp, { recursive: true });
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(tmp, dir);
+    writeDirAtomic(dir, (tmp) => fs.cpSync(other, tmp, { recursive: true }));
     return readRecord(dir);
   }
   return undefined;

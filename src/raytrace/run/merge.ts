@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { trajectoriesInputKey } from '../../mobility/trajectories.ts';
 import type { Scenario } from '../../scenario/load.ts';
@@ -57,6 +58,7 @@ export async function runMerge(scenario: Scenario, outDir: string, opts: { parts
 
   removeStaleTemps(path.join(outDir, 'links.arrow'));
   removeStaleTemps(path.join(outDir, 'paths.arrow'));
+  fs.rmSync(path.join(outDir, 'paths.arrow'), { force: true }); // of an earlier run: it would not match the new links.arrow
   const metadata = new Map(h.metadata);
   const total = h.receivers * JSON.parse(metadata.get('sites')!).length;
   const progress = new Progress('merge', total, opts.quiet, { unit: 'links' });

@@ -74,6 +74,7 @@ export function openPart(file: string): Part {
   if (!fs.existsSync(file)) throw new UserError(`part file not found: ${file}`);
   const scan = scanJournal(file);
   const h = scan.header as unknown as PartHeader | null;
+  if (scan.olderFormat) throw new UserError(`${file} is a part file of an older simgen (block journal format 1, without run ids): trace that shard again with this version`);
   if (!h || typeof h !== 'object' || h.format !== PART_FORMAT || !h.shard || !Array.isArray(h.metadata))
     throw new UserError(`${file} is not a raytrace part file (written by "simgen raytrace --shard INDEX/COUNT")`);
   const expected = shardBlocks(h.blocks, h.shard);

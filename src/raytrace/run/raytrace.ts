@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeStaleTemps } from '../../util/atomic.ts';
-import { JournalWriter, syncDir } from '../../util/journal.ts';
+import { removeStaleTemps, syncDir } from '../../util/atomic.ts';
+import { crashPoint } from '../../util/crash-point.ts';
+import { JournalWriter } from '../../util/journal.ts';
 import { Progress } from '../../util/progress.ts';
 import { sitesInOrder } from '../engine/tracer.ts';
 import { linkMetadata, type RaytraceScenario, raytraceInputKey } from '../key.ts';
@@ -87,8 +88,10 @@ export async function runRaytrace(scenario: RaytraceScenario, outDir: string, op
 
   const journalFile = path.join(outDir, journalName(shard));
   fs.mkdirSync(outDir, { recursive: true });
-  removeStaleTemps(path.join(outDir, 'links.arrow'));
-  removeStaleTemps(path.join(outDir, 'paths.arrow'));
+  for (const f of ['links.arrow', 'paths.arrow', journalName(shard)]) removeStaleTemps(path.join(outDir, f));
+  // A whole run replaces links.arrow; a paths.arrow of an earlier run would sit beside it unmatched (this run
+  // writes links.arrow first): it goes now.
+  if (shard.count === 1) fs.rmSync(path.join(outDir, 'paths.arrow'), { force: true });
   const { writer, records, end } = JournalWriter.open(journalFile, headerJson(header), (recs) => keptPrefix(recs, mine));
   const resumed = records.length;
   const traced = emptyStats();
@@ -114,6 +117,7 @@ export async function runRaytrace(scenario: RaytraceScenario, outDir: string, op
         progress.done();
       }
       writer.end({ blocks: mine.length });
+      crashPoint('raytrace:journal-ended');
     }
   } finally {
     writer.close();
