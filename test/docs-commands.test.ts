@@ -21,6 +21,7 @@ const PAGES: Record<string, { skips?: Skip[]; sameAsReadme?: RegExp[] }> = {
       { page: 'docs/scale.md', command: /^ls -a\b/, why: 'lists what the killed run leaves (not run above)' },
       { page: 'docs/scale.md', command: /^npx simgen merge\b/, shown: /^simgen: shard \S+ missing/, why: 'the refusal of an incomplete set of shards; test/raytrace-shard.test.ts checks it' },
       { page: 'docs/scale.md', command: /^npx simgen trajectories --quiet$/, why: 'the first step of the killed run (not run above)' },
+      { page: 'docs/scale.md', command: /--out output\/doc-lock$/, why: 'refused only while another run holds the folder; test/output-lock.test.ts runs two raytraces on one folder' },
     ],
   },
   'docs/experiment.md': { sameAsReadme: [/^npx simgen experiment baseline --out output\/fresh$/] },
