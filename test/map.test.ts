@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { polygonsOverlap, segmentEntersPolygon, signedArea } from '../src/map/geometry.ts';
+import seedrandom from 'seedrandom';
+import { denseDistrict } from '../maps/dense-district.make.ts';
+import { BoxIndex } from '../src/map/box-index.ts';
+import { type Box, boxesMeet, polygonsOverlap, segmentEntersPolygon, selfIntersects, signedArea } from '../src/map/geometry.ts';
 import { loadMap } from '../src/map/load.ts';
 import type { Point2 } from '../src/map/types.ts';
 import { UserError } from '../src/util/errors.ts';
@@ -146,4 +149,40 @@ test('a user map with a concave building loads (test/fixtures/l-block.geojson)',
   assert.equal(m.buildings.length, 2);
   assert.equal(Math.abs(signedArea(m.buildings[0].footprint)), 40 * 20 + 20 * 20);
   assert.deepEqual(m.streets.map((s) => [s.id, s.speedLimitKmh, s.laneWidth]), [['ew', 30, 3.5], ['ns', 40, 3.5]], 'defaults: 40 km/h, 3.5 m lanes');
+});
+
+test('selfIntersects: a bow-tie, a vertex on another edge, a vertex used twice, a fold-back; not a square or an L', () => {
+  assert.equal(selfIntersects(rect(0, 0, 10, 10)), false);
+  assert.equal(selfIntersects([[0, 0], [10, 0], [10, 4], [4, 4], [4, 10], [0, 10]]), false, 'L');
+  assert.equal(selfIntersects([[0, 0], [10, 10], [10, 0], [0, 8]]), true, 'bow-tie');
+  assert.equal(selfIntersects([[0, 0], [10, 0], [10, 10], [5, 0.0], [0, 10]]), true, 'a vertex on another edge');
+  assert.equal(selfIntersects([[0, 0], [5, 0], [5, 5], [10, 5], [10, 10], [5, 10], [5, 5], [0, 5]]), true, 'a vertex used twice');
+  assert.equal(selfIntersects([[0, 0], [10, 0], [5, 0], [5, 5]]), true, 'fold-back');
+});
+
+test('BoxIndex: the same pairs and queries as all pairs, on random boxes of mixed sizes', () => {
+  const rng = seedrandom('box-index');
+  const boxes: Box[] = Array.from({ length: 400 }, () => {
+    const [x, y, w, h] = [rng() * 1000, rng() * 600, rng() < 0.1 ? rng() * 300 : rng() * 20, rng() * 20];
+    return [x, y, x + w, y + h];
+  });
+  const index = new BoxIndex(boxes);
+  for (const margin of [0, 0.5]) {
+    const brute: [number, number][] = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (boxesMeet(boxes[i], boxes[j], margin)) brute.push([i, j]);
+    assert.deepEqual(index.pairs(margin), brute, `margin ${margin}`);
+  }
+  const q: Box = [-50, 100, 2000, 130]; // reaches beyond the indexed extent
+  assert.deepEqual(index.query(q), boxes.flatMap((b, i) => (boxesMeet(q, b) ? [i] : [])));
+});
+
+test('a 5,000-building district (maps/dense-district.make.ts) loads whole: every building kept, streets noded', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-dense-'));
+  const file = path.join(dir, 'dense.geojson');
+  fs.writeFileSync(file, JSON.stringify(denseDistrict(5000)));
+  const m = loadMap(file);
+  assert.equal(m.buildings.length, 5000);
+  assert.ok(m.width > 1000 && m.width < 1300 && m.height > 1200 && m.height < 1500, `${m.width} x ${m.height} m`);
+  assert.ok(m.streets.length === 33 && m.streets.every((s) => s.centerline.length > 2), 'every grid line has a vertex at each crossing');
+  fs.rmSync(dir, { recursive: true });
 });

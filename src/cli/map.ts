@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { detectFormat, loadMap } from '../map/load.ts';
 import { formatGeojson, toSimgenGeojson } from '../map/write.ts';
 import { buildStreetGraph } from '../mobility/street-graph.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
+import { readTextFile } from '../util/text-file.ts';
 import { COMMANDS } from './commands.ts';
 import { type QuietArgs, shownPath, withQuietOption } from './common.ts';
 
@@ -25,7 +25,7 @@ const importCommand: CommandModule<object, ImportArgs> = {
       .option('out', { type: 'string', demandOption: true, describe: 'simgen-map/1 file to write' }) as never,
   handler: (args) => {
     const map = loadMap(args.file);
-    const format = detectFormat(JSON.parse(fs.readFileSync(args.file, 'utf8')));
+    const format = detectFormat(JSON.parse(readTextFile(args.file, `map ${path.basename(args.file)}`)));
     const out = path.resolve(args.out);
     writeFileAtomic(out, formatGeojson(toSimgenGeojson(map, `simgen map import ${path.basename(args.file)} (${format})`)));
     if (args.quiet) return;

@@ -85,6 +85,41 @@ export function segmentEntersPolygon(a: Point2, b: Point2, poly: Point2[], step 
   return false;
 }
 
+/** A ring that is not simple: two edges that are not neighbours meet (cross or touch: a bow-tie, a vertex on
+ * another edge, a vertex used twice), or neighbours fold back along each other. Rings arrive open, without
+ * consecutive repeated points. Quadratic in the ring's vertices (a footprint has tens). */
+export function selfIntersects(ring: Point2[]): boolean {
+  const n = ring.length;
+  const orient = (p: Point2, q: Point2, r: Point2) => Math.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]));
+  const onSegment = (p: Point2, a: Point2, b: Point2) => distanceToSegment(p, a, b) < 1e-9;
+  for (let i = 0; i < n; i++) {
+    const [a, b] = [ring[i], ring[(i + 1) % n]];
+    const next = ring[(i + 2) % n];
+    // Neighbours meet at b; any other shared point means the ring folds back on itself.
+    if (n > 3 && (onSegment(next, a, b) || onSegment(a, b, next))) return true;
+    for (let j = i + 2; j < n; j++) {
+      if (i === 0 && j === n - 1) continue; // neighbours through the closing edge
+      const [c, d] = [ring[j], ring[(j + 1) % n]];
+      const o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+      if (o1 * o2 < 0 && o3 * o4 < 0) return true;
+      if (onSegment(c, a, b) || onSegment(d, a, b) || onSegment(a, c, d) || onSegment(b, c, d)) return true;
+    }
+  }
+  return false;
+}
+
+/** Axis-aligned bounding box [x0, y0, x1, y1]. */
+export type Box = [number, number, number, number];
+
+export function boxOf(points: Point2[]): Box {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of points) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+  return [x0, y0, x1, y1];
+}
+
+/** Boxes that overlap or come within `margin` of each other. */
+export const boxesMeet = (a: Box, b: Box, margin = 0): boolean => a[0] <= b[2] + margin && b[0] <= a[2] + margin && a[1] <= b[3] + margin && b[1] <= a[3] + margin;
+
 /** Length of a polyline. */
 export function polylineLength(line: Point2[]): number {
   let s = 0;

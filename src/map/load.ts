@@ -3,14 +3,23 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.ts';
 import { shownPath } from '../util/paths.ts';
+import { readTextFile } from '../util/text-file.ts';
 import { numberIn, parseOrThrow } from '../util/validate.ts';
-import { polygonsOverlap, segmentEntersPolygon, signedArea } from './geometry.ts';
+import { BoxIndex } from './box-index.ts';
+import { boxOf, polygonsOverlap, segmentEntersPolygon, selfIntersects, signedArea } from './geometry.ts';
 import { nodeStreets, oneWayDeadEnds } from './noding.ts';
 import { importOsm } from './osm/import.ts';
 import type { Building, CityMap, PedestrianArea, Point2, Street } from './types.ts';
 
 // Reads and validates a simgen map file: GeoJSON FeatureCollection in a local metric frame.
 // The format is documented in README "Map format"; these schemas are its definition.
+
+/** The largest map side, m: 20 km holds any city district a ray tracer is run on (a 5,000-building district is
+ * about 1 x 1.3 km), and keeps every grid over the map (radio maps, scattering tiles) of a bounded size. */
+export const MAX_MAP_EXTENT_M = 20_000;
+
+/** The largest map file: far above a 20 km city's GeoJSON, below what one JavaScript string can hold. */
+const MAP_MAX_BYTES = 256 * 2 ** 20;
 
 const Coord = z.tuple([z.number(), z.number()]);
 const Ring = z.array(Coord).min(4);
@@ -46,17 +55,20 @@ const LineGeom = z.strictObject({ type: z.literal('LineString'), coordinates: z.
 const Header = z.object({
   type: z.literal('FeatureCollection'),
   name: z.string().optional(),
-  simgen: z.object({ format: z.literal('simgen-map/1'), width: z.number().positive(), height: z.number().positive(), origin_lon_lat: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).optional() }).loose(),
+  simgen: z.object({ format: z.literal('simgen-map/1'), width: numberIn(0, MAX_MAP_EXTENT_M, 'm', { exclusiveMin: true }), height: numberIn(0, MAX_MAP_EXTENT_M, 'm', { exclusiveMin: true }), origin_lon_lat: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).optional() }).loose(),
   features: z.array(z.object({ type: z.literal('Feature'), properties: z.object({ kind: z.enum(['building', 'ground', 'street', 'pedestrian']) }).loose(), geometry: z.unknown() })),
 });
 
-/** Closed ring -> open, counter-clockwise footprint. */
+/** Closed ring -> open, counter-clockwise, simple footprint. A point repeated right after itself is dropped
+ * (it draws nothing); any other repeat, or edges that cross or touch, make the ring not simple: refused. */
 function openRing(ring: Point2[], where: string): Point2[] {
   const [a, b] = [ring[0], ring[ring.length - 1]];
   if (a[0] !== b[0] || a[1] !== b[1]) throw new UserError(`${where}: footprint ring is not closed (first point ${JSON.stringify(a)} != last point ${JSON.stringify(b)}); GeoJSON rings repeat the first point at the end`);
-  const open = ring.slice(0, -1) as Point2[];
-  const area = signedArea(open);
+  const open = ring.slice(0, -1).filter((p, i, r) => i === 0 || p[0] !== r[i - 1][0] || p[1] !== r[i - 1][1]) as Point2[];
+  while (open.length > 1 && open[0][0] === open[open.length - 1][0] && open[0][1] === open[open.length - 1][1]) open.pop();
+  const area = open.length < 3 ? 0 : signedArea(open);
   if (Math.abs(area) < 1e-6) throw new UserError(`${where}: footprint has zero area`);
+  if (selfIntersects(open)) throw new UserError(`${where}: footprint is not a simple polygon (edges cross or touch, or a vertex is used twice); draw its outline once around, without crossings`);
   return area < 0 ? open.reverse() : open;
 }
 
@@ -75,7 +87,7 @@ export function loadMap(file: string): CityMap {
   if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${shownPath(abs)}`);
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(abs, 'utf8'));
+    json = JSON.parse(readTextFile(abs, label, MAP_MAX_BYTES));
   } catch (e) {
     throw new UserError(`${label}: not valid JSON (${(e as Error).message.replace(/\s+/g, ' ').slice(0, 200)})`); // V8 quotes the spot over several lines
   }
@@ -150,9 +162,12 @@ export function parseSimgenMap(json: unknown, label: string, fallbackName: strin
 const idText = (x: { id: number | string; osmId?: string }) => `${x.id}${x.osmId ? ` (${x.osmId})` : ''}`;
 export const nameOf = (what: 'building' | 'street', x: { id: number | string; osmId?: string }) => `${what} ${idText(x)}`;
 
-/** Checks shared by both formats, after the streets are noded: unique ids, no overlapping footprints, free centre lines. */
+/** Checks shared by both formats, after the streets are noded: the extent, unique ids, no overlapping footprints,
+ * free centre lines. Pairs are found through a box index (box-index.ts): a 5,000-building map loads in seconds. */
 export function finishMap(map: CityMap, label: string): CityMap {
   const { buildings, pedestrianAreas } = map;
+  if (!(map.width <= MAX_MAP_EXTENT_M && map.height <= MAX_MAP_EXTENT_M))
+    throw new UserError(`${label}: the map spans ${map.width} x ${map.height} m; the largest allowed is ${MAX_MAP_EXTENT_M} m a side (cut the area, e.g. with the export's bbox)`);
   const ids = new Set<number>();
   for (const b of buildings) {
     if (ids.has(b.id)) throw new UserError(`${label}: building id ${b.id} is used twice; ids must be unique`);
@@ -163,10 +178,9 @@ export function finishMap(map: CityMap, label: string): CityMap {
     if (sids.has(s.id)) throw new UserError(`${label}: street id "${s.id}" is used twice; ids must be unique`);
     sids.add(s.id);
   }
-  for (let i = 0; i < buildings.length; i++)
-    for (let j = i + 1; j < buildings.length; j++)
-      if (polygonsOverlap(buildings[i].footprint, buildings[j].footprint))
-        throw new UserError(`${label}: buildings ${idText(buildings[i])} and ${idText(buildings[j])} overlap; footprints may touch but not overlap`);
+  for (const [i, j] of new BoxIndex(buildings.map((b) => boxOf(b.footprint))).pairs())
+    if (polygonsOverlap(buildings[i].footprint, buildings[j].footprint))
+      throw new UserError(`${label}: buildings ${idText(buildings[i])} and ${idText(buildings[j])} overlap; footprints may touch but not overlap`);
   let { streets } = nodeStreets(map.streets, label);
   const notes = [...(map.notes ?? [])];
   // A one-way street with a dead end: refused in simgen's own format; in an imported map (often cut at the
@@ -180,9 +194,11 @@ export function finishMap(map: CityMap, label: string): CityMap {
   }
   // Vehicles drive on the centre lines: none may cut through a building or a pedestrian area.
   const blocked = [...buildings.map((b) => ({ what: nameOf('building', b), poly: b.footprint })), ...pedestrianAreas.map((a) => ({ what: `pedestrian area ${a.name}`, poly: a.polygon }))];
+  const near = new BoxIndex(blocked.map((o) => boxOf(o.poly)));
   for (const s of streets)
     for (let k = 1; k < s.centerline.length; k++) {
-      const hit = blocked.find((o) => segmentEntersPolygon(s.centerline[k - 1], s.centerline[k], o.poly));
+      const [a, b] = [s.centerline[k - 1], s.centerline[k]];
+      const hit = near.query(boxOf([a, b])).map((i) => blocked[i]).find((o) => segmentEntersPolygon(a, b, o.poly));
       if (hit) throw new UserError(`${label}: ${nameOf('street', s)} centre line ${JSON.stringify(s.centerline[k - 1])}-${JSON.stringify(s.centerline[k])} runs through ${hit.what}; centre lines stay outside footprints and pedestrian areas`);
     }
   return { ...map, streets, ...(notes.length ? { notes } : {}) };

@@ -4,17 +4,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { loadMap } from '../map/load.ts';
-import { pointInPolygon } from '../map/geometry.ts';
+import { distanceToPolygonBoundary, pointInPolygon } from '../map/geometry.ts';
 import type { CityMap } from '../map/types.ts';
 import { mapMaterials, materialAt } from '../map/materials.ts';
 import { UserError } from '../util/errors.ts';
 import { shownPath } from '../util/paths.ts';
+import { readTextFile } from '../util/text-file.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { type PlacementReport, placeSites } from './auto-sites.ts';
 import { type RaytraceConfig, raytraceConfig, type SiteDefaults, type TrainConfig, trainConfig, type TrajectoriesConfig, trajectoriesConfig } from './config.ts';
 import { type ConstellationSettings, resolveConstellations } from './constellations.ts';
 import { type MeasurementConfig, measurementConfig } from './measurement.ts';
-import { type ScenarioFile, ScenarioSchema } from './schema.ts';
+import { MIN_SITE_FACADE_M, type ScenarioFile, ScenarioSchema } from './schema.ts';
 
 /** A gNB site resolved to absolute coordinates (z = antenna height above ground). */
 export interface Site {
@@ -68,11 +69,14 @@ function checkMaterials(map: CityMap, freqHz: number, allowOutOfRange: boolean):
   }
 }
 
+/** The largest scenario file: a scenario is a page of settings (the default is 5 KB). */
+const SCENARIO_MAX_BYTES = 2 ** 20;
+
 export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: number } = {}): Scenario {
   const abs = path.resolve(file);
   const label = `scenario ${path.basename(abs)}`;
   if (!fs.existsSync(abs)) throw new UserError(`${label}: file not found: ${shownPath(abs)}`);
-  const text = fs.readFileSync(abs, 'utf8');
+  const text = readTextFile(abs, label, SCENARIO_MAX_BYTES);
   // Warnings (an unresolved tag, an ambiguous anchor) are refused like errors: the yaml library would print
   // them and go on with a guess.
   const doc = YAML.parseDocument(text, { logLevel: 'silent' });
@@ -113,6 +117,9 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
       throw new UserError(`${label}: field "${field}" site ${p.id} at (${p.x}, ${p.y}) is off the map (allowed x 0..${map.width}, y 0..${map.height})`);
     const inside = map.buildings.find((b) => pointInPolygon([p.x, p.y], b.footprint));
     if (inside) throw new UserError(`${label}: field "${field}" site ${p.id} at (${p.x}, ${p.y}) is inside building ${inside.id}; sites stand outside footprints`);
+    // A site on a wall is both in front of and behind it: the tracer would see through the wall or not at all.
+    const wall = map.buildings.find((b) => distanceToPolygonBoundary([p.x, p.y], b.footprint) < MIN_SITE_FACADE_M);
+    if (wall) throw new UserError(`${label}: field "${field}" site ${p.id} at (${p.x}, ${p.y}) is ${distanceToPolygonBoundary([p.x, p.y], wall.footprint).toFixed(3)} m from a facade of building ${wall.id}; sites stand at least ${MIN_SITE_FACADE_M} m in front of facades`);
     return { id: p.id, x: p.x, y: p.y, z: p.height_m ?? sf.sites.height_m, orientation: ((p.orientation_deg ?? sf.sites.array.orientation_deg) * Math.PI) / 180 };
   });
   const ids = new Set(sites.map((s) => s.id));

@@ -6,6 +6,9 @@ import { MeasurementSchema } from './measurement.ts';
 // unknown keys are refused (strict objects) so a typo never silently falls back to a default.
 // Bounded numbers use numberIn so an error states the whole allowed range and its unit.
 
+/** The least distance from a site to a facade, m: a pole stands on the sidewalk, not in the wall. */
+export const MIN_SITE_FACADE_M = 0.1;
+
 export const SitePositionSchema = z.strictObject({
   id: numberIn(1, 1e6, '', { int: true }),
   x: z.number(),
@@ -57,7 +60,7 @@ export const ScatteringSchema = z.strictObject({
 export const AutoSitesSchema = z.strictObject({
   count: numberIn(1, 256, 'sites', { int: true }),
   /** Distance from the facade, m. */
-  setback_m: numberIn(0, 10, 'm', { exclusiveMin: true }).default(1),
+  setback_m: numberIn(MIN_SITE_FACADE_M, 10, 'm').default(1),
   /** Candidate spacing along each facade, m. */
   spacing_m: numberIn(0, 100, 'm', { exclusiveMin: true }).default(5),
   /** Smallest distance between two placed sites, m. */

@@ -33,13 +33,19 @@ function valueAt(data: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
+/** A value as the user wrote it; JSON would show a number beyond a double (1e400 reads as Infinity) as null. */
+function shownValue(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : `${v < 0 ? '-' : ''}a number beyond the largest double, 1.8e308`;
+  return JSON.stringify(v);
+}
+
 /** Parse with a zod schema; on failure throw one UserError naming the field, the rule and the value. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, where: string, prefix: PropertyKey[] = []): z.infer<S> {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const got = issue.code === 'unrecognized_keys' ? undefined : valueAt(data, issue.path);
-  const gotText = got === undefined ? (issue.code === 'invalid_type' ? ' (missing)' : '') : ` (got ${JSON.stringify(got)})`;
+  const gotText = got === undefined ? (issue.code === 'invalid_type' ? ' (missing)' : '') : ` (got ${shownValue(got)})`;
   throw new UserError(`${where}: field "${fieldName([...prefix, ...issue.path])}" ${describeIssue(issue)}${gotText}`);
 }
 

@@ -1,6 +1,7 @@
 import * as polyclip from 'polyclip-ts';
 import { UserError } from '../../util/errors.ts';
-import { distanceToSegment, polygonsOverlap, signedArea } from '../geometry.ts';
+import { BoxIndex } from '../box-index.ts';
+import { boxesMeet, boxOf, distanceToSegment, polygonsOverlap, signedArea } from '../geometry.ts';
 import type { Point2 } from '../types.ts';
 
 // Footprints of an imported map: cleaned rings, and the rule for footprints that meet.
@@ -45,30 +46,9 @@ export function cleanRing(ring: Point2[]): Point2[] | undefined {
   return signedArea(pts) < 0 ? pts.reverse() : pts;
 }
 
-/** True when two edges of the ring cross (a self-intersecting footprint cannot be extruded). */
-export function selfIntersects(ring: Point2[]): boolean {
-  const n = ring.length;
-  const orient = (p: Point2, q: Point2, r: Point2) => Math.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]));
-  for (let i = 0; i < n; i++)
-    for (let j = i + 2; j < n; j++) {
-      if (i === 0 && j === n - 1) continue; // neighbours through the closing edge
-      const [a, b, c, d] = [ring[i], ring[(i + 1) % n], ring[j], ring[(j + 1) % n]];
-      if (orient(a, b, c) * orient(a, b, d) < 0 && orient(c, d, a) * orient(c, d, b) < 0) return true;
-    }
-  return false;
-}
-
-function bbox(r: Point2[]): [number, number, number, number] {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const [x, y] of r) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
-  return [x0, y0, x1, y1];
-}
-
 /** Footprints meet: boundaries within TOUCH_M of each other, or one inside the other. */
 export function footprintsMeet(p: Point2[], q: Point2[]): boolean {
-  const [a0, a1, a2, a3] = bbox(p);
-  const [b0, b1, b2, b3] = bbox(q);
-  if (a0 > b2 + TOUCH_M || b0 > a2 + TOUCH_M || a1 > b3 + TOUCH_M || b1 > a3 + TOUCH_M) return false;
+  if (!boxesMeet(boxOf(p), boxOf(q), TOUCH_M)) return false;
   const near = (r: Point2[], s: Point2[]) => r.some((v) => s.some((_, k) => distanceToSegment(v, s[k], s[(k + 1) % s.length]) <= TOUCH_M));
   return near(p, q) || near(q, p) || polygonsOverlap(p, q);
 }
@@ -85,13 +65,12 @@ export function mergeFootprints(input: Footprint[], label: string): { footprints
   // Union-find over "meets and same kind".
   const parent = Array.from({ length: n }, (_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) {
-      if (!footprintsMeet(input[i].ring, input[j].ring)) continue;
-      if (sameKind(input[i], input[j])) parent[root(j)] = root(i);
-      else if (polygonsOverlap(input[i].ring, input[j].ring))
-        throw new UserError(`${label}: buildings ${names(input[i])} (${input[i].height} m) and ${names(input[j])} (${input[j].height} m) overlap; footprints of different heights may touch but not overlap: fix the footprints or give them the same height`);
-    }
+  for (const [i, j] of new BoxIndex(input.map((f) => boxOf(f.ring))).pairs(TOUCH_M)) {
+    if (!footprintsMeet(input[i].ring, input[j].ring)) continue;
+    if (sameKind(input[i], input[j])) parent[root(j)] = root(i);
+    else if (polygonsOverlap(input[i].ring, input[j].ring))
+      throw new UserError(`${label}: buildings ${names(input[i])} (${input[i].height} m) and ${names(input[j])} (${input[j].height} m) overlap; footprints of different heights may touch but not overlap: fix the footprints or give them the same height`);
+  }
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) groups.set(root(i), [...(groups.get(root(i)) ?? []), i]);
   const footprints: Footprint[] = [];
@@ -114,9 +93,8 @@ export function mergeFootprints(input: Footprint[], label: string): { footprints
     notes.push(`merged ${members.length} touching buildings of ${first.height} m into ${union.length === 1 ? 'one' : union.length}: ${osmIds.join(', ')}${holes ? ` (${holes} enclosed courtyard${holes > 1 ? 's' : ''} filled)` : ''}`);
   }
   // After the unions, different-kind footprints may meet new neighbours: check overlaps once more.
-  for (let i = 0; i < footprints.length; i++)
-    for (let j = i + 1; j < footprints.length; j++)
-      if (polygonsOverlap(footprints[i].ring, footprints[j].ring))
-        throw new UserError(`${label}: buildings ${names(footprints[i])} (${footprints[i].height} m) and ${names(footprints[j])} (${footprints[j].height} m) overlap; footprints of different heights may touch but not overlap`);
+  for (const [i, j] of new BoxIndex(footprints.map((f) => boxOf(f.ring))).pairs())
+    if (polygonsOverlap(footprints[i].ring, footprints[j].ring))
+      throw new UserError(`${label}: buildings ${names(footprints[i])} (${footprints[i].height} m) and ${names(footprints[j])} (${footprints[j].height} m) overlap; footprints of different heights may touch but not overlap`);
   return { footprints, notes };
 }

@@ -1,7 +1,8 @@
 import { UserError } from '../../util/errors.ts';
 import type { Building, CityMap, PedestrianArea, Point2, Street } from '../types.ts';
 import { DEFAULT_LEVELS, DEFAULT_LEVELS_OTHER, DEFAULT_ROOF, DEFAULT_WALL, DEFAULT_WALL_OTHER, GROUND_MATERIAL, HIGHWAY, IMPLIED_ONEWAY, IMPORT_RULES, MATERIAL_FROM_TAG, MAXSPEED_ZONES, STOREY_HEIGHT_M } from './defaults.ts';
-import { cleanRing, type Footprint, mergeFootprints, selfIntersects } from './footprints.ts';
+import { selfIntersects } from '../geometry.ts';
+import { cleanRing, type Footprint, mergeFootprints } from './footprints.ts';
 import { LocalFrame } from './projection.ts';
 
 // An OpenStreetMap-style GeoJSON FeatureCollection in WGS84 lon/lat (as overpass turbo, QuickOSM or
@@ -166,7 +167,7 @@ export function importOsm(json: unknown, label: string, fallbackName: string): I
       skipped.add('degenerate building footprint');
       continue;
     }
-    if (selfIntersects(ring)) throw new UserError(`${label}: building ${b.osmId}: its footprint crosses itself; fix the outline (or remove the feature)`);
+    if (selfIntersects(ring)) throw new UserError(`${label}: building ${b.osmId}: its footprint is not a simple polygon (edges cross or touch); fix the outline (or remove the feature)`);
     holes += b.rings.length - 1;
     const t = b.tags;
     let height = parseLength(t.height);
@@ -235,8 +236,8 @@ export function importOsm(json: unknown, label: string, fallbackName: string): I
   // The extent: everything kept (or the bbox's north-east corner), so every point lies on the map.
   const pts = [...buildings.flatMap((b) => b.footprint), ...streets.flatMap((s) => s.centerline), ...pedestrianAreas.flatMap((a) => a.polygon)];
   const ne = bb ? project([bb[2], bb[3]]) : [0, 0];
-  const width = Math.max(ne[0], ...pts.map((p) => p[0]));
-  const height = Math.max(ne[1], ...pts.map((p) => p[1]));
+  const width = pts.reduce((m, p) => Math.max(m, p[0]), ne[0]); // a loop: a spread of a city's points overflows the stack
+  const height = pts.reduce((m, p) => Math.max(m, p[1]), ne[1]);
   if (bb && (width > ne[0] + 0.01 || height > ne[1] + 0.01)) throw new UserError(`${label}: some coordinates lie outside the file's bbox ${JSON.stringify(bb)} (north or east of it)`);
 
   notes.push(`origin (south-west corner) lon ${lon0.toFixed(7)}, lat ${lat0.toFixed(7)}${bb ? ' (from the file\'s bbox)' : ''}; local east-north-up frame, ${round(width)} m x ${round(height)} m`);

@@ -4,6 +4,7 @@ import type { CityMap } from '../../map/types.ts';
 import { columnIndex, readArrowFile } from '../../util/arrow.ts';
 import { UserError } from '../../util/errors.ts';
 import { shownPath } from '../../util/paths.ts';
+import { readTextFile } from '../../util/text-file.ts';
 import { stageKey } from '../../util/meta.ts';
 
 // The receiver points of a raytrace run: every trajectory sample (trajectories.arrow), or user points
@@ -54,7 +55,7 @@ export function readTrajectoryReceivers(file: string): Receivers {
 /** Parses a CSV of receiver points (header x,y,z); a bad line is a UserError naming line and column. */
 export function readCsvReceivers(file: string): Receivers {
   if (!fs.existsSync(file)) throw new UserError(`--rx: file not found: ${shownPath(file)}`);
-  const text = fs.readFileSync(file, 'utf8');
+  const text = readTextFile(file, `--rx ${file}`);
   const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((h) => h.trim());
   if (header.join(',') !== 'x,y,z') throw new UserError(`--rx ${file}: line 1 must be the header "x,y,z" (got "${lines[0] ?? ''}")`);
