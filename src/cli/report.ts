@@ -16,7 +16,7 @@ export const reportCommand: CommandModule<object, CommonArgs> = {
     await lockOutput(outDir);
     const res = await runReport(scenario, outDir);
     log(`report: ${res.links} links, ${res.figures.length} figures in ${res.seconds.toFixed(1)} s`);
-    for (const f of res.figures) log(`  ${f.title}: ${f.caption.split('. ')[0]}`);
+    for (const f of res.figures) log(`  ${f.summary}`);
     log(`  wrote ${shownPath(res.dir)}/ (${res.files.length} files: report.html, report.json, ${res.files.length - 2} SVGs)`);
   },
 };

@@ -17,6 +17,8 @@ export interface Figure {
   /** SVG files of the figure (name -> content), in display order. */
   svgs: [string, string][];
   caption: string;
+  /** One line for the command's summary: the figure's main numbers. */
+  summary: string;
   numbers: Record<string, unknown>;
 }
 
@@ -74,10 +76,12 @@ export function pathLossFigure(L: ReportLinks, g: LinkGeometry): Figure {
   for (const s of STATES) for (const i of idx[s]) dMax = Math.max(dMax, g.d3d[i]);
   const grid = logGrid(10, dMax, 60);
   const per: Record<string, unknown> = {};
+  const fits = {} as Record<LinkState, ReturnType<typeof fitPathLoss>>;
   for (const s of STATES) {
     const I = idx[s];
     const d = I.map((i) => g.d3d[i]), pl = I.map((i) => L.pathLossDb[i]);
     const fit = fitPathLoss(d, pl);
+    fits[s] = fit;
     const dev = I.map((i) => L.pathLossDb[i] - umiPathLossDb(s, g.d3d[i], f, g.hBs[i], L.z[i]));
     const devHeard = I.filter((i) => L.heard[i]).map((i) => L.pathLossDb[i] - umiPathLossDb(s, g.d3d[i], f, g.hBs[i], L.z[i]));
     const bins = binnedMedians(d, dev, PL_EDGES).map((b) => ({ from_m: b.lo, to_m: b.hi >= 1e9 ? null : b.hi, links: b.value.n, median_deviation_db: r4(b.value.median) }));
@@ -105,7 +109,8 @@ export function pathLossFigure(L: ReportLinks, g: LinkGeometry): Figure {
     `a thinned scatter of each. 38.901 UMi street canyon (Table 7.4.1-1) at ${(f / 1e9).toFixed(1)} GHz for the median heights (site ${f1(hBs)} m, UE ${f1(hUt)} m), ` +
     `with ± its shadow-fading sigma; least-squares fits PL = A + 10 n log10 d. Median deviation (simulated - model, each link against its own heights): ` +
     `LOS ${f1(dev('LOS').deviation_db.median)} dB, NLOS ${f1(dev('NLOS').deviation_db.median)} dB; by distance bin in report.json.`;
-  return { id: 'path-loss', title: '1. Path loss against distance', svgs: [['path-loss.svg', svg]], caption, numbers };
+  const summary = `path loss: ` + STATES.map((s) => `${s} fit ${f1(fits[s].interceptDb)} + ${f1(10 * fits[s].exponent)} log10 d (σ ${f1(fits[s].sigmaDb)} dB), ${f1(dev(s).deviation_db.median)} dB from 38.901 (median, ${idx[s].length} links)`).join('; ');
+  return { id: 'path-loss', title: '1. Path loss against distance', svgs: [['path-loss.svg', svg]], caption, summary, numbers };
 }
 
 function roundSummary(s: ReturnType<typeof summarize>) {
@@ -131,6 +136,8 @@ interface SpreadSpec {
   model: (s: LinkState, i: number) => LogNormal;
   perLink: boolean;
   table: string;
+  /** Name in the summary line. */
+  short: string;
 }
 
 /** Figures 2 and 3: CDFs of a spread over the heard links, LOS and NLOS, against 38.901's log-normal. */
@@ -146,7 +153,7 @@ function spreadFigure(L: ReportLinks, spec: SpreadSpec): Figure {
   const lo = 10 ** Math.floor(Math.log10(Math.max(1e-3, all.length ? all[Math.floor(0.01 * all.length)] : 1)));
   const hi = Math.max(lo * 100, 10 ** Math.ceil(Math.log10(all.length ? all[Math.min(all.length - 1, Math.floor(0.99 * all.length))] : 10)));
   const grid = logGrid(lo, hi, 80);
-  const parts: string[] = [];
+  const parts: string[] = [], short: string[] = [];
   for (const s of STATES) {
     const I = idx[s];
     const v = I.map((i) => spec.values[i]);
@@ -168,19 +175,20 @@ function spreadFigure(L: ReportLinks, spec: SpreadSpec): Figure {
       tr38901: { log10_mean: r4(m0.mu), log10_sd: r4(m0.sigma), median: r4(10 ** m0.mu) },
       cdf: pts(curve),
     };
+    short.push(`${s} median ${med.toPrecision(3)} ${spec.unit} (38.901 ${(10 ** m0.mu).toPrecision(3)})`);
     parts.push(`${s} ${I.length} links (${zero} with one path: spread 0, left of the axis), median ${med.toPrecision(3)} ${spec.unit} against 38.901's ${(10 ** m0.mu).toPrecision(3)} ${spec.unit}` +
       ` (log10 mean ${st.mu.toFixed(2)} / sd ${st.sigma.toFixed(2)} against ${m0.mu.toFixed(2)} / ${m0.sigma.toFixed(2)})`);
   }
   const svg = lineSvg({ title: spec.title, xLabel: `${spec.quantity} (${spec.unit}, log scale)`, yLabel: 'CDF (share of heard links)', series, xLog: true, xRange: [lo, hi], yRange: [0, 1], width: 520, height: 400 });
   const caption = `Heard links (path loss within the cutoff), every path of each link (links.arrow's spread columns; gains without antennas, a diffuse group at its strongest tile). ${parts.join('; ')}. 38.901: ${spec.table}.`;
-  return { id: spec.id, title: spec.title, svgs: [[`${spec.id}.svg`, svg]], caption, numbers: per };
+  return { id: spec.id, title: spec.title, svgs: [[`${spec.id}.svg`, svg]], caption, summary: `${spec.short} (heard links): ${short.join(', ')}`, numbers: per };
 }
 
 export function delaySpreadFigure(L: ReportLinks): Figure {
   const f = L.carrierFreqHz;
   return spreadFigure(L, {
     id: 'delay-spread', title: '2. RMS delay spread, heard links', quantity: 'RMS delay spread', unit: 'ns', values: L.delaySpreadNs,
-    model: (s) => umiDelaySpread(s, f), perLink: false, table: `Table 7.5-6 Part 1, UMi street canyon lgDS at ${(f / 1e9).toFixed(1)} GHz`,
+    model: (s) => umiDelaySpread(s, f), perLink: false, short: 'delay spread', table: `Table 7.5-6 Part 1, UMi street canyon lgDS at ${(f / 1e9).toFixed(1)} GHz`,
   });
 }
 
@@ -188,11 +196,11 @@ export function angularSpreadFigures(L: ReportLinks, g: LinkGeometry): Figure[] 
   const f = L.carrierFreqHz;
   const asd = spreadFigure(L, {
     id: 'azimuth-spread', title: '3. gNB-side azimuth spread (ASD), heard links', quantity: 'azimuth spread of departure, Annex A.1', unit: 'deg', values: L.azimuthSpreadDeg,
-    model: (s) => umiAzimuthSpread(s, f), perLink: false, table: `Table 7.5-6 Part 1, UMi street canyon lgASD at ${(f / 1e9).toFixed(1)} GHz; spreads by Annex A.1 (eq. A-1, wrapped angles)`,
+    model: (s) => umiAzimuthSpread(s, f), perLink: false, short: 'azimuth spread', table: `Table 7.5-6 Part 1, UMi street canyon lgASD at ${(f / 1e9).toFixed(1)} GHz; spreads by Annex A.1 (eq. A-1, wrapped angles)`,
   });
   const zsd = spreadFigure(L, {
     id: 'zenith-spread', title: '3b. gNB-side zenith spread (ZSD), heard links', quantity: 'zenith spread of departure, Annex A.1', unit: 'deg', values: L.zenithSpreadDeg,
-    model: (s, i) => umiZenithSpread(s, g.d2d[i], g.hBs[i], L.z[i]), perLink: true, table: 'Table 7.5-7, UMi street canyon lgZSD, which depends on each link\'s distance and heights: the curve is the mean of the links\' own log-normals (the log10 mean quoted is the mean of their means)',
+    model: (s, i) => umiZenithSpread(s, g.d2d[i], g.hBs[i], L.z[i]), perLink: true, short: 'zenith spread', table: 'Table 7.5-7, UMi street canyon lgZSD, which depends on each link\'s distance and heights: the curve is the mean of the links\' own log-normals (the log10 mean quoted is the mean of their means)',
   });
   return [asd, zsd];
 }
@@ -219,7 +227,10 @@ export function losProbabilityFigure(L: ReportLinks, g: LinkGeometry): Figure {
   };
   const caption = `Every link (${L.rows}: each trajectory sample to each site, with or without a path), LOS = the direct path is unobstructed; ${pct(los / Math.max(1, L.rows))} overall. ` +
     `Dots: share per 2D-distance bin (at the bin's middle); 38.901 Table 7.4.2-1 (UMi street canyon) dashed. Our UEs drive on streets, 38.901's are dropped uniformly: a UE in a site's street sees it far beyond 38.901's curve.`;
-  return { id: 'los-probability', title: '4. LOS probability', svgs: [['los-probability.svg', svg]], caption, numbers };
+  const at = (lo: number) => bins.find((b) => b.lo === lo);
+  const pick = [18, 50, 100, 200].map(at).filter((b) => b !== undefined).map((b) => `${b!.lo}-${b!.hi} m ${pct(b!.value.share)} (38.901 ${pct(umiLosProbability(mid(b!)))})`);
+  const summary = `LOS probability: ${pct(los / Math.max(1, L.rows))} of the links; ${pick.join(', ')}`;
+  return { id: 'los-probability', title: '4. LOS probability', svgs: [['los-probability.svg', svg]], caption, summary, numbers };
 }
 
 /** Figure 5: share of links heard per site, and share of samples heard by k sites per constellation. */
@@ -251,7 +262,10 @@ export function coverageFigure(L: ReportLinks, constellations: ReportConstellati
   const caption = `Links heard (path loss within ${L.cutoffDb} dB) out of every trajectory sample (${samples}) for each of the ${ns} sites; ` +
     `per constellation (${constellations ? 'dataset.arrow\'s' : 'constellation #1 of the scenario; no dataset.arrow'}: ${cons.length}), the share of samples heard by exactly k of its ${cons[0]?.sites.length ?? 0} sites. ` +
     `Median over sites ${pct(summarize(perSite.slice()).median)} heard.`;
-  return { id: 'coverage', title: '5. Coverage', svgs: [['coverage-sites.svg', svgSites], ['coverage-k.svg', svgK]], caption, numbers: { samples, sites: ids.map((id, k) => ({ id, heard_share: r4(perSite[k]) })), constellations: perCons } };
+  const c1 = perCons[0] as { id: number; share_heard_by_k: number[] } | undefined;
+  const atLeast3 = c1 ? c1.share_heard_by_k.slice(3).reduce((a, b) => a + (b as number), 0) : NaN;
+  const summary = `coverage: a site hears ${pct(Math.min(...perSite))} to ${pct(Math.max(...perSite))} of the samples (median ${pct(summarize(perSite.slice()).median)}); constellation #${c1?.id}: heard by none ${pct(c1?.share_heard_by_k[0] ?? NaN)}, by >= 3 sites ${pct(atLeast3)}`;
+  return { id: 'coverage', title: '5. Coverage', summary, svgs: [['coverage-sites.svg', svgSites], ['coverage-k.svg', svgK]], caption, numbers: { samples, sites: ids.map((id, k) => ({ id, heard_share: r4(perSite[k]) })), constellations: perCons } };
 }
 
 /** Figure 6: paths per link, the strongest path's mechanism, the diffuse share. */
@@ -285,7 +299,8 @@ export function multipathFigure(L: ReportLinks): Figure {
   const caption = `Heard links: ${idx.LOS.length} LOS, ${idx.NLOS.length} NLOS. A diffuse path is a group of tiles of one surface lit through one sequence. ` +
     `Median paths per link LOS ${(per.LOS as { paths_per_link: { median: number } }).paths_per_link.median}, NLOS ${(per.NLOS as { paths_per_link: { median: number } }).paths_per_link.median}; ` +
     `strongest path ${top}; median diffuse share NLOS ${pct((per.NLOS as { diffuse_share: { median: number } }).diffuse_share.median)}.`;
-  return { id: 'multipath', title: '6. Multipath', svgs: [['paths-per-link.svg', svgPaths], ['strongest-mechanism.svg', svgKinds], ['diffuse-share.svg', svgDiffuse]], caption, numbers };
+  const summary = `multipath (heard links): median paths per link LOS ${(per.LOS as { paths_per_link: { median: number } }).paths_per_link.median}, NLOS ${(per.NLOS as { paths_per_link: { median: number } }).paths_per_link.median}; strongest ${top}; NLOS median diffuse share ${pct((per.NLOS as { diffuse_share: { median: number } }).diffuse_share.median)}`;
+  return { id: 'multipath', title: '6. Multipath', summary, svgs: [['paths-per-link.svg', svgPaths], ['strongest-mechanism.svg', svgKinds], ['diffuse-share.svg', svgDiffuse]], caption, numbers };
 }
 
 /** Figure 7 (measurements.arrow present): CDFs of the ToA, AoA and power errors, LOS and NLOS. */
@@ -304,5 +319,7 @@ export function measurementFigure(groups: ErrorGroup[]): Figure {
     numbers[g.label] = { links: g.toaM.length, toa_m: roundSummary(summarize(g.toaM.slice())), aoa_deg: roundSummary(summarize(g.aoaDeg.slice())), power_error_db: roundSummary(summarize(g.rsrpDb.slice())) };
   const caption = `Detected links of measurements.arrow (${groups.map((g) => `${g.label} ${g.toaM.length}`).join(', ')}; false alarms included, as a positioning engine receives them): ` +
     `ToA against the line-of-sight delay, AoA against the direction to the UE, power against links.arrow's ideal value (signed median in report.json).`;
-  return { id: 'measurements', title: '7. Measurement errors', svgs: [['toa-error.svg', toa], ['aoa-error.svg', aoa], ['power-error.svg', pw]], caption, numbers };
+  const med = (g: ErrorGroup, v: number[]) => `${g.label} ${summarize(v.slice()).median.toPrecision(3)}`;
+  const summary = `measurements (detected links, medians): ToA range error ${groups.map((g) => med(g, g.toaM)).join(', ')} m; AoA error ${groups.map((g) => med(g, g.aoaDeg)).join(', ')} deg; |power error| ${groups.map((g) => med(g, g.rsrpDb.map(Math.abs))).join(', ')} dB`;
+  return { id: 'measurements', title: '7. Measurement errors', summary, svgs: [['toa-error.svg', toa], ['aoa-error.svg', aoa], ['power-error.svg', pw]], caption, numbers };
 }
