@@ -167,10 +167,10 @@ function spreadFigure(L: ReportLinks, spec: SpreadSpec): Figure {
     const m0 = spec.perLink ? { mu: models.reduce((a, m) => a + m.mu, 0) / Math.max(1, models.length), sigma: models[0]?.sigma ?? NaN } : models[0];
     series.push({ name: `simgen ${s} (${I.length} links)`, points: curve, color: COLORS[s], markers: false });
     series.push({ name: `38.901 UMi ${s}`, points: modelCdf, color: REF_COLORS[s], dashed: true, markers: false });
-    const med = summarize(v).median;
+    const sv = summarize(v), med = sv.median;
     per[s] = {
       links: I.length, zero_spread_links: zero, unbounded_links: inf,
-      median: r4(med), q25: r4(summarize(v).q25), q75: r4(summarize(v).q75),
+      median: r4(med), q25: r4(sv.q25), q75: r4(sv.q75),
       log10_mean: r4(st.mu), log10_sd: r4(st.sigma),
       tr38901: { log10_mean: r4(m0.mu), log10_sd: r4(m0.sigma), median: r4(10 ** m0.mu) },
       cdf: pts(curve),
