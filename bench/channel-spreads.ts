@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { directionAzEl } from '../src/channel/array.ts';
-import { angularSpreadDeg, rmsDelaySpread } from '../src/channel/spreads.ts';
+import { angularSpreadDeg, rmsDelaySpread } from '../src/radio/spreads.ts';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
 import { pathField, SPEED_OF_LIGHT } from '../src/radio/field.ts';
 import { makeTracer, precomputeTracerSite, setSites } from '../src/raytrace/engine/tracer.ts';
@@ -14,7 +14,7 @@ import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
 import fs from 'node:fs';
 
 // `npx tsx bench/channel-spreads.ts [--receivers N] [--scenario FILE]`: the RMS delay spread and the gNB-side
-// azimuth and zenith spreads (src/channel/spreads.ts: TR 38.901 Annex A.1) of the heard links of N trajectory
+// azimuth and zenith spreads (src/radio/spreads.ts: TR 38.901 Annex A.1) of the heard links of N trajectory
 // samples, with diffuse scattering as links.arrow has it (one path per group of tiles, at its strongest tile's
 // delay and direction, with the group's power) and as it arrives (every tile, or far block of tiles, at its own
 // delay and direction: what src/channel carries). Propagation gains only (antennas excluded), as TR 38.901

@@ -1,20 +1,16 @@
 import { umiLosPathLossDb, umiNlosPathLossDb } from '../src/radio/link-budget.ts';
+import { type Summary, summarize } from '../src/report/statistics.ts';
 import type { Scenario } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
 
 // Summary numbers of a links.arrow for the benchmarks: coverage, the path loss against 3GPP TR 38.901 UMi
 // street canyon (deviation = simulated - model, LOS links against the LOS model, NLOS links against the
 // NLOS model, links with a path and d2D >= 10 m, as the model is specified), how many of constellation #1's
-// sites hear each sample, the diffuse share of the power and which kind of path is the strongest.
+// sites hear each sample, the diffuse share of the power and which kind of path is the strongest. `simgen report`
+// (src/report/) draws the same comparison for any run, with its figures.
 
-export interface Spread {
-  n: number;
-  median: number;
-  q25: number;
-  q75: number;
-  q05: number;
-  q95: number;
-}
+/** Median, quartiles and 5-95 % (src/report/statistics.ts, the quantiles `simgen report` uses). */
+export type Spread = Summary;
 
 export interface LinkStats {
   links: number;
@@ -33,11 +29,7 @@ export interface LinkStats {
   strongest: [string, number][];
 }
 
-function spread(a: number[]): Spread {
-  a.sort((u, v) => u - v);
-  const q = (p: number) => a[Math.min(a.length - 1, Math.floor(p * a.length))];
-  return { n: a.length, median: q(0.5), q25: q(0.25), q75: q(0.75), q05: q(0.05), q95: q(0.95) };
-}
+const spread = summarize;
 
 export function linkStats(file: string, scenario: Scenario): LinkStats {
   const t = readArrowFile(file);

@@ -25,6 +25,7 @@ const PAGES: Record<string, { skips?: Skip[]; sameAsReadme?: RegExp[] }> = {
     ],
   },
   'docs/experiment.md': { sameAsReadme: [/^npx simgen experiment baseline --out output\/fresh$/] },
+  'docs/report.md': { sameAsReadme: [/^npx simgen report$/] },
   'docs/measure.md': { sameAsReadme: [/^npx simgen measure --scenario scenarios\/hyploc-madrid-nr-srs\.yaml --out output\/nr-srs$/] },
   'docs/architecture.md': { skips: [{ page: 'docs/architecture.md', command: /^npx tsx bench\/identical\.ts\b/, why: 'compares with the outputs of another checkout (--base DIR), which a fresh folder lacks' }] },
 };

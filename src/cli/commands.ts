@@ -45,6 +45,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     describe: 'received power on a grid over the open map area (same ray tracer) -> radiomap/radiomap.arrow + PNG images',
     load: async () => (await import('./radiomap.ts')).radiomapCommand,
   },
+  report: {
+    usage: 'report',
+    describe: 'the run checked against 3GPP TR 38.901 UMi street canyon (path loss, spreads, LOS probability, coverage, multipath) -> report/ (SVGs, report.json, report.html)',
+    load: async () => (await import('./report.ts')).reportCommand,
+  },
   view: {
     usage: 'view',
     describe: '3D viewer: map, sites, tracks, traced paths under a time slider, radio map -> viewer.html (--serve: on 127.0.0.1)',

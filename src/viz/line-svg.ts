@@ -14,6 +14,13 @@ export interface LineSeries {
   dashed?: boolean;
   /** Dots on the data points (default true; off for dense curves such as CDFs). */
   markers?: boolean;
+  /** Join the points with a line (default true; false: a scatter of dots). */
+  line?: boolean;
+  /** Dot radius (px, default 3) and opacity (default 1), for dense scatters. */
+  markerRadius?: number;
+  markerOpacity?: number;
+  /** Listed in the legend (default true; false for e.g. the second edge of a band). */
+  legend?: boolean;
 }
 
 export interface LinePlotOptions {
@@ -28,6 +35,9 @@ export interface LinePlotOptions {
   /** Include 0 on a linear axis, as a mean error plot usually should. */
   xFromZero?: boolean;
   yFromZero?: boolean;
+  /** Fixed axis ranges [lo, hi] (points outside are not drawn); default: the data's. */
+  xRange?: [number, number];
+  yRange?: [number, number];
   /** Plot area width (px); the legend is added to the right of it. */
   width?: number;
   height?: number;
@@ -80,8 +90,8 @@ interface Axis {
   ticks: number[];
 }
 
-function axis(values: number[], log: boolean, from: number, to: number, fromZero: boolean, explicit?: number[]): Axis {
-  const vals = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
+function axis(values: number[], log: boolean, from: number, to: number, fromZero: boolean, explicit?: number[], range?: [number, number]): Axis {
+  const vals = range ? [...range] : values.filter((v) => Number.isFinite(v) && (!log || v > 0));
   let lo = Math.min(...vals, ...(explicit ?? []));
   let hi = Math.max(...vals, ...(explicit ?? []));
   if (!Number.isFinite(lo)) [lo, hi] = log ? [1, 10] : [0, 1];
@@ -108,9 +118,10 @@ export function lineSvg(o: LinePlotOptions): string {
   const plotBottom = height - M.bottom;
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = o.series.flatMap((s) => s.points.map((p) => p[1]));
-  const X = axis(xs, !!o.xLog, M.left, plotRight, !!o.xFromZero, o.xTicks);
-  const Y = axis(ys, !!o.yLog, plotBottom, M.top, !!o.yFromZero);
-  const ok = (p: [number, number]) => Number.isFinite(p[0]) && Number.isFinite(p[1]) && (!o.xLog || p[0] > 0) && (!o.yLog || p[1] > 0);
+  const X = axis(xs, !!o.xLog, M.left, plotRight, !!o.xFromZero, o.xTicks, o.xRange);
+  const Y = axis(ys, !!o.yLog, plotBottom, M.top, !!o.yFromZero, undefined, o.yRange);
+  const inside = (v: number, r?: [number, number]) => !r || (v >= r[0] && v <= r[1]);
+  const ok = (p: [number, number]) => Number.isFinite(p[0]) && Number.isFinite(p[1]) && (!o.xLog || p[0] > 0) && (!o.yLog || p[1] > 0) && inside(p[0], o.xRange) && inside(p[1], o.yRange);
 
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
@@ -131,19 +142,25 @@ export function lineSvg(o: LinePlotOptions): string {
   out.push(`<text x="${f1((M.left + plotRight) / 2)}" y="${height - 10}" text-anchor="middle">${esc(o.xLabel)}</text>`);
   out.push(`<text transform="translate(16 ${f1((M.top + plotBottom) / 2)}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}</text>`);
   // Series.
+  let entry = 0;
   o.series.forEach((s, i) => {
     const color = s.color ?? seriesColor(s.name, i);
     const pts = s.points.filter(ok).map((p) => `${f1(X.map(p[0]))},${f1(Y.map(p[1]))}`);
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    if (pts.length > 1) out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
-    if (s.markers !== false)
+    const line = s.line !== false;
+    if (line && pts.length > 1) out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
+    const r = s.markerRadius ?? 3;
+    const op = s.markerOpacity !== undefined && s.markerOpacity < 1 ? ` fill-opacity="${s.markerOpacity}"` : '';
+    if (s.markers !== false || !line)
       for (const p of pts) {
         const [x, y] = p.split(',');
-        out.push(`<circle cx="${x}" cy="${y}" r="3" fill="${color}"/>`);
+        out.push(`<circle cx="${x}" cy="${y}" r="${r}" fill="${color}"${op}/>`);
       }
-    const ly = M.top + 10 + i * 20;
+    if (s.legend === false) return;
+    const ly = M.top + 10 + entry++ * 20;
     const lx = plotRight + 14;
-    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
+    if (line) out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
+    else out.push(`<circle cx="${lx + 12}" cy="${ly}" r="4" fill="${color}"/>`);
     out.push(`<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${esc(s.name)}</text>`);
   });
   out.push('</svg>');

@@ -1,6 +1,7 @@
 import { type FieldContext, type PathField, pathFieldInto, SPEED_OF_LIGHT } from '../../radio/field.ts';
 import { quantizeAngleDeg } from '../../radio/link-budget.ts';
 import { interactionLabel, type PropagationPath } from '../../radio/path.ts';
+import { angularSpreadDeg, rmsDelaySpread } from '../../radio/spreads.ts';
 import type { Vec3 } from '../../scene/types.ts';
 
 // Step 3 and 4 of the path search: the field of every path (src/radio/field.ts) and the per-link result.
@@ -15,6 +16,10 @@ import type { Vec3 } from '../../scene/types.ts';
 //   its group's sum over tiles; when it is the strongest, AoA and ToF are those of its strongest tile.
 // - AoA: direction from the site toward the path's first interaction (the UE for LOS), azimuth from +x
 //   counter-clockwise in [0, 360), elevation from the horizontal.
+// - Spreads (radio/spreads.ts): RMS delay spread and the gNB-side azimuth and zenith spreads (TR 38.901
+//   Annex A.1) over every path of the link, weighted by the propagation gains g_i (antennas excluded, as
+//   TR 38.901 defines its large-scale parameters); a diffuse path counts once, at its strongest tile's delay
+//   and direction with its group's power. Written to links.arrow so the report needs no paths.arrow.
 
 export type ArrayGainFn = (orientationRad: number, dir: Vec3) => number;
 
@@ -41,6 +46,10 @@ export interface LinkResult {
   numDiffuse: number;
   diffuseShare: number;
   strongest: string;
+  /** RMS delay spread (ns), gNB-side azimuth and zenith spreads (deg) over all paths; NaN without a path. */
+  delaySpreadNs: number;
+  azimuthSpreadDeg: number;
+  zenithSpreadDeg: number;
 }
 
 /** A diffuse path for evaluateLink: its powers summed over its tiles, its geometry built on demand. */
@@ -78,6 +87,16 @@ export function departureAtSite(p: PropagationPath): Vec3 {
 }
 
 const scratch: PathField = { gain: 0, re: 0, im: 0, delaySeconds: 0, lengthMeters: 0 };
+// Per-path gain, delay (ns) and site-side angles of the link being evaluated, reused across links.
+const sp = { gain: [] as number[], delayNs: [] as number[], az: [] as number[], zen: [] as number[] };
+
+function pushSpread(gain: number, delaySeconds: number, u: Vec3): void {
+  const [az, el] = directionAngles(u[0], u[1], u[2]);
+  sp.gain.push(gain);
+  sp.delayNs.push(delaySeconds * 1e9);
+  sp.az.push(az);
+  sp.zen.push(90 - el);
+}
 
 export function evaluateLink(
   ctx: FieldContext,
@@ -96,6 +115,7 @@ export function evaluateLink(
   let bestPower = -Infinity;
   let bestDelay = NaN;
   let los = false;
+  sp.gain.length = sp.delayNs.length = sp.az.length = sp.zen.length = 0;
   for (let i = 0; i < paths.length; i++) {
     const p = paths[i];
     const f = pathFieldInto(ctx, p, scratch);
@@ -109,6 +129,7 @@ export function evaluateLink(
     cohRe += f.re * sg;
     cohIm += f.im * sg;
     if (p.kinds.length === 0) los = true;
+    pushSpread(f.gain, f.delaySeconds, u);
     if (power > bestPower) {
       bestPower = power;
       best = i;
@@ -125,21 +146,22 @@ export function evaluateLink(
     sumRx += d.rxGain;
     diffuseGain += d.gain;
     diffuseRx += d.rxGain;
-    const kept = keep ? d.path() : null;
+    const kept = d.path();
+    const L = pathLength(kept);
+    pushSpread(d.gain, L / SPEED_OF_LIGHT, departureAtSite(kept));
     if (d.rxGain > bestPower) {
       bestPower = d.rxGain;
-      bestPath = kept ?? d.path();
-      bestDelay = pathLength(bestPath) / SPEED_OF_LIGHT;
+      bestPath = kept;
+      bestDelay = L / SPEED_OF_LIGHT;
     }
-    if (keep && kept) {
-      const L = pathLength(kept);
+    if (keep) {
       const a = Math.sqrt(d.gain), ph = -ctx.k * L;
       keep.push({ path: kept, field: { gain: d.gain, re: a * Math.cos(ph), im: a * Math.sin(ph), delaySeconds: L / SPEED_OF_LIGHT, lengthMeters: L }, arrayGain: d.rxGain / d.gain, tiles: d.tiles });
     }
   }
   const numPaths = paths.length + diffuse.length;
   if (!bestPath || !(sumGain > 0)) {
-    return { heard: false, los: false, rxPowerDbm: NaN, pathLossDb: NaN, tofNs: NaN, aoaAzimuthDeg: NaN, aoaElevationDeg: NaN, aoaAzimuthQDeg: NaN, aoaElevationQDeg: NaN, numPaths, numDiffuse: diffuse.length, diffuseShare: NaN, strongest: '' };
+    return { heard: false, los: false, rxPowerDbm: NaN, pathLossDb: NaN, tofNs: NaN, aoaAzimuthDeg: NaN, aoaElevationDeg: NaN, aoaAzimuthQDeg: NaN, aoaElevationQDeg: NaN, numPaths, numDiffuse: diffuse.length, diffuseShare: NaN, strongest: '', delaySpreadNs: NaN, azimuthSpreadDeg: NaN, zenithSpreadDeg: NaN };
   }
   const pathLossDb = -10 * Math.log10(sumGain);
   const received = s.coherent ? cohRe * cohRe + cohIm * cohIm + diffuseRx : sumRx;
@@ -159,6 +181,9 @@ export function evaluateLink(
     numDiffuse: diffuse.length,
     diffuseShare: diffuseGain / sumGain,
     strongest: interactionLabel(bestPath),
+    delaySpreadNs: rmsDelaySpread(sp.gain, sp.delayNs),
+    azimuthSpreadDeg: angularSpreadDeg(sp.gain, sp.az),
+    zenithSpreadDeg: angularSpreadDeg(sp.gain, sp.zen),
   };
 }
 

@@ -101,6 +101,9 @@ export interface LinkColumns {
   num_diffuse: Int32Array;
   diffuse_share: Float64Array;
   strongest_interactions: string[];
+  delay_spread_ns: Float64Array;
+  azimuth_spread_deg: Float64Array;
+  zenith_spread_deg: Float64Array;
 }
 
 /** Per-path columns of a block; `link` is the row of the path's link within the block. */
@@ -140,6 +143,7 @@ export function emptyLinkColumns(n: number): LinkColumns {
     aoa_azimuth_deg: new Float64Array(n), aoa_elevation_deg: new Float64Array(n),
     aoa_azimuth_q_deg: new Float64Array(n), aoa_elevation_q_deg: new Float64Array(n),
     num_paths: new Int32Array(n), num_diffuse: new Int32Array(n), diffuse_share: new Float64Array(n), strongest_interactions: new Array<string>(n),
+    delay_spread_ns: new Float64Array(n), azimuth_spread_deg: new Float64Array(n), zenith_spread_deg: new Float64Array(n),
   };
 }
 
@@ -184,6 +188,9 @@ export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolea
       L.num_diffuse[row] = res.numDiffuse;
       L.diffuse_share[row] = res.diffuseShare;
       L.strongest_interactions[row] = res.strongest;
+      L.delay_spread_ns[row] = res.delaySpreadNs;
+      L.azimuth_spread_deg[row] = res.azimuthSpreadDeg;
+      L.zenith_spread_deg[row] = res.zenithSpreadDeg;
       if (P && keep) for (const k of keep) appendPath(P, row, k, t.settings.link.txPowerDbm);
     }
   }

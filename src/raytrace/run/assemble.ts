@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ArrowFileWriter, type ColumnValues } from '../../util/arrow.ts';
+import { UserError } from '../../util/errors.ts';
 import type { LinkColumns } from '../engine/tracer.ts';
 import type { BlockPayload } from './parts.ts';
 import { linkSchema, pathSchema } from './schema.ts';
@@ -44,6 +45,8 @@ function nullable(a: Float64Array): ColumnValues {
 
 /** The per-link columns as links.arrow stores them (no path: null; no strongest path: null). */
 export function linkValues(L: LinkColumns): Record<keyof LinkColumns, ColumnValues> {
+  // A block traced by a simgen before the spread columns (a resumed journal or a shard's part file).
+  if (!L.delay_spread_ns) throw new UserError('a traced block has no delay_spread_ns: it comes from an older simgen (journal or part file); trace it again with this version');
   return {
     heard: Array.from(L.heard, Boolean), los: Array.from(L.los, Boolean),
     rx_power_dbm: nullable(L.rx_power_dbm), path_loss_db: nullable(L.path_loss_db), tof_ns: nullable(L.tof_ns),
@@ -51,6 +54,7 @@ export function linkValues(L: LinkColumns): Record<keyof LinkColumns, ColumnValu
     aoa_azimuth_q_deg: nullable(L.aoa_azimuth_q_deg), aoa_elevation_q_deg: nullable(L.aoa_elevation_q_deg),
     num_paths: L.num_paths, num_diffuse: L.num_diffuse, diffuse_share: nullable(L.diffuse_share),
     strongest_interactions: L.strongest_interactions.map((s) => (s === '' ? null : s)),
+    delay_spread_ns: nullable(L.delay_spread_ns), azimuth_spread_deg: nullable(L.azimuth_spread_deg), zenith_spread_deg: nullable(L.zenith_spread_deg),
   };
 }
 

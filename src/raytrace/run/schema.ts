@@ -18,6 +18,8 @@ export const LINK_FIELDS = [
   /** Diffuse paths among num_paths (a group of tiles of one surface lit through one sequence), and their share of the path gain. */
   i32('num_diffuse'), f64('diffuse_share', true),
   new Field('strongest_interactions', new Utf8(), true),
+  /** Over every path of the link (gains without antennas; TR 38.901 Annex A.1 angles at the site); null without a path. */
+  f64('delay_spread_ns', true), f64('azimuth_spread_deg', true), f64('zenith_spread_deg', true),
 ];
 
 export const PATH_FIELDS = [

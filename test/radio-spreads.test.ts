@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { angularSpreadDeg, rmsDelaySpread } from '../src/channel/spreads.ts';
+import { angularSpreadDeg, rmsDelaySpread } from '../src/radio/spreads.ts';
 
 const near = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
