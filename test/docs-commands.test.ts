@@ -22,6 +22,7 @@ const PAGES: Record<string, { skips?: Skip[]; sameAsReadme?: RegExp[] }> = {
       { page: 'docs/scale.md', command: /^npx simgen merge\b/, shown: /^simgen: shard \S+ missing/, why: 'the refusal of an incomplete set of shards; test/raytrace-shard.test.ts checks it' },
       { page: 'docs/scale.md', command: /^npx simgen trajectories --quiet$/, why: 'the first step of the killed run (not run above)' },
       { page: 'docs/scale.md', command: /--out output\/doc-lock$/, why: 'refused only while another run holds the folder; test/output-lock.test.ts runs two raytraces on one folder' },
+      { page: 'docs/scale.md', command: /--out output\/doc-(ro|full)\b/, why: 'needs a read-only or a full file system; test/fs-errors.test.ts mounts a small tmpfs for these cases' },
     ],
   },
   'docs/experiment.md': { sameAsReadme: [/^npx simgen experiment baseline --out output\/fresh$/] },
