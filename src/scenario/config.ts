@@ -1,6 +1,6 @@
 import { ITU_MATERIALS, mapMaterials, NO_SCATTERING, type ScatteringParams } from '../map/materials.ts';
 import type { CityMap } from '../map/types.ts';
-import type { ScenarioFile } from './schema.ts';
+import type { KNN_WEIGHTINGS, ScenarioFile } from './schema.ts';
 
 // The scenario file's sections resolved once, when the scenario loads, into what each stage reads: typed,
 // camelCase, units in the names, defaults applied, derived choices made (is diffuse scattering on? which
@@ -72,7 +72,16 @@ export interface TrainConfig {
   /** The learning rate is multiplied by (1 - lrDecayRate) every lrDecaySamples processed samples. */
   lrDecayRate: number;
   lrDecaySamples: number;
+  /** The kNN baseline's settings, when the scenario (train.knn) or a flag sets them; absent: its defaults. */
+  knn?: KnnConfig;
 }
+
+/** The kNN baseline (src/learn/knn.ts): k nearest training samples, their positions averaged with `weighting`. */
+export interface KnnConfig {
+  k: number;
+  weighting: KnnWeighting;
+}
+export type KnnWeighting = (typeof KNN_WEIGHTINGS)[number];
 
 /** Height and array orientation of a site that does not give its own (sites.height_m, sites.array.orientation_deg). */
 export interface SiteDefaults {
@@ -87,7 +96,8 @@ export function trajectoriesConfig(f: ScenarioFile): TrajectoriesConfig {
 
 export function trainConfig(f: ScenarioFile): TrainConfig {
   const t = f.train;
-  return { epochs: t.epochs, batchSize: t.batch_size, learningRate: t.learning_rate, lrDecayRate: t.lr_decay_rate, lrDecaySamples: t.lr_decay_samples };
+  // knn only when written, so that a scenario without it gives the jobs (and their keys) it always gave.
+  return { epochs: t.epochs, batchSize: t.batch_size, learningRate: t.learning_rate, lrDecayRate: t.lr_decay_rate, lrDecaySamples: t.lr_decay_samples, ...(t.knn ? { knn: { k: t.knn.k, weighting: t.knn.weighting } } : {}) };
 }
 
 /** The raytrace config of these sections on this map (its materials get their scattering parameters). */
