@@ -12,14 +12,20 @@ import type { FitRequest, Fitted } from './registry.ts';
 //    the ray tracer's path length / c; nr-srs datasets put the first-path ToA there) and u the AoA unit vector
 //    at the site (toward the UE for a line-of-sight path).
 // 2. Weighted least squares over the fixes. A fix errs along its bearing by the range error (sigma_r) and
-//    across it by the angle error times the range (d * sigma_theta), so its weight is the inverse of that
-//    covariance: W = b b^T / sigma_r^2 + b_perp b_perp^T / (d sigma_theta)^2 (b: the horizontal bearing, d
-//    floored at 1 m). sigma_r = 1 m; sigma_theta = 20 deg / sqrt(12), the error of an AoA quantised to the
-//    default 20 deg. The UE height is the fixes' heights averaged with the across weights 1 / (d sigma_theta)^2.
+//    across it by the angle error times the range (d * sigma_theta), and a weak link is more likely a
+//    non-line-of-sight one, whose fix can be off by tens of metres: its weight is its received power relative
+//    to the strongest site's (linear, q = 10^((P - P_max) / 10)) times the inverse of that covariance,
+//    W = q (b b^T / sigma_r^2 + b_perp b_perp^T / (d sigma_theta)^2) (b: the horizontal bearing, d floored
+//    at 1 m). sigma_theta = 20 deg / sqrt(12), the error of an AoA quantised to the default 20 deg; sigma_r =
+//    10 m, for the strongest path's excess length on non-line-of-sight links (chosen on the default dataset's
+//    training split among 1, 3, 10, 30 m: docs/train.md). The UE height is the fixes' heights averaged with
+//    the across weights q / (d sigma_theta)^2.
 // 3. Three or more sites heard: multi-RTT trilateration, Gauss-Newton on the horizontal ranges
-//    sqrt(d^2 - (site z - UE z)^2), all weighted alike (one range error for all), from the fused fix; a step
-//    that does not lower the squared range residuals is halved (up to 10 times), and it stops once a step is
-//    under 1 nm, after 20 steps, or when the sites' geometry leaves the position undetermined (collinear).
+//    sqrt(d^2 - (site z - UE z)^2) weighted by q, from the fused fix; a step that does not lower the weighted
+//    squared residuals is halved (up to 10 times); it stops once a step is under 1 nm, after 20 steps, or when
+//    the sites' geometry leaves the position undetermined (collinear). Its position is kept only if every
+//    heard site's range agrees with it within 1 m (the classical residual test for non-line-of-sight ranges,
+//    which a trilateration would otherwise average in); else the fused fix stands.
 // No site heard: the training set's mean position.
 
 /** One heard site as the estimator sees it. */
@@ -29,6 +35,7 @@ export interface SiteObservation {
   rangeM: number;
   /** Unit vector at the site toward the arrival (the UE for a line-of-sight path). */
   aoa: [number, number, number];
+  rxPowerDbm: number;
 }
 
 export interface GeometricWeights {
@@ -36,25 +43,34 @@ export interface GeometricWeights {
   angleSigmaDeg: number;
 }
 
-export const GEOMETRIC_WEIGHTS: GeometricWeights = { rangeSigmaM: 1, angleSigmaDeg: 20 / Math.sqrt(12) };
+export const GEOMETRIC_WEIGHTS: GeometricWeights = { rangeSigmaM: 10, angleSigmaDeg: 20 / Math.sqrt(12) };
 
 const NS_TO_M = SPEED_OF_LIGHT * 1e-9;
 const MAX_STEPS = 20;
 const MAX_HALVINGS = 10;
+/** A trilateration is kept when every range agrees with it within this (m). */
+const RANGE_AGREEMENT_M = 1;
+
+/** Each site's received power relative to the strongest, linear: q = 10^((P - P_max) / 10). */
+export function powerWeights(obs: SiteObservation[]): number[] {
+  const max = Math.max(...obs.map((o) => o.rxPowerDbm));
+  return obs.map((o) => 10 ** ((o.rxPowerDbm - max) / 10));
+}
 
 /** The fixes fused by weighted least squares: horizontal position and UE height. */
 export function fuseFixes(obs: SiteObservation[], w: GeometricWeights): { x: number; y: number; z: number } {
   const sigmaTheta = (w.angleSigmaDeg * Math.PI) / 180;
   const wr = 1 / (w.rangeSigmaM * w.rangeSigmaM);
+  const q = powerWeights(obs);
   let a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0, zs = 0, zw = 0;
-  for (const o of obs) {
+  obs.forEach((o, i) => {
     const [ux, uy, uz] = o.aoa;
     const h = Math.hypot(ux, uy);
     const bx = h > 1e-9 ? ux / h : 1, by = h > 1e-9 ? uy / h : 0;
     const fx = o.site[0] + o.rangeM * ux, fy = o.site[1] + o.rangeM * uy, fz = o.site[2] + o.rangeM * uz;
     const across = Math.max(o.rangeM, 1) * sigmaTheta;
-    const wc = 1 / (across * across);
-    const w11 = wr * bx * bx + wc * by * by, w12 = (wr - wc) * bx * by, w22 = wr * by * by + wc * bx * bx;
+    const wa = q[i] * wr, wc = q[i] / (across * across);
+    const w11 = wa * bx * bx + wc * by * by, w12 = (wa - wc) * bx * by, w22 = wa * by * by + wc * bx * bx;
     a11 += w11;
     a12 += w12;
     a22 += w22;
@@ -62,15 +78,20 @@ export function fuseFixes(obs: SiteObservation[], w: GeometricWeights): { x: num
     b2 += w12 * fx + w22 * fy;
     zs += wc * fz;
     zw += wc;
-  }
+  });
   const det = a11 * a22 - a12 * a12;
   return { x: (a22 * b1 - a12 * b2) / det, y: (a11 * b2 - a12 * b1) / det, z: zs / zw };
 }
 
-/** Gauss-Newton on the horizontal ranges from (x, y), the UE at height z. */
-export function trilaterate(obs: SiteObservation[], x: number, y: number, z: number): [number, number] {
+/**
+ * Gauss-Newton on the horizontal ranges (weighted by q) from (x, y), the UE at height z; null when some
+ * range disagrees with the result by more than RANGE_AGREEMENT_M.
+ */
+export function trilaterate(obs: SiteObservation[], x: number, y: number, z: number): [number, number] | null {
+  const q = powerWeights(obs);
   const rho = obs.map((o) => Math.sqrt(Math.max(0, o.rangeM * o.rangeM - (o.site[2] - z) ** 2)));
-  const cost = (px: number, py: number) => obs.reduce((s, o, i) => s + (Math.hypot(px - o.site[0], py - o.site[1]) - rho[i]) ** 2, 0);
+  const residual = (px: number, py: number, i: number) => Math.hypot(px - obs[i].site[0], py - obs[i].site[1]) - rho[i];
+  const cost = (px: number, py: number) => obs.reduce((s, _, i) => s + q[i] * residual(px, py, i) ** 2, 0);
   let c = cost(x, y);
   for (let step = 0; step < MAX_STEPS; step++) {
     let j11 = 0, j12 = 0, j22 = 0, g1 = 0, g2 = 0;
@@ -78,11 +99,11 @@ export function trilaterate(obs: SiteObservation[], x: number, y: number, z: num
       const dx = x - o.site[0], dy = y - o.site[1];
       const dist = Math.max(Math.hypot(dx, dy), 1e-9);
       const jx = dx / dist, jy = dy / dist, r = dist - rho[i];
-      j11 += jx * jx;
-      j12 += jx * jy;
-      j22 += jy * jy;
-      g1 += jx * r;
-      g2 += jy * r;
+      j11 += q[i] * jx * jx;
+      j12 += q[i] * jx * jy;
+      j22 += q[i] * jy * jy;
+      g1 += q[i] * jx * r;
+      g2 += q[i] * jy * r;
     });
     const det = j11 * j22 - j12 * j12;
     if (!(det > 1e-9 * (j11 + j22) ** 2)) break; // the sites are (nearly) collinear as seen from here
@@ -99,14 +120,14 @@ export function trilaterate(obs: SiteObservation[], x: number, y: number, z: num
     }
     if (!accepted || Math.hypot(sx, sy) < 1e-9) break;
   }
-  return [x, y];
+  return obs.every((_, i) => Math.abs(residual(x, y, i)) <= RANGE_AGREEMENT_M) ? [x, y] : null;
 }
 
 /** The UE position from its heard sites; null when none is heard. */
 export function locate(obs: SiteObservation[], w: GeometricWeights = GEOMETRIC_WEIGHTS): [number, number] | null {
   if (obs.length === 0) return null;
   const f = fuseFixes(obs, w);
-  return obs.length >= 3 ? trilaterate(obs, f.x, f.y, f.z) : [f.x, f.y];
+  return (obs.length >= 3 ? trilaterate(obs, f.x, f.y, f.z) : null) ?? [f.x, f.y];
 }
 
 /** The heard sites of sample i of `set`, its features un-normalised with `scaler` and read through `slots`. */
@@ -116,7 +137,7 @@ export function observations(set: SampleSet, scaler: Scaler, slots: SiteSlot[], 
   for (const s of slots) {
     const aoa = s.aoa.map(raw) as [number, number, number];
     if (!(Math.hypot(...aoa) > 0.5)) continue; // the not-heard sentinel: (0, 0, 0)
-    obs.push({ site: s.site.map(raw) as [number, number, number], rangeM: Math.max(0, raw(s.tofNs) * NS_TO_M), aoa });
+    obs.push({ site: s.site.map(raw) as [number, number, number], rangeM: Math.max(0, raw(s.tofNs) * NS_TO_M), aoa, rxPowerDbm: raw(s.rxPowerDbm) });
   }
   return obs;
 }
@@ -168,7 +189,7 @@ export async function fitGeometric(r: FitRequest): Promise<Fitted> {
     sy += t.positions[2 * i + 1];
   }
   const seconds = (performance.now() - start) / 1000;
-  return new FittedGeometric({ featureLayout: r.featureLayout, fallback: [sx / t.n, sy / t.n] }, seconds, t.n / Math.max(seconds, 1e-9));
+  return new FittedGeometric({ featureLayout: r.featureLayout, fallback: [sx / t.n, sy / t.n] }, seconds); // no training loop: no samples/s
 }
 
 export async function loadGeometric(dir: string): Promise<Fitted> {

@@ -121,7 +121,7 @@ export async function fitKnn(r: FitRequest): Promise<Fitted> {
   const t = r.train;
   const table = { n: t.n, width: t.width, features: t.features.slice(), positions: t.positions.slice() };
   const seconds = (performance.now() - start) / 1000;
-  return new FittedKnn(table, r.config.knn ?? KNN_DEFAULTS, seconds, t.n / Math.max(seconds, 1e-9));
+  return new FittedKnn(table, r.config.knn ?? KNN_DEFAULTS, seconds); // no training loop: no samples/s
 }
 
 export async function loadKnn(dir: string): Promise<Fitted> {
