@@ -28,9 +28,9 @@ after(() => fs.rmSync(out, { recursive: true, force: true }));
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 const isSvg = (file: string) => fs.readFileSync(file, 'utf8').startsWith('<svg') && fs.readFileSync(file, 'utf8').trimEnd().endsWith('</svg>');
 
-test('baseline --quick: three models on constellation 1, CDFs, resume, and a re-run of one lost job gives the same bytes', async () => {
+test('baseline --quick: three models and two baselines on constellation 1, CDFs, resume, and a re-run of one lost job gives the same bytes', async () => {
   const run = await runExperiment('baseline', scenario, out, { ...quick, jobs: 2 });
-  assert.equal(run.trained, 3);
+  assert.equal(run.trained, 5);
   const r = readJson(run.resultsPath);
   assert.equal(r.experiment, 'baseline');
   assert.equal(r.settings.epochs, 2);
@@ -39,12 +39,14 @@ test('baseline --quick: three models on constellation 1, CDFs, resume, and a re-
   let trainRows = 0;
   let testRows = 0;
   for (let i = 0; i < ds.rows; i++) if (ds.constellation[i] === 1) ds.split[i] ? testRows++ : trainRows++;
-  assert.deepEqual(r.models.map((m: { model: string }) => m.model), ['hyploc', 'single-plus', 'single']);
-  assert.deepEqual(r.models.map((m: { trainable_params: number }) => m.trainable_params), [249442, 251942, 4002]);
+  assert.deepEqual(r.models.map((m: { model: string }) => m.model), ['hyploc', 'single-plus', 'single', 'knn', 'geometric']);
+  // kNN: its table (56 features and 2 coordinates per training sample); geometric: nothing.
+  assert.deepEqual(r.models.map((m: { trainable_params: number }) => m.trainable_params), [249442, 251942, 4002, trainRows * 58, 0]);
+  assert.deepEqual(r.models.map((m: { paper_mean_error_m: number | null }) => m.paper_mean_error_m), [2.81, 3.26, 4.42, null, null]);
   for (const m of r.models) {
     assert.equal(m.train_samples, trainRows);
     assert.equal(m.test_samples, testRows);
-    assert.equal(m.curve.length, 2);
+    assert.equal(m.curve.length, ['knn', 'geometric'].includes(m.model) ? 0 : 2);
     assert.ok(m.mean_error_m > 0 && Number.isFinite(m.mean_error_m));
     assert.equal(m.cdf.error_m.length, 101);
     for (let k = 1; k < 101; k++) assert.ok(m.cdf.error_m[k] >= m.cdf.error_m[k - 1], 'CDF errors ascend');
@@ -71,9 +73,9 @@ test('baseline --quick: three models on constellation 1, CDFs, resume, and a re-
 
 test('constellations --quick: Individual = average of per-constellation models, normalised, baseline jobs reused', async () => {
   const run = await runExperiment('constellations', scenario, out, quick);
-  // C in {1, 2}: 3 joint models x 2 + Individual(+) of constellation 2 (those of 1 are the C = 1 Single(+) jobs);
-  // the 3 jobs at C = 1 were finished by baseline and are copied, not re-trained.
-  assert.equal(run.trained, 5);
+  // C in {1, 2}: 3 joint models and 2 baselines x 2 + Individual(+) of constellation 2 (those of 1 are the C = 1
+  // Single(+) jobs); the 5 jobs at C = 1 were finished by baseline and are copied, not re-trained.
+  assert.equal(run.trained, 7);
   const r = readJson(run.resultsPath);
   assert.deepEqual(r.counts, [1, 2]);
   assert.deepEqual(r.mean_error_m.map((row: { constellations: number }) => row.constellations), [1, 2]);
@@ -129,7 +131,7 @@ test('the numbers do not depend on --jobs', async () => {
   try {
     for (const f of ['trajectories.arrow', 'links.arrow', 'dataset.arrow']) fs.copyFileSync(path.join(out, f), path.join(other, f));
     const one = await runExperiment('baseline', scenario, other, { ...quick, jobs: 1 });
-    assert.equal(one.trained, 3);
+    assert.equal(one.trained, 5);
     assert.deepEqual(fs.readFileSync(one.resultsPath), fs.readFileSync(path.join(out, 'experiments/baseline/results.json')));
   } finally {
     fs.rmSync(other, { recursive: true, force: true });
@@ -141,12 +143,13 @@ test('baseline trains the very models of simgen train: same jobs, same seed, sam
   try {
     for (const f of ['trajectories.arrow', 'links.arrow', 'dataset.arrow']) fs.copyFileSync(path.join(out, f), path.join(other, f));
     const run = await runExperiment('baseline', scenario, other, { epochs: 1, jobs: 2, quiet: true });
-    const trained = await runTrain(scenario, other, { models: ['hyploc', 'single', 'single-plus'], constellations: 1, train: { ...scenario.train, epochs: 1 }, jobs: 1 });
+    const trained = await runTrain(scenario, other, { models: ['hyploc', 'single', 'single-plus', 'knn', 'geometric'], constellations: 1, train: { ...scenario.train, epochs: 1 }, jobs: 1 });
     const jobs = run.results.models as Array<{ model: string; job: string; mean_error_m: number }>;
     for (const m of trained.models) {
       const job = jobs.find((j) => j.model === m.metrics.model)!;
       assert.equal(job.mean_error_m, m.metrics.mean_error_m);
-      for (const f of ['model.json', 'weights.bin', 'metrics.json'])
+      const saved = { knn: ['baseline.json', 'table.bin'], geometric: ['baseline.json'] }[m.metrics.model] ?? ['model.json', 'weights.bin'];
+      for (const f of [...saved, 'metrics.json'])
         assert.ok(fs.readFileSync(path.join(run.dir, 'jobs', job.job, f)).equals(fs.readFileSync(path.join(m.dir, f))), `${m.metrics.model}: ${f} differs`);
     }
   } finally {

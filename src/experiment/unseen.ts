@@ -1,7 +1,7 @@
 import type { Job } from '../learn/jobs/job.ts';
 import { UserError } from '../util/errors.ts';
 import { lineSvg } from '../viz/line-svg.ts';
-import { constellationTag, DISPLAY, type Experiment, finetuneJob, finetuneRecord, firstC, INDIVIDUAL, KINDS, type ModelName, percent, textTable, trainJob } from './context.ts';
+import { constellationTag, DISPLAY, type Experiment, finetuneJob, finetuneRecord, firstC, INDIVIDUAL, KINDS, type PaperModelName, percent, textTable, trainJob } from './context.ts';
 
 // Paper IV-C.3 / Figs. 7 and 8. Pre-training: HypLoc, Single and Single+ on the known constellations
 // 1..K together; Individual / Individual+ = the Single / Single+ model of one known constellation,
@@ -12,11 +12,11 @@ import { constellationTag, DISPLAY, type Experiment, finetuneJob, finetuneRecord
 // (Fig. 7, epoch 0 = zero-shot), and with a seeded share of them (Fig. 8; the same rows for every model).
 
 /** Paper IV-C.3 zero-shot mean errors (m) before re-training. */
-export const PAPER_ZERO_SHOT: Record<ModelName, number> = { hyploc: 140.4, single: 187.5, 'single-plus': 193.5, individual: 167.4, 'individual-plus': 218.5 };
+export const PAPER_ZERO_SHOT: Record<PaperModelName, number> = { hyploc: 140.4, single: 187.5, 'single-plus': 193.5, individual: 167.4, 'individual-plus': 218.5 };
 /** Paper IV-C.3 sample counts of the 1, 2, 5, 10, 25, 50 % subsets. */
 export const PAPER_FRACTION_SAMPLES = { 1: 227, 2: 455, 5: 1138, 10: 2277, 25: 5693, 50: 11387 } as const;
 
-const NAMES: ModelName[] = ['hyploc', 'single-plus', 'single', 'individual-plus', 'individual'];
+const NAMES: PaperModelName[] = ['hyploc', 'single-plus', 'single', 'individual-plus', 'individual'];
 
 export const unseen: Experiment = async (ctx) => {
   const { pretrain: K, fractions } = ctx.settings;
@@ -29,7 +29,7 @@ export const unseen: Experiment = async (ctx) => {
   const pre = await ctx.runner.run([...joint, ...perConstellation.map((p) => p.job)], 'pre-training jobs');
   const meanOf = (job: Job) => pre.get(job.key)!.record.mean_error_m;
 
-  const bases: Array<{ name: ModelName; job: Job; ownTestErrorM: number }> = joint.map((job, i) => ({ name: KINDS[i], job, ownTestErrorM: meanOf(job) }));
+  const bases: Array<{ name: PaperModelName; job: Job; ownTestErrorM: number }> = joint.map((job, i) => ({ name: KINDS[i], job, ownTestErrorM: meanOf(job) }));
   for (const [name] of INDIVIDUAL) {
     const candidates = perConstellation.filter((p) => p.name === name);
     const best = candidates.reduce((a, b) => (meanOf(b.job) < meanOf(a.job) ? b : a)); // ties: the lower id
