@@ -137,4 +137,9 @@ test('runTrain writes model, metrics and CDF plot; 2 worker processes give the b
   const t = readArrowFile(path.join(out, 'pred.arrow'));
   assert.equal(t.numRows, both.n);
   assert.equal(t.schema.metadata.get('scenario_hash'), ds.meta.scenarioHash, 'predictions carry the provenance of the dataset they were made from');
+  // A saved baseline predicts through the registry's load, to the same errors.
+  for (const kind of ['knn', 'geometric']) {
+    const b = await runPredict({ modelDir: path.join(out, `models/${kind}-c2`), dataset: path.join(out, 'dataset.arrow'), split: 'test', output: path.join(out, `pred-${kind}.arrow`) });
+    assert.equal(b.summary.mean_error_m, JSON.parse(fs.readFileSync(path.join(out, `models/${kind}-c2/metrics.json`), 'utf8')).mean_error_m, kind);
+  }
 });
