@@ -78,7 +78,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       },
       onProgress: (kind, done, total) => {
         samples.set(kind, { done, total });
-        bar ??= new Progress('training', total * models.length, args.quiet, { unit: 'samples' }); // every model trains on the same samples
+        // Every network trains on the same samples; the baselines report none (fitted at once).
+        bar ??= new Progress('training', total * models.filter((k) => MODEL_REGISTRY[k].iterates).length, args.quiet, { unit: 'samples' });
         const sum = [...samples.values()].reduce((a, s) => a + s.done, 0);
         bar.update(sum, [...samples].map(([k, s]) => `${MODEL_REGISTRY[k].label} ${Math.round((100 * s.done) / s.total)}%`).join(', '));
       },

@@ -57,6 +57,8 @@ export interface KindEntry {
   label: string;
   /** Relative fitting cost per training sample (bench/train.ts), for scheduling: the longest jobs start first. */
   cost: number;
+  /** Fits over epochs, reporting its samples as it goes (the networks); false: fitted at once (the baselines). */
+  iterates: boolean;
   fit(r: FitRequest): Promise<Fitted>;
   /** A model this kind saved (the base of a re-training). */
   load(dir: string): Promise<Fitted>;
@@ -99,6 +101,7 @@ function network(kind: ModelKind, label: string, cost: number): KindEntry {
   return {
     label,
     cost,
+    iterates: true,
     async fit(r) {
       if (r.from && !(r.from instanceof FittedNetwork)) throw new Error(`${kind}: can only continue a ${kind} network`);
       const c = r.config;
@@ -134,8 +137,8 @@ export const MODEL_REGISTRY = {
   hyploc: network('hyploc', 'HypLoc', 1),
   single: network('single', 'Single', 0.2),
   'single-plus': network('single-plus', 'Single+', 0.85),
-  knn: { label: 'kNN', cost: 0.03, fit: fitKnn, load: loadKnn },
-  geometric: { label: 'geometric', cost: 0.001, fit: fitGeometric, load: loadGeometric },
+  knn: { label: 'kNN', cost: 0.03, iterates: false, fit: fitKnn, load: loadKnn },
+  geometric: { label: 'geometric', cost: 0.001, iterates: false, fit: fitGeometric, load: loadGeometric },
 } satisfies Record<string, KindEntry>;
 
 export type KindName = keyof typeof MODEL_REGISTRY;
