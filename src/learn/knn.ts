@@ -115,11 +115,20 @@ export class FittedKnn implements Fitted {
   dispose(): void {}
 }
 
+/** The table of the training rows; re-training (`from` a kNN) adds them to its table, after its rows. */
 export async function fitKnn(r: FitRequest): Promise<Fitted> {
-  if (r.from) throw new Error('knn: a kNN table is built afresh, not re-trained');
+  if (r.from && !(r.from instanceof FittedKnn)) throw new Error('knn: can only continue a kNN table');
   const start = performance.now();
   const t = r.train;
-  const table = { n: t.n, width: t.width, features: t.features.slice(), positions: t.positions.slice() };
+  const base = r.from?.table ?? { n: 0, width: t.width, features: new Float32Array(0), positions: new Float32Array(0) };
+  if (base.width !== t.width) throw new Error(`knn: the table has ${base.width} features per sample, the training set ${t.width}`);
+  const features = new Float32Array(base.features.length + t.features.length);
+  features.set(base.features);
+  features.set(t.features, base.features.length);
+  const positions = new Float32Array(base.positions.length + t.positions.length);
+  positions.set(base.positions);
+  positions.set(t.positions, base.positions.length);
+  const table = { n: base.n + t.n, width: t.width, features, positions };
   const seconds = (performance.now() - start) / 1000;
   return new FittedKnn(table, r.config.knn ?? KNN_DEFAULTS, seconds); // no training loop: no samples/s
 }
