@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { FEATURES_PER_SITE, featureLayout, siteSlots } from '../src/dataset/features.ts';
 import type { SampleSet, Scaler } from '../src/learn/data.ts';
 import { fitGeometric, locate, type SiteObservation } from '../src/learn/geometric.ts';
+import { makeJob } from '../src/learn/jobs/job.ts';
 import { fitKnn, type KnnTable, knnPositions } from '../src/learn/knn.ts';
 import { MODEL_REGISTRY } from '../src/learn/registry.ts';
 import { SPEED_OF_LIGHT } from '../src/radio/field.ts';
@@ -194,4 +195,11 @@ test('knn options: bad train.knn values in a scenario are refused, naming the fi
   fs.writeFileSync(file, YAML.stringify({ ...base, train: { ...base.train, knn: { k: 7 } } }));
   assert.deepEqual(loadScenario(file).train.knn, { k: 7, weighting: 'inverse-distance' });
   assert.equal(loadScenario(path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml')).train.knn, undefined); // no key: the jobs' keys stay as they were
+});
+
+test('knn options enter only the kNN jobs: the other jobs keep their keys and specs', () => {
+  const job = (kind: 'knn' | 'hyploc' | 'geometric', knn?: KnnConfig) =>
+    makeJob({ type: 'train', kind, constellations: [1], train: { ...TRAIN, maxTrainSamples: null, ...(knn ? { knn } : {}) } }, kind, 'dataset', 1);
+  for (const kind of ['hyploc', 'geometric'] as const) assert.deepEqual(job(kind, { k: 3, weighting: 'uniform' }), job(kind));
+  assert.notEqual(job('knn', { k: 3, weighting: 'uniform' }).key, job('knn').key);
 });
