@@ -36,13 +36,24 @@ export function nearestRows(t: KnnTable, q: Float32Array, qOffset: number, k: nu
   for (let r = 0, base = 0; r < t.n; r++, base += w) {
     let acc = 0;
     let j = 0;
-    while (j < w) {
-      const end = Math.min(j + BLOCK, w);
-      for (; j < end; j++) {
-        const d = q[qOffset + j] - f[base + j];
-        acc += d * d;
-      }
-      if (acc >= worst) break;
+    // Whole blocks unrolled (the same additions in the same order), then the rest.
+    for (; j + BLOCK <= w && acc < worst; j += BLOCK) {
+      const a = qOffset + j, b = base + j;
+      const d0 = q[a] - f[b], d1 = q[a + 1] - f[b + 1], d2 = q[a + 2] - f[b + 2], d3 = q[a + 3] - f[b + 3];
+      const d4 = q[a + 4] - f[b + 4], d5 = q[a + 5] - f[b + 5], d6 = q[a + 6] - f[b + 6], d7 = q[a + 7] - f[b + 7];
+      acc += d0 * d0;
+      acc += d1 * d1;
+      acc += d2 * d2;
+      acc += d3 * d3;
+      acc += d4 * d4;
+      acc += d5 * d5;
+      acc += d6 * d6;
+      acc += d7 * d7;
+    }
+    if (acc >= worst) continue;
+    for (; j < w; j++) {
+      const d = q[qOffset + j] - f[base + j];
+      acc += d * d;
     }
     if (acc >= worst) continue;
     // Insert after every kept row at the same or a smaller distance.
