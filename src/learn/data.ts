@@ -1,3 +1,4 @@
+import type { Points } from '../dataset/leakage.ts';
 import type { Dataset } from '../dataset/read.ts';
 import type { Normalisation } from '../dataset/normalisation.ts';
 import { UserError } from '../util/errors.ts';
@@ -97,4 +98,19 @@ export function scaledLabels(set: SampleSet, scaler: Scaler): Float32Array {
     out[2 * i + 1] = (set.positions[2 * i + 1] - scaler.labelMean[1]) / scaler.labelScale;
   }
   return out;
+}
+
+/** Positions of the distinct samples among a set's rows (with K constellations every sample has K rows). */
+export function samplePositions(ds: Dataset, set: SampleSet): Points {
+  const seen = new Set<string>();
+  const x: number[] = [], y: number[] = [];
+  for (let i = 0; i < set.n; i++) {
+    const r = set.rows[i];
+    const id = `${ds.trajectoryId[r]}/${ds.sample[r]}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    x.push(set.positions[2 * i]);
+    y.push(set.positions[2 * i + 1]);
+  }
+  return { x, y };
 }
