@@ -119,6 +119,6 @@ function areaSplit(s: SplitSamples, seed: number): SampleSplit {
 
 /** One line: the split, its rule and its counts. */
 export function splitLine(r: SplitRecord): string {
-  const what = r.name === 'area' ? `${r.test_cells} of ${r.cells} cells test, ` : r.name === 'tracks' ? `test tracks ${r.test_tracks.join(', ')}, ` : '';
+  const what = r.name === 'area' ? `${r.test_cells} of ${r.cells} cells test; ` : r.name === 'tracks' ? `test tracks ${r.test_tracks.join(', ')}; ` : '';
   return `split ${r.name}: ${r.rule}: ${what}${r.train_samples} train / ${r.test_samples} test samples`;
 }

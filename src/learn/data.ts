@@ -1,4 +1,4 @@
-import type { Points } from '../dataset/leakage.ts';
+import type { TrackPoints } from '../dataset/leakage.ts';
 import type { Dataset } from '../dataset/read.ts';
 import type { Normalisation } from '../dataset/normalisation.ts';
 import { UserError } from '../util/errors.ts';
@@ -100,17 +100,20 @@ export function scaledLabels(set: SampleSet, scaler: Scaler): Float32Array {
   return out;
 }
 
-/** Positions of the distinct samples among a set's rows (with K constellations every sample has K rows). */
-export function samplePositions(ds: Dataset, set: SampleSet): Points {
+/**
+ * The distinct samples among a set's rows (with K constellations every sample has K rows), in ascending
+ * (trajectory_id, sample) order.
+ */
+export function samplePositions(ds: Dataset, set: SampleSet): TrackPoints {
   const seen = new Set<string>();
-  const x: number[] = [], y: number[] = [];
+  const order: number[] = [];
   for (let i = 0; i < set.n; i++) {
     const r = set.rows[i];
     const id = `${ds.trajectoryId[r]}/${ds.sample[r]}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    x.push(set.positions[2 * i]);
-    y.push(set.positions[2 * i + 1]);
+    order.push(r);
   }
-  return { x, y };
+  order.sort((a, b) => ds.trajectoryId[a] - ds.trajectoryId[b] || ds.sample[a] - ds.sample[b]);
+  return { x: order.map((r) => ds.x[r]), y: order.map((r) => ds.y[r]), trajectoryId: order.map((r) => ds.trajectoryId[r]), sample: order.map((r) => ds.sample[r]) };
 }
