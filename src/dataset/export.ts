@@ -4,7 +4,6 @@ import { type Data, type FixedSizeList, Float32, makeData, Table, tableToIPC } f
 import type { Scenario } from '../scenario/load.ts';
 import { ArrowBatchFile, type ColumnValues, writeArrowFile } from '../util/arrow.ts';
 import { withAtomicFile } from '../util/atomic.ts';
-import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
 import { unseenNote } from '../scenario/constellations.ts';
