@@ -8,6 +8,7 @@ import { type ExportResult, runExport } from '../src/dataset/export.ts';
 import { leakage, leakageLines, PointGrid } from '../src/dataset/leakage.ts';
 import { type Dataset, readDataset } from '../src/dataset/read.ts';
 import { areaCell, AREA_RULE, splitSamples, TIME_RULE } from '../src/dataset/splits.ts';
+import { runTrain } from '../src/learn/run.ts';
 import { planDataset } from '../src/pipeline/dataset.ts';
 import { loadScenario, type Scenario, withSplit } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
@@ -184,6 +185,16 @@ test('the export reports the leakage of its split', () => {
   const t = made.get('time')!.r;
   // The time split's test samples continue their own tracks: the first is one step from the last training sample.
   assert.ok(t.leakage.median_m > 0 && t.leakage.median_step_m! > 0);
+});
+
+test('a training records its split\'s leakage in metrics.json, as the export measured it', async () => {
+  const dir = path.join(outDir, 'area');
+  const r = await runTrain(withSplit(scenario, 'area'), dir, { models: ['single'], constellations: 2, train: { ...scenario.train, epochs: 1 }, jobs: 1 });
+  const saved = JSON.parse(fs.readFileSync(path.join(r.models[0].dir, 'metrics.json'), 'utf8'));
+  const exported = made.get('area')!.r.leakage;
+  assert.equal(saved.leakage.split, 'area');
+  // Two constellations: every sample twice among the rows, once in the figure. Labels are float32 in readDataset.
+  for (const k of ['median_m', 'p90_m', 'median_spacing_m', 'median_step_m'] as const) assert.ok(Math.abs(saved.leakage[k] - exported[k]!) < 1e-3, `${k}: ${saved.leakage[k]} vs ${exported[k]}`);
 });
 
 test('bad --split values and dataset.split fields are refused naming the allowed values, exit 2, nothing written', async () => {
