@@ -9,7 +9,7 @@ import { leakage, leakageLines, PointGrid } from '../src/dataset/leakage.ts';
 import { type Dataset, readDataset } from '../src/dataset/read.ts';
 import { areaCell, AREA_RULE, splitSamples, TIME_RULE } from '../src/dataset/splits.ts';
 import { runTrain } from '../src/learn/run.ts';
-import { planDataset } from '../src/pipeline/dataset.ts';
+import { ensureDataset, planDataset } from '../src/pipeline/dataset.ts';
 import { loadScenario, type Scenario, withSplit } from '../src/scenario/load.ts';
 import { readArrowFile } from '../src/util/arrow.ts';
 import { rngFor } from '../src/util/rng.ts';
@@ -195,6 +195,22 @@ test('a training records its split\'s leakage in metrics.json, as the export mea
   assert.equal(saved.leakage.split, 'area');
   // Two constellations: every sample twice among the rows, once in the figure. Labels are float32 in readDataset.
   for (const k of ['median_m', 'p90_m', 'median_spacing_m', 'median_step_m'] as const) assert.ok(Math.abs(saved.leakage[k] - exported[k]!) < 1e-3, `${k}: ${saved.leakage[k]} vs ${exported[k]}`);
+});
+
+test('the nr-srs path (measurements.arrow -> dataset.arrow) takes the same split', async () => {
+  const dir = path.join(outDir, 'nr-srs');
+  fs.mkdirSync(dir);
+  const doc = YAML.parse(fs.readFileSync(scenario.path, 'utf8'));
+  doc.measurement = { model: 'nr-srs' };
+  const file = path.join(dir, 'scenario.yaml');
+  fs.writeFileSync(file, YAML.stringify(doc));
+  const measured = withSplit(loadScenario(file), 'area');
+  await ensureDataset(measured, dir, { threads: 1, quiet: true });
+  const ds = readDataset(path.join(dir, 'dataset.arrow'));
+  const ideal = made.get('area')!.ds;
+  assert.deepEqual([ds.trajectoryId, ds.sample], [ideal.trajectoryId, ideal.sample]);
+  assert.deepEqual(ds.split, ideal.split, 'the same samples, the same cells');
+  assert.deepEqual(ds.meta.split, ideal.meta.split);
 });
 
 test('bad --split values and dataset.split fields are refused naming the allowed values, exit 2, nothing written', async () => {
