@@ -155,7 +155,11 @@ test('leakage on a hand-made case: test distances, spacing, step and the interpo
   assert.match(lines[1], /split tracks measures interpolation/);
   // Steps count only sample k to k + 1 of one track.
   assert.equal(leakage({ x: [0, 5, 0, 9], y: [0, 0, 1, 1], trajectoryId: [1, 1, 2, 2], sample: [0, 2, 0, 1] }, { x: [0], y: [0] }).median_step_m, 9);
-  assert.equal(leakage({ x: [0], y: [0], trajectoryId: [1], sample: [0] }, { x: [3], y: [4] }).median_step_m, null);
+  assert.deepEqual(leakage({ x: [0], y: [0], trajectoryId: [1], sample: [0] }, { x: [3], y: [4] }), { median_m: 5, p90_m: 5, median_spacing_m: null, median_step_m: null });
+  // No test samples: nothing to measure, said so.
+  const none = leakage(train, { x: [], y: [] });
+  assert.equal(none.median_m, null);
+  assert.deepEqual(leakageLines(none, 'tracks'), ['leakage (split tracks): none to measure (no test or no training samples)']);
 });
 
 test('the grid search is exact: nearest distances equal brute force on clustered and spread points', () => {
@@ -179,12 +183,16 @@ test('the grid search is exact: nearest distances equal brute force on clustered
   }
 });
 
-test('the export reports the leakage of its split', () => {
-  const a = made.get('area')!.r;
-  assert.ok(a.leakage.median_m > 0 && a.leakage.p90_m >= a.leakage.median_m);
-  const t = made.get('time')!.r;
-  // The time split's test samples continue their own tracks: the first is one step from the last training sample.
-  assert.ok(t.leakage.median_m > 0 && t.leakage.median_step_m! > 0);
+test('the export reports the leakage of its split: brute force over its samples agrees', () => {
+  for (const split of ['tracks', 'area', 'time']) {
+    const samples = samplesOf(split);
+    const train = samples.filter((p) => !p.test);
+    const d = samples.filter((p) => p.test).map((p) => Math.min(...train.map((q) => Math.hypot(q.x - p.x, q.y - p.y)))).sort((a, b) => a - b);
+    const l = made.get(split)!.r.leakage;
+    const median = d.length % 2 ? d[(d.length - 1) / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
+    assert.ok(Math.abs(l.median_m! - median) < 1e-4, `${split}: median ${l.median_m} vs ${median}`);
+    assert.ok(l.p90_m! >= l.median_m! && l.median_step_m! > 0, split);
+  }
 });
 
 test('a training records its split\'s leakage in metrics.json, as the export measured it', async () => {

@@ -8,13 +8,13 @@
 // what the rule compares with: where the tracks drive the same lanes the spacing shrinks with the leakage
 // (default scenario, tracks split: 0.13 m spacing, 0.17 m leakage), and a rule against it would never fire.
 
-/** metrics.json's `leakage` and what `simgen export` prints: distances in m, over unique samples. */
+/** metrics.json's `leakage` and what `simgen export` prints: distances in m, over unique samples; null where there is nothing to measure. */
 export interface Leakage {
-  /** Median and 90th percentile of each test sample's distance to its nearest training sample. */
-  median_m: number;
-  p90_m: number;
-  /** Median of each training sample's distance to its nearest other training sample. */
-  median_spacing_m: number;
+  /** Median and 90th percentile of each test sample's distance to its nearest training sample (null: no test or no training sample). */
+  median_m: number | null;
+  p90_m: number | null;
+  /** Median of each training sample's distance to its nearest other training sample (null: fewer than two). */
+  median_spacing_m: number | null;
   /** Median distance between consecutive training samples of a track (sample k and k + 1); null when there are none. */
   median_step_m: number | null;
 }
@@ -113,23 +113,25 @@ export class PointGrid {
   }
 }
 
-/** Quantile with linear interpolation between order statistics (numpy's default, as the error summaries). */
-function quantile(sorted: Float64Array, p: number): number {
+/** Quantile with linear interpolation between order statistics (numpy's default, as the error summaries); null for no values. */
+function quantile(sorted: Float64Array, p: number): number | null {
   const n = sorted.length;
-  if (n === 0) return NaN;
+  if (n === 0) return null;
   const h = (n - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(n - 1, lo + 1);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-const round = (v: number) => Number(v.toFixed(4));
+const round = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
 
 /** The leakage figure of these training and test samples (each sample once). */
 export function leakage(train: TrackPoints, test: Points): Leakage {
   const grid = new PointGrid(train);
-  const toTrain = Float64Array.from({ length: test.x.length }, (_, i) => grid.nearest(test.x[i], test.y[i])).sort();
-  const spacing = Float64Array.from({ length: train.x.length }, (_, i) => grid.nearest(train.x[i], train.y[i], i)).sort();
+  // Infinity (nothing to be near) is left out.
+  const finite = (n: number, d: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => d(i)).filter(Number.isFinite).sort();
+  const toTrain = finite(test.x.length, (i) => grid.nearest(test.x[i], test.y[i]));
+  const spacing = finite(train.x.length, (i) => grid.nearest(train.x[i], train.y[i], i));
   const steps: number[] = [];
   for (let i = 1; i < train.x.length; i++)
     if (train.trajectoryId[i] === train.trajectoryId[i - 1] && train.sample[i] === train.sample[i - 1] + 1) steps.push(Math.hypot(train.x[i] - train.x[i - 1], train.y[i] - train.y[i - 1]));
@@ -137,7 +139,7 @@ export function leakage(train: TrackPoints, test: Points): Leakage {
     median_m: round(quantile(toTrain, 0.5)),
     p90_m: round(quantile(toTrain, 0.9)),
     median_spacing_m: round(quantile(spacing, 0.5)),
-    median_step_m: steps.length ? round(quantile(Float64Array.from(steps).sort(), 0.5)) : null,
+    median_step_m: round(quantile(Float64Array.from(steps).sort(), 0.5)),
   };
 }
 
@@ -159,7 +161,8 @@ export function splitLeakage(p: TrackPoints, isTest: ArrayLike<number>): Leakage
 
 /** The leakage line, and a second one when the test samples sit closer than a quarter of the sampling step. */
 export function leakageLines(l: Leakage, split: string): string[] {
-  const m = (v: number) => `${v.toFixed(2)} m`;
+  const m = (v: number | null) => (v === null ? '- m' : `${v.toFixed(2)} m`);
+  if (l.median_m === null) return [`leakage (split ${split}): none to measure (no test or no training samples)`];
   const step = l.median_step_m === null ? '' : `, a track's samples ${m(l.median_step_m)} apart`;
   const lines = [`leakage (split ${split}): test samples lie a median ${m(l.median_m)} (p90 ${m(l.p90_m)}) from the nearest training sample; training samples: nearest neighbour a median ${m(l.median_spacing_m)}${step}`];
   if (l.median_step_m !== null && l.median_m < l.median_step_m / 4)
