@@ -1,6 +1,6 @@
 import { ITU_MATERIALS, mapMaterials, NO_SCATTERING, type ScatteringParams } from '../map/materials.ts';
 import type { CityMap } from '../map/types.ts';
-import type { ScenarioFile } from './schema.ts';
+import type { ScenarioFile, SplitName } from './schema.ts';
 
 // The scenario file's sections resolved once, when the scenario loads, into what each stage reads: typed,
 // camelCase, units in the names, defaults applied, derived choices made (is diffuse scattering on? which
@@ -74,6 +74,12 @@ export interface TrainConfig {
   lrDecaySamples: number;
 }
 
+/** What the export reads besides the constellations (dataset section). */
+export interface DatasetConfig {
+  /** The train/test split (src/dataset/splits.ts); `simgen export --split` / `simgen train --split` override it. */
+  split: SplitName;
+}
+
 /** Height and array orientation of a site that does not give its own (sites.height_m, sites.array.orientation_deg). */
 export interface SiteDefaults {
   heightM: number;
@@ -88,6 +94,10 @@ export function trajectoriesConfig(f: ScenarioFile): TrajectoriesConfig {
 export function trainConfig(f: ScenarioFile): TrainConfig {
   const t = f.train;
   return { epochs: t.epochs, batchSize: t.batch_size, learningRate: t.learning_rate, lrDecayRate: t.lr_decay_rate, lrDecaySamples: t.lr_decay_samples };
+}
+
+export function datasetConfig(f: ScenarioFile): DatasetConfig {
+  return { split: f.dataset.split };
 }
 
 /** The raytrace config of these sections on this map (its materials get their scattering parameters). */
