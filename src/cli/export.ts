@@ -2,10 +2,12 @@ import type { CommandModule } from 'yargs';
 import { runExport } from '../dataset/export.ts';
 import { UserError } from '../util/errors.ts';
 import { exportSummary } from '../pipeline/summaries.ts';
+import { withSplit } from '../scenario/load.ts';
 import { COMMANDS } from './commands.ts';
 import { type CommonArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions } from './common.ts';
+import { type SplitArgs, splitFlag, withSplitOption } from './flags.ts';
 
-interface ExportArgs extends CommonArgs {
+interface ExportArgs extends CommonArgs, SplitArgs {
   arrow?: boolean;
   parquet: boolean;
   deepmimo: boolean;
@@ -16,7 +18,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   command: COMMANDS.export.usage,
   describe: COMMANDS.export.describe,
   builder: (y) =>
-    withCommonOptions(y)
+    withSplitOption(withCommonOptions(y))
       .option('arrow', { type: 'boolean', describe: 'write <out>/dataset.arrow (what "simgen train" reads)', defaultDescription: 'true unless --deepmimo alone' })
       .option('parquet', { type: 'boolean', default: false, describe: 'also write <out>/dataset.parquet (zstd)' })
       .option('deepmimo', { type: 'boolean', default: false, describe: 'write <out>/deepmimo/<scenario>/: the paths of "raytrace --paths" in DeepMIMO v4 layout' })
@@ -24,7 +26,9 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
   handler: async (args) => {
     if (args.arrow === false && !args.deepmimo) throw new UserError('--no-arrow: name a format to write (allowed: --arrow, --deepmimo); add --parquet for a Parquet copy of dataset.arrow');
     const started = performance.now();
-    const { scenario, outDir } = resolveCommon(args);
+    const split = splitFlag(args);
+    const { scenario: loaded, outDir } = resolveCommon(args);
+    const scenario = split ? withSplit(loaded, split) : loaded;
     const log = logger(args.quiet);
     await lockOutput(outDir);
     if (args.deepmimo) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Argv } from 'yargs';
+import { SPLIT_NAMES, type SplitName } from '../scenario/schema.ts';
 import { UserError } from '../util/errors.ts';
 import { shownPath } from '../util/paths.ts';
 
@@ -91,4 +92,20 @@ export function withJobsOption<T>(y: Argv<T>, what = 'trainings at a time, each 
 /** The checked --jobs; undefined (one per core) when not given. */
 export function jobsFlag(args: JobsArgs): number | undefined {
   return intFlag(args.jobs, '--jobs', 1, 64);
+}
+
+/** --split: the train/test split of the dataset (export, train); the scenario's dataset.split when not given. */
+export interface SplitArgs {
+  split?: string;
+}
+
+export function withSplitOption<T>(y: Argv<T>): Argv<T & SplitArgs> {
+  return y.option('split', { type: 'string', describe: `train/test split of dataset.arrow: ${SPLIT_NAMES.join(', ')} (docs/export.md "Splits")`, defaultDescription: 'scenario dataset.split, tracks' }) as Argv<T & SplitArgs>;
+}
+
+/** The checked --split; undefined when not given. */
+export function splitFlag(args: SplitArgs): SplitName | undefined {
+  if (args.split === undefined) return undefined;
+  if (!(SPLIT_NAMES as readonly string[]).includes(args.split)) throw new UserError(`--split must be one of ${SPLIT_NAMES.join(', ')} (got ${JSON.stringify(args.split)})`);
+  return args.split as SplitName;
 }

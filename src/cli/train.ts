@@ -1,18 +1,20 @@
 import type { CommandModule } from 'yargs';
+import { leakageLines } from '../dataset/leakage.ts';
 import { HEARD_GROUPS } from '../learn/evaluate.ts';
 import { KNN_DEFAULTS } from '../learn/knn.ts';
 import { KIND_NAMES, type KindName, MODEL_REGISTRY } from '../learn/registry.ts';
 import { runTrain } from '../learn/run.ts';
 import { ensureDataset } from '../pipeline/dataset.ts';
 import type { KnnConfig, KnnWeighting } from '../scenario/config.ts';
+import { withSplit } from '../scenario/load.ts';
 import { KNN_WEIGHTINGS } from '../scenario/schema.ts';
 import { UserError } from '../util/errors.ts';
 import { clearProgressBar, Progress } from '../util/progress.ts';
 import { COMMANDS } from './commands.ts';
 import { applyKernelsOption, type CommonArgs, type KernelArgs, lockOutput, logger, resolveCommon, shownPath, withCommonOptions, withKernelsOption } from './common.ts';
-import { intFlag, type JobsArgs, jobsFlag, nameList, type ThreadsArgs, threadsFlag, withJobsOption, withThreadsOption } from './flags.ts';
+import { intFlag, type JobsArgs, jobsFlag, nameList, type SplitArgs, splitFlag, type ThreadsArgs, threadsFlag, withJobsOption, withSplitOption, withThreadsOption } from './flags.ts';
 
-interface TrainArgs extends CommonArgs, KernelArgs, ThreadsArgs, JobsArgs {
+interface TrainArgs extends CommonArgs, KernelArgs, ThreadsArgs, JobsArgs, SplitArgs {
   models: string;
   constellations: number;
   epochs?: number;
@@ -36,7 +38,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   command: COMMANDS.train.usage,
   describe: COMMANDS.train.describe,
   builder: (y) =>
-    withJobsOption(withThreadsOption(withKernelsOption(withCommonOptions(y)), 'raytrace worker threads if the dataset has to be made'))
+    withSplitOption(withJobsOption(withThreadsOption(withKernelsOption(withCommonOptions(y)), 'raytrace worker threads if the dataset has to be made')))
       // --models as in `simgen experiment`; --model, its first name, still works.
       .option('models', { alias: 'model', type: 'string', default: KIND_NAMES.join(','), describe: `comma list of ${KIND_NAMES.join(', ')}` })
       .option('constellations', { type: 'number', default: 1, describe: "train and test on the first K known constellations' samples together (never the unseen one)" })
@@ -46,7 +48,10 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('knn-weighting', { type: 'string', describe: `kNN weighting: ${KNN_WEIGHTINGS.join(' or ')}`, defaultDescription: `scenario train.knn.weighting, else ${KNN_DEFAULTS.weighting}` }) as never,
   handler: async (args) => {
     applyKernelsOption(args);
-    const { scenario, outDir } = resolveCommon(args);
+    const split = splitFlag(args);
+    const { scenario: loaded, outDir } = resolveCommon(args);
+    // A dataset.arrow made with another split records another input_key: the pipeline makes it again.
+    const scenario = split ? withSplit(loaded, split) : loaded;
     const models = nameList(args.models, '--models', KIND_NAMES)!;
     // The scenario's train section, with the flags' epochs and batch size: passed whole.
     const train = {
@@ -98,6 +103,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     const groups = r.models[0].metrics.by_sites_heard;
     const n = groups.reduce((a, g) => a + g.samples, 0);
     log(`test samples by sites heard: ${groups.map((g) => `${g.sites_heard}: ${g.samples} (${((100 * g.samples) / Math.max(1, n)).toFixed(1)} %)`).join(', ')}`);
+    const leak = r.models[0].metrics.leakage;
+    if (leak) for (const line of leakageLines(leak, leak.split)) log(line);
     log(`error CDF: ${shownPath(r.cdfPath)}`);
   },
 };

@@ -4,14 +4,15 @@ import { type Data, type FixedSizeList, Float32, makeData, Table, tableToIPC } f
 import type { Scenario } from '../scenario/load.ts';
 import { ArrowBatchFile, type ColumnValues, writeArrowFile } from '../util/arrow.ts';
 import { withAtomicFile } from '../util/atomic.ts';
-import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { Progress } from '../util/progress.ts';
 import { unseenNote } from '../scenario/constellations.ts';
 import { type Constellation, chooseUnseen, drawConstellations, UNSEEN_RULE } from './constellations.ts';
 import { featureLayout, fillFeatures, SENTINEL_MARGIN_DB, sentinelFor } from './features.ts';
 import { linkSourceOf, LinksReader, readSplits } from './inputs.ts';
+import { type Leakage, splitLeakage } from './leakage.ts';
 import { RunningStats } from './normalisation.ts';
+import { type SplitRecord, splitKeyPart, splitSamples } from './splits.ts';
 import { FeatureSpill } from './spill.ts';
 import { type DatasetMeta, datasetSchema } from './schema.ts';
 
@@ -33,13 +34,17 @@ export interface ExportResult {
   heardShares: number[][];
   /** Heard links whose received power is below the not-heard sentinel (0 expected). */
   heardBelowSentinel: number;
+  /** The split's rule and counts (in meta.split too, unless it is tracks). */
+  split: SplitRecord;
+  /** How far the test samples lie from the training samples. */
+  leakage: Leakage;
 }
 
 /** The input_key runExport writes for these upstream keys (links.arrow, trajectories.arrow), without running it. */
 export function exportInputKey(scenario: Scenario, linksKey: string, trajectoriesKey: string, opts: Pick<ExportOptions, 'constellations'> = {}): string {
   // The section as written, with #1 resolved (it may default to the first sites).
   const settings = { ...scenario.constellations.asWritten, first: scenario.constellations.first, count: opts.constellations ?? scenario.constellations.count };
-  return stageKey('export', scenario.seed, settings, UNSEEN_RULE, SENTINEL_MARGIN_DB, linksKey, trajectoriesKey);
+  return stageKey('export', scenario.seed, settings, UNSEEN_RULE, SENTINEL_MARGIN_DB, linksKey, trajectoriesKey, ...splitKeyPart(scenario.dataset.split));
 }
 
 const PARQUET_FILE = 'dataset.parquet';
@@ -70,15 +75,8 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
     const splits = await readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
     const S = links.samples;
 
-    // Splits follow the trajectories (never the samples): one flag per trajectory, copied to its samples.
-    const split: string[] = new Array(S);
-    const isTest = new Uint8Array(S);
-    for (let s = 0; s < S; s++) {
-      const t = splits.isTest.get(links.trajectoryId[s]);
-      if (t === undefined) throw new UserError(`links.arrow has trajectory ${links.trajectoryId[s]}, which trajectories.arrow does not: rerun "simgen raytrace"`);
-      isTest[s] = t ? 1 : 0;
-      split[s] = t ? 'test' : 'train';
-    }
+    const { isTest, record: splitRecord } = splitSamples(scenario.dataset.split, links, splits.isTest, scenario.seed);
+    const split = Array.from(isTest, (t) => (t ? 'test' : 'train'));
 
     const unseen = skipped ? undefined : chooseUnseen(known, settings.size, { siteIds: links.sites.map((s) => s.id), x: links.x, y: links.y, heard: links.heard }, scenario.seed);
     const constellations: Constellation[] = unseen ? [...known, unseen.constellation] : known;
@@ -133,6 +131,8 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
           }
         : { skipped: skipped! },
       sites: links.sites,
+      // A tracks dataset records no split: its bytes stay those of the datasets made before the choice existed.
+      ...(splitRecord.name === 'tracks' ? {} : { split: splitRecord }),
       ...(scenario.map.origin ? { originLonLat: [scenario.map.origin.lon, scenario.map.origin.lat] as [number, number] } : {}),
     };
 
@@ -176,7 +176,7 @@ export async function runExport(scenario: Scenario, outDir: string, opts: Export
       parquetPath = path.join(outDir, PARQUET_FILE);
       await writeParquet(target, parquetPath);
     }
-    return { path: target, parquetPath, rows, inputKey, meta, heardShares, heardBelowSentinel: links.heardBelowFloor };
+    return { path: target, parquetPath, rows, inputKey, meta, heardShares, heardBelowSentinel: links.heardBelowFloor, split: splitRecord, leakage: splitLeakage(links, isTest) };
   } finally {
     spill?.remove();
     await reader.close();

@@ -7,6 +7,7 @@ import type { Constellation } from './constellations.ts';
 import { FEATURES_PER_SITE, type Sentinel } from './features.ts';
 import type { LinkSite } from './inputs.ts';
 import type { Normalisation } from './normalisation.ts';
+import type { SplitRecord } from './splits.ts';
 
 // dataset.arrow: one row per (constellation, trajectory sample). Everything a reader needs to use
 // it (constellations, feature names, sentinel, normalisation) travels in the schema metadata.
@@ -36,6 +37,16 @@ export interface DatasetMeta {
   sites: LinkSite[];
   /** WGS84 [lon, lat] of the map frame's origin, for maps made from lon/lat (metadata `origin_lon_lat`). */
   originLonLat?: [number, number];
+  /** The split's rule and counts (metadata `split`); absent: the tracks split (src/dataset/splits.ts). */
+  split?: SplitRecord;
+}
+
+/** The optional metadata key of the split record. */
+const SPLIT_KEY = 'split';
+
+/** The split a dataset was made with. */
+export function splitName(meta: DatasetMeta): SplitRecord['name'] {
+  return meta.split?.name ?? 'tracks';
 }
 
 /** JSON-valued metadata keys and their DatasetMeta fields. */
@@ -62,6 +73,7 @@ export function metaToMap(meta: DatasetMeta): Map<string, string> {
   m.set('seed', String(meta.seed));
   for (const [k, f] of Object.entries(JSON_KEYS)) m.set(k, JSON.stringify(meta[f]));
   if (meta.originLonLat) m.set(ORIGIN_KEY, JSON.stringify(meta.originLonLat));
+  if (meta.split) m.set(SPLIT_KEY, JSON.stringify(meta.split));
   return m;
 }
 
@@ -76,6 +88,7 @@ const MetaShape = z.object({
   unseenSelection: z.record(z.string(), z.unknown()),
   sites: z.array(z.object({ id: z.number().int(), x: z.number(), y: z.number(), z: z.number() })).min(1),
   originLonLat: z.tuple([z.number(), z.number()]).optional(),
+  split: z.object({ name: z.enum(['area', 'time']), rule: z.string(), train_samples: z.number().int().min(0), test_samples: z.number().int().min(0) }).optional(),
 });
 
 /** Parse the metadata; throws naming the first missing, unreadable or malformed key. */
@@ -97,6 +110,8 @@ export function metaFromMap(m: Map<string, string>, file: string): DatasetMeta {
   for (const [k, f] of Object.entries(JSON_KEYS)) meta[f] = json(k, get(k));
   const origin = m.get(ORIGIN_KEY);
   if (origin) meta.originLonLat = json(ORIGIN_KEY, origin);
+  const split = m.get(SPLIT_KEY);
+  if (split) meta.split = json(SPLIT_KEY, split);
   parseOrThrow(MetaShape, meta, `${file}: schema metadata`);
   const d = meta as unknown as DatasetMeta;
   const w = d.featureLayout.length;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readSplits } from '../dataset/inputs.ts';
+import { splitSamples } from '../dataset/splits.ts';
 import type { ErrorSummary } from '../learn/evaluate.ts';
 import { type DeploymentSet, type ExtraSite, type Job, makeJob, type ZeroShotJobSpec } from '../learn/jobs/job.ts';
 import { trajectoriesInputKey } from '../mobility/trajectories.ts';
@@ -73,7 +74,9 @@ export const zeroShot: Experiment = async (ctx) => {
     if (plan.train[pool].length < maxN) throw new UserError(`--deployments: at most ${plan.train[pool].length} distinct training deployments of ${size} sites exist here (${pool === 'all' ? 'scenario sites and training positions' : 'scenario sites'}) (got ${maxN})`);
   const splits = await readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
   if (receivers.upstreamKey !== trajectoriesInputKey(scenario)) throw new Error('zero-shot: trajectories.arrow changed under the run');
-  const trainReceivers = Array.from(receivers.trajectoryId).filter((t) => !splits.isTest.get(t)).length;
+  const xy = (axis: number) => Float64Array.from({ length: receivers.trajectoryId.length }, (_, k) => receivers.xyz[3 * k + axis]);
+  const { record } = splitSamples(scenario.dataset.split, { trajectoryId: receivers.trajectoryId, x: xy(0), y: xy(1) }, splits.isTest, scenario.seed);
+  const trainReceivers = record.train_samples;
   const rows = q ? ZERO_SHOT_QUICK.rows : ZERO_SHOT_DEFAULTS.rowsPerSample * trainReceivers;
 
   // 4. Jobs: every model at every count.

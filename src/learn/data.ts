@@ -1,3 +1,4 @@
+import type { TrackPoints } from '../dataset/leakage.ts';
 import type { Dataset } from '../dataset/read.ts';
 import type { Normalisation } from '../dataset/normalisation.ts';
 import { UserError } from '../util/errors.ts';
@@ -97,4 +98,22 @@ export function scaledLabels(set: SampleSet, scaler: Scaler): Float32Array {
     out[2 * i + 1] = (set.positions[2 * i + 1] - scaler.labelMean[1]) / scaler.labelScale;
   }
   return out;
+}
+
+/**
+ * The distinct samples among a set's rows (with K constellations every sample has K rows), in ascending
+ * (trajectory_id, sample) order.
+ */
+export function samplePositions(ds: Dataset, set: SampleSet): TrackPoints {
+  const seen = new Set<string>();
+  const order: number[] = [];
+  for (let i = 0; i < set.n; i++) {
+    const r = set.rows[i];
+    const id = `${ds.trajectoryId[r]}/${ds.sample[r]}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    order.push(r);
+  }
+  order.sort((a, b) => ds.trajectoryId[a] - ds.trajectoryId[b] || ds.sample[a] - ds.sample[b]);
+  return { x: order.map((r) => ds.x[r]), y: order.map((r) => ds.y[r]), trajectoryId: order.map((r) => ds.trajectoryId[r]), sample: order.map((r) => ds.sample[r]) };
 }

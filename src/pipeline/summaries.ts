@@ -1,4 +1,6 @@
 import type { ExportResult } from '../dataset/export.ts';
+import { leakageLines } from '../dataset/leakage.ts';
+import { splitLine } from '../dataset/splits.ts';
 import type { MeasureResult } from '../measure/run.ts';
 import type { TrajectoriesResult } from '../mobility/trajectories.ts';
 import type { RaytraceResult } from '../raytrace/index.ts';
@@ -56,6 +58,8 @@ export function exportSummary(r: ExportResult): string[] {
   return [
     `${shownPath(r.path)}: ${r.rows} rows = ${m.constellations.length} constellation${m.constellations.length === 1 ? '' : 's'} x ${perC} samples (${train} train, ${perC - train} test), ${m.featureLayout.length} features`,
     ...(r.parquetPath ? [`${shownPath(r.parquetPath)}: same rows and metadata`] : []),
+    splitLine(r.split),
+    ...leakageLines(r.leakage, r.split.name),
     'skipped' in u ? `note: ${u.skipped}` : `unseen constellation: ${u.rule}: ${u.covered_cells} cells, ${u.covered_samples} samples`,
     `not heard -> rx power ${m.sentinel.rx_power_dbm} dBm, ToF 0 ns, AoA (0, 0, 0)${r.heardBelowSentinel ? `; WARNING: ${r.heardBelowSentinel} heard links are weaker than that` : ''}`,
     '',

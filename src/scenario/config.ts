@@ -1,6 +1,6 @@
 import { ITU_MATERIALS, mapMaterials, NO_SCATTERING, type ScatteringParams } from '../map/materials.ts';
 import type { CityMap } from '../map/types.ts';
-import type { KNN_WEIGHTINGS, ScenarioFile } from './schema.ts';
+import type { KNN_WEIGHTINGS, ScenarioFile, SplitName } from './schema.ts';
 
 // The scenario file's sections resolved once, when the scenario loads, into what each stage reads: typed,
 // camelCase, units in the names, defaults applied, derived choices made (is diffuse scattering on? which
@@ -83,6 +83,12 @@ export interface KnnConfig {
 }
 export type KnnWeighting = (typeof KNN_WEIGHTINGS)[number];
 
+/** What the export reads besides the constellations (dataset section). */
+export interface DatasetConfig {
+  /** The train/test split (src/dataset/splits.ts); `simgen export --split` / `simgen train --split` override it. */
+  split: SplitName;
+}
+
 /** Height and array orientation of a site that does not give its own (sites.height_m, sites.array.orientation_deg). */
 export interface SiteDefaults {
   heightM: number;
@@ -98,6 +104,10 @@ export function trainConfig(f: ScenarioFile): TrainConfig {
   const t = f.train;
   // knn only when written, so that a scenario without it gives the jobs (and their keys) it always gave.
   return { epochs: t.epochs, batchSize: t.batch_size, learningRate: t.learning_rate, lrDecayRate: t.lr_decay_rate, lrDecaySamples: t.lr_decay_samples, ...(t.knn ? { knn: { k: t.knn.k, weighting: t.knn.weighting } } : {}) };
+}
+
+export function datasetConfig(f: ScenarioFile): DatasetConfig {
+  return { split: f.dataset.split };
 }
 
 /** The raytrace config of these sections on this map (its materials get their scattering parameters). */

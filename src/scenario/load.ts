@@ -12,10 +12,10 @@ import { shownPath } from '../util/paths.ts';
 import { readTextFile } from '../util/text-file.ts';
 import { parseOrThrow } from '../util/validate.ts';
 import { type PlacementReport, placeSites } from './auto-sites.ts';
-import { type RaytraceConfig, raytraceConfig, type SiteDefaults, type TrainConfig, trainConfig, type TrajectoriesConfig, trajectoriesConfig } from './config.ts';
+import { type DatasetConfig, datasetConfig, type RaytraceConfig, raytraceConfig, type SiteDefaults, type TrainConfig, trainConfig, type TrajectoriesConfig, trajectoriesConfig } from './config.ts';
 import { type ConstellationSettings, resolveConstellations } from './constellations.ts';
 import { type MeasurementConfig, measurementConfig } from './measurement.ts';
-import { MIN_SITE_FACADE_M, type ScenarioFile, ScenarioSchema } from './schema.ts';
+import { MIN_SITE_FACADE_M, type ScenarioFile, ScenarioSchema, type SplitName } from './schema.ts';
 
 /** A gNB site resolved to absolute coordinates (z = antenna height above ground). */
 export interface Site {
@@ -43,6 +43,8 @@ export interface Scenario {
   trajectories: TrajectoriesConfig;
   raytrace: RaytraceConfig;
   train: TrainConfig;
+  /** The dataset section: the train/test split. */
+  dataset: DatasetConfig;
   /** What the dataset's features are: the traced paths (`ideal`) or a gNB's estimates (`nr-srs`, src/measure). */
   measurement: MeasurementConfig;
   /** With `sites.auto`: where the sites went and the measure of the placement. */
@@ -145,6 +147,7 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
     trajectories: trajectoriesConfig(sf),
     raytrace: raytraceConfig({ carrier_freq_hz: sf.carrier_freq_hz, ue: sf.ue, array: sf.sites.array, raytrace: sf.raytrace }, map),
     train: trainConfig(sf),
+    dataset: datasetConfig(sf),
     measurement,
     placement,
     seed,
@@ -156,4 +159,9 @@ export function loadScenario(file: string = DEFAULT_SCENARIO, opts: { seed?: num
 /** The scenario with another raytrace section (validated by the caller), re-resolved: for ablations and tests. */
 export function withRaytraceSection(scenario: Scenario, raytrace: ScenarioFile['raytrace']): Scenario {
   return { ...scenario, raytrace: raytraceConfig({ ...scenario.raytrace.asWritten, raytrace }, scenario.map) };
+}
+
+/** The scenario with another train/test split (the --split flags of export and train). */
+export function withSplit(scenario: Scenario, split: SplitName): Scenario {
+  return { ...scenario, dataset: { ...scenario.dataset, split } };
 }

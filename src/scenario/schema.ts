@@ -9,6 +9,13 @@ export const KNN_WEIGHTINGS = ['inverse-distance', 'uniform'] as const;
 // unknown keys are refused (strict objects) so a typo never silently falls back to a default.
 // Bounded numbers use numberIn so an error states the whole allowed range and its unit.
 
+/**
+ * The train/test splits of dataset.arrow: `tracks` (the paper's: whole seeded test tracks), `area` (spatially
+ * disjoint map cells), `time` (the tail of every track). The rules are in src/dataset/splits.ts.
+ */
+export const SPLIT_NAMES = ['tracks', 'area', 'time'] as const;
+export type SplitName = (typeof SPLIT_NAMES)[number];
+
 /** The least distance from a site to a facade, m: a pole stands on the sidewalk, not in the wall. */
 export const MIN_SITE_FACADE_M = 0.1;
 
@@ -125,6 +132,8 @@ export const ScenarioSchema = z.strictObject({
   }),
   /** What the dataset's features are: the traced paths ("ideal") or a gNB's estimates (src/scenario/measurement.ts). */
   measurement: MeasurementSchema.default({ model: 'ideal' }),
+  /** How dataset.arrow's samples are split into train and test (src/dataset/splits.ts); optional, absent = tracks. */
+  dataset: z.strictObject({ split: z.enum(SPLIT_NAMES).default('tracks') }).default({ split: 'tracks' }),
   train: z.strictObject({
     epochs: numberIn(1, 10000, '', { int: true }),
     batch_size: numberIn(1, 65536, '', { int: true }),

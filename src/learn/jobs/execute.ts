@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import { leakage } from '../../dataset/leakage.ts';
 import { type Dataset, readDataset } from '../../dataset/read.ts';
+import { splitName } from '../../dataset/schema.ts';
 import { writeDirAtomicAsync } from '../../util/atomic.ts';
 import { UserError } from '../../util/errors.ts';
 import { initBackend } from '../backend.ts';
-import { type SampleSet, type Scaler, scalerFrom, selectSamples } from '../data.ts';
+import { type SampleSet, samplePositions, type Scaler, scalerFrom, selectSamples } from '../data.ts';
 import { type ErrorSummary, errorsByHeard, type HeardGroupErrors, positionErrors, summarizeErrors } from '../evaluate.ts';
 import type { ModelInfo } from '../model-io.ts';
 import { isPaperKind } from '../models.ts';
@@ -104,7 +106,10 @@ async function trainJob(req: JobRequest, job: Job, spec: TrainJobSpec, progress:
   const train = trainingSet(ds, scaler, spec.constellations, 1, spec.train, req.scenarioSeed);
   const test = selectSamples(ds, { constellations: spec.constellations, split: 'test' }, scaler);
   const fitted = await MODEL_REGISTRY[spec.kind].fit({ train, test, scaler, featureLayout: ds.meta.featureLayout, config: spec.train, seed: job.seed, ...callbacks(spec.train, progress) });
-  const record = modelMetrics(spec.kind, spec.constellations, fitted, train.n, tested(fitted.predict(test, scaler), test), ds.meta.inputKey);
+  const record: ModelMetrics = {
+    ...modelMetrics(spec.kind, spec.constellations, fitted, train.n, tested(fitted.predict(test, scaler), test), ds.meta.inputKey),
+    leakage: { split: splitName(ds.meta), ...leakage(samplePositions(ds, train), samplePositions(ds, test)) },
+  };
   await fitted.save(req.jobDir, modelInfo(ds, spec.kind, spec.constellations, scaler));
   fitted.dispose();
   return { record, stats: statsOf(fitted) };

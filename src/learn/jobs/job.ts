@@ -1,4 +1,5 @@
 import type { FeatureSet } from '../../dataset/deployment-features.ts';
+import type { Leakage } from '../../dataset/leakage.ts';
 import type { TrainConfig } from '../../scenario/config.ts';
 import { stageKey } from '../../util/meta.ts';
 import type { ErrorSummary, HeardGroupErrors } from '../evaluate.ts';
@@ -132,6 +133,13 @@ export interface ModelMetrics extends ErrorSummary {
   by_sites_heard: HeardGroupErrors[];
   curve: EpochStats[];
   dataset_input_key: string;
+  /** Train jobs: the dataset's split and how far its test samples lie from the training samples (src/dataset/leakage.ts). */
+  leakage?: SplitLeakage;
+}
+
+/** The leakage figure of a training, with the split it was measured on. */
+export interface SplitLeakage extends Leakage {
+  split: string;
 }
 
 /** A re-training's record: the base model's test error on the target before re-training, and the data share. */

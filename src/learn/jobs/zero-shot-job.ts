@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { assembleFeatures, featureLayoutFor, type FeatureLayout, isSetLayout, normaliseRows, SITE_SET_INDEX } from '../../dataset/deployment-features.ts';
 import { sentinelFor } from '../../dataset/features.ts';
 import { type Links, readLinks, readSplits } from '../../dataset/inputs.ts';
+import { splitSamples } from '../../dataset/splits.ts';
 import { readSiteLinks, withSites } from '../../dataset/site-store.ts';
 import { SITE_LINKS_DIR, siteLinksFile } from '../../raytrace/index.ts';
 import { loadScenario } from '../../scenario/load.ts';
@@ -18,7 +19,7 @@ import type { DeploymentSet, DeploymentSetResult, Job, JobProgress, JobRequest, 
 
 // One zero-shot job (`simgen experiment zero-shot`), in a worker process: assemble its training rows from every site's links (links.arrow
 // plus the new sites' link files), train, and test on each evaluation set's deployments (test split of the
-// tracks). No dataset.arrow rows are used: deployments are assembled on the fly (src/dataset/deployment-features.ts).
+// scenario's dataset.split). No dataset.arrow rows are used: deployments are assembled on the fly (src/dataset/deployment-features.ts).
 // A network only: SiteSet is built here (with the slots of the deployments), the paper's models by trainModel.
 
 interface Store {
@@ -41,7 +42,7 @@ async function store(req: JobRequest, spec: ZeroShotJobSpec): Promise<Store> {
     const extra = spec.sites.map((s) => readSiteLinks(siteLinksFile(path.join(outDir, SITE_LINKS_DIR), s.key), s.key));
     const links = withSites(base, extra);
     const splits = await readSplits(path.join(outDir, 'trajectories.arrow'), scenario);
-    const isTest = Uint8Array.from(links.trajectoryId, (t) => (splits.isTest.get(t) ? 1 : 0));
+    const { isTest } = splitSamples(scenario.dataset.split, links, splits.isTest, scenario.seed);
     const datasetInputKey = (await recordedInputKey(req.datasetPath)) ?? '';
     cached = { key, links, isTest, scenario: { name: scenario.name, hash: scenario.hash, seed: scenario.seed }, datasetInputKey };
   }
