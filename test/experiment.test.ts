@@ -28,9 +28,9 @@ after(() => fs.rmSync(out, { recursive: true, force: true }));
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 const isSvg = (file: string) => fs.readFileSync(file, 'utf8').startsWith('<svg') && fs.readFileSync(file, 'utf8').trimEnd().endsWith('</svg>');
 
-test('baseline --quick: three models on constellation 1, CDFs, resume, and a re-run of one lost job gives the same bytes', async () => {
+test('baseline --quick: three models and two baselines on constellation 1, CDFs, resume, and a re-run of one lost job gives the same bytes', async () => {
   const run = await runExperiment('baseline', scenario, out, { ...quick, jobs: 2 });
-  assert.equal(run.trained, 3);
+  assert.equal(run.trained, 5);
   const r = readJson(run.resultsPath);
   assert.equal(r.experiment, 'baseline');
   assert.equal(r.settings.epochs, 2);
@@ -39,12 +39,14 @@ test('baseline --quick: three models on constellation 1, CDFs, resume, and a re-
   let trainRows = 0;
   let testRows = 0;
   for (let i = 0; i < ds.rows; i++) if (ds.constellation[i] === 1) ds.split[i] ? testRows++ : trainRows++;
-  assert.deepEqual(r.models.map((m: { model: string }) => m.model), ['hyploc', 'single-plus', 'single']);
-  assert.deepEqual(r.models.map((m: { trainable_params: number }) => m.trainable_params), [249442, 251942, 4002]);
+  assert.deepEqual(r.models.map((m: { model: string }) => m.model), ['hyploc', 'single-plus', 'single', 'knn', 'geometric']);
+  // kNN: its table (56 features and 2 coordinates per training sample); geometric: nothing.
+  assert.deepEqual(r.models.map((m: { trainable_params: number }) => m.trainable_params), [249442, 251942, 4002, trainRows * 58, 0]);
+  assert.deepEqual(r.models.map((m: { paper_mean_error_m: number | null }) => m.paper_mean_error_m), [2.81, 3.26, 4.42, null, null]);
   for (const m of r.models) {
     assert.equal(m.train_samples, trainRows);
     assert.equal(m.test_samples, testRows);
-    assert.equal(m.curve.length, 2);
+    assert.equal(m.curve.length, ['knn', 'geometric'].includes(m.model) ? 0 : 2);
     assert.ok(m.mean_error_m > 0 && Number.isFinite(m.mean_error_m));
     assert.equal(m.cdf.error_m.length, 101);
     for (let k = 1; k < 101; k++) assert.ok(m.cdf.error_m[k] >= m.cdf.error_m[k - 1], 'CDF errors ascend');
@@ -71,9 +73,9 @@ test('baseline --quick: three models on constellation 1, CDFs, resume, and a re-
 
 test('constellations --quick: Individual = average of per-constellation models, normalised, baseline jobs reused', async () => {
   const run = await runExperiment('constellations', scenario, out, quick);
-  // C in {1, 2}: 3 joint models x 2 + Individual(+) of constellation 2 (those of 1 are the C = 1 Single(+) jobs);
-  // the 3 jobs at C = 1 were finished by baseline and are copied, not re-trained.
-  assert.equal(run.trained, 5);
+  // C in {1, 2}: 3 joint models and 2 baselines x 2 + Individual(+) of constellation 2 (those of 1 are the C = 1
+  // Single(+) jobs); the 5 jobs at C = 1 were finished by baseline and are copied, not re-trained.
+  assert.equal(run.trained, 7);
   const r = readJson(run.resultsPath);
   assert.deepEqual(r.counts, [1, 2]);
   assert.deepEqual(r.mean_error_m.map((row: { constellations: number }) => row.constellations), [1, 2]);
@@ -94,15 +96,15 @@ test('constellations --quick: Individual = average of per-constellation models, 
 
 test('unseen --quick: zero-shot on the unseen constellation, re-training curve and data shares', async () => {
   const run = await runExperiment('unseen', scenario, out, quick);
-  // Pre-training is reused from constellations; 5 models x (100 %, 10 %, 50 %) re-trainings run.
-  assert.equal(run.trained, 15);
+  // Pre-training is reused from constellations; 5 models and 2 baselines x (100 %, 10 %, 50 %) re-trainings run.
+  assert.equal(run.trained, 21);
   const r = readJson(run.resultsPath);
   const ds = readDataset(datasetPath);
   const unseen = ds.meta.constellations.find((c) => c.unseen)!;
   assert.deepEqual(r.unseen_constellation, unseen);
   assert.deepEqual(r.pretrain_constellations, [1, 2]);
   const targetTrain = Array.from(ds.constellation).filter((c, i) => c === unseen.id && !ds.split[i]).length;
-  assert.deepEqual(r.models.map((m: { model: string }) => m.model), ['hyploc', 'single-plus', 'single', 'individual-plus', 'individual']);
+  assert.deepEqual(r.models.map((m: { model: string }) => m.model), ['hyploc', 'single-plus', 'single', 'individual-plus', 'individual', 'knn', 'geometric']);
 
   // Individual(+): the per-constellation model with the lowest error on its own constellation.
   const cons = readJson(path.join(out, 'experiments/constellations/results.json'));
@@ -114,7 +116,10 @@ test('unseen --quick: zero-shot on the unseen constellation, re-training curve a
     assert.equal(m.pretrain_test_error_m, best.mean_error_m);
   }
   for (const m of r.models) {
-    assert.equal(m.retrain_curve.length, 3);
+    // The baselines have no epochs: zero-shot, then the re-fitted error; the geometric estimator learns nothing
+    // (only its fallback for samples no site hears, and every sample here is heard).
+    assert.equal(m.retrain_curve.length, ['knn', 'geometric'].includes(m.model) ? 1 : 3);
+    if (m.model === 'geometric') assert.equal(m.retrained_error_m, m.zero_shot_error_m);
     assert.deepEqual(m.retrain_curve[0], { epoch: 0, test_mean_error_m: m.zero_shot_error_m });
     assert.deepEqual(m.fractions.map((f: { percent: number }) => f.percent), [10, 50]);
     assert.deepEqual(m.fractions.map((f: { train_samples: number }) => f.train_samples), [Math.round(targetTrain * 0.1), Math.round(targetTrain * 0.5)]);
@@ -129,7 +134,7 @@ test('the numbers do not depend on --jobs', async () => {
   try {
     for (const f of ['trajectories.arrow', 'links.arrow', 'dataset.arrow']) fs.copyFileSync(path.join(out, f), path.join(other, f));
     const one = await runExperiment('baseline', scenario, other, { ...quick, jobs: 1 });
-    assert.equal(one.trained, 3);
+    assert.equal(one.trained, 5);
     assert.deepEqual(fs.readFileSync(one.resultsPath), fs.readFileSync(path.join(out, 'experiments/baseline/results.json')));
   } finally {
     fs.rmSync(other, { recursive: true, force: true });
@@ -141,12 +146,13 @@ test('baseline trains the very models of simgen train: same jobs, same seed, sam
   try {
     for (const f of ['trajectories.arrow', 'links.arrow', 'dataset.arrow']) fs.copyFileSync(path.join(out, f), path.join(other, f));
     const run = await runExperiment('baseline', scenario, other, { epochs: 1, jobs: 2, quiet: true });
-    const trained = await runTrain(scenario, other, { models: ['hyploc', 'single', 'single-plus'], constellations: 1, train: { ...scenario.train, epochs: 1 }, jobs: 1 });
+    const trained = await runTrain(scenario, other, { models: ['hyploc', 'single', 'single-plus', 'knn', 'geometric'], constellations: 1, train: { ...scenario.train, epochs: 1 }, jobs: 1 });
     const jobs = run.results.models as Array<{ model: string; job: string; mean_error_m: number }>;
     for (const m of trained.models) {
       const job = jobs.find((j) => j.model === m.metrics.model)!;
       assert.equal(job.mean_error_m, m.metrics.mean_error_m);
-      for (const f of ['model.json', 'weights.bin', 'metrics.json'])
+      const saved = { knn: ['baseline.json', 'table.bin'], geometric: ['baseline.json'] }[m.metrics.model] ?? ['model.json', 'weights.bin'];
+      for (const f of [...saved, 'metrics.json'])
         assert.ok(fs.readFileSync(path.join(run.dir, 'jobs', job.job, f)).equals(fs.readFileSync(path.join(m.dir, f))), `${m.metrics.model}: ${f} differs`);
     }
   } finally {

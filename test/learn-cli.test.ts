@@ -16,13 +16,15 @@ const SMOKE = path.join(PACKAGE_ROOT, 'scenarios/smoke.yaml');
 test('train, predict and experiment zero-shot: bad flags -> exit 2, one line with the allowed values, nothing written', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-learn-cli-'));
   const cases: Array<[string[], RegExp]> = [
-    [['train', '--models', 'hyploc,bogus'], /--models must be a comma list of hyploc, single, single-plus/],
-    [['train', '--model', 'bogus'], /--models must be a comma list of hyploc, single, single-plus/], // the old name, an alias
+    [['train', '--models', 'hyploc,bogus'], /--models must be a comma list of hyploc, single, single-plus, knn, geometric/],
+    [['train', '--model', 'bogus'], /--models must be a comma list of hyploc, single, single-plus, knn, geometric/], // the old name, an alias
     [['train', '--epochs', '0'], /--epochs must be an integer from 1 to 10000 \(got 0\)/],
     [['train', '--batch-size', '1.5'], /--batch-size must be an integer from 1 to 65536/],
     [['train', '--constellations', '4'], /--constellations must be an integer from 1 to 3 \(got 4\)/],
     [['train', '--kernels', 'fast'], /SIMGEN_KERNELS \(--kernels\) must be one of simgen, stock \(got "fast"\)/],
     [['train', '--jobs', '0'], /--jobs must be an integer from 1 to 64 \(got 0\)/],
+    [['train', '--knn-k', '0'], /--knn-k must be an integer from 1 to 1000 \(got 0\)/],
+    [['train', '--knn-weighting', 'gaussian'], /--knn-weighting must be one of inverse-distance, uniform \(got "gaussian"\)/],
     [['experiment', 'zero-shot', '--models', 'site-set,bogus'], /--models must be a comma list of hyploc, single-plus, single, hyploc-estimates/],
     [['experiment', 'zero-shot', '--deployments', '10,0'], /--deployments must be an integer from 1 to 10000 \(got 0\)/],
     [['predict', '--model-dir', path.join(dir, 'none'), '--split', 'valid'], /--split must be "test" or "train"/],

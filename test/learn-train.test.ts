@@ -102,10 +102,11 @@ test('quantile: linear interpolation between order statistics', () => {
 test('runTrain writes model, metrics and CDF plot; 2 worker processes give the bytes of 1 process; predict reproduces the test error', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-train-'));
   fs.copyFileSync(path.join(DATA_DIR, 'dataset.arrow'), path.join(out, 'dataset.arrow'));
-  const opts = { models: ['hyploc', 'single', 'single-plus'] as const, constellations: 2, train: { epochs: 1, batchSize: 64, learningRate: 1e-3, lrDecayRate: 0.04, lrDecaySamples: 10000 } };
+  const opts = { models: ['hyploc', 'single', 'single-plus', 'knn', 'geometric'] as const, constellations: 2, train: { epochs: 1, batchSize: 64, learningRate: 1e-3, lrDecayRate: 0.04, lrDecaySamples: 10000 } };
   const r = await runTrain(scenario, out, { ...opts, models: [...opts.models], jobs: 2 });
-  const files = ['model.json', 'weights.bin', 'metrics.json'];
-  const read = () => r.models.map((m) => files.map((f) => fs.readFileSync(path.join(m.dir, f))));
+  // The baselines save baseline.json (and kNN its table) where the networks save model.json and weights.bin.
+  const files = (model: string) => [...({ knn: ['baseline.json', 'table.bin'], geometric: ['baseline.json'] }[model] ?? ['model.json', 'weights.bin']), 'metrics.json'];
+  const read = () => r.models.map((m) => files(m.metrics.model).map((f) => fs.readFileSync(path.join(m.dir, f))));
   const first = read();
   const m = JSON.parse(fs.readFileSync(path.join(out, 'models/hyploc-c2/metrics.json'), 'utf8'));
   assert.equal(m.model, 'hyploc');
@@ -124,7 +125,7 @@ test('runTrain writes model, metrics and CDF plot; 2 worker processes give the b
   const weighted = m.by_sites_heard.reduce((a: number, g: { samples: number; mean_error_m: number | null }) => a + g.samples * (g.mean_error_m ?? 0), 0) / both.n;
   assert.ok(Math.abs(weighted - m.mean_error_m) < 1e-3, `group means ${weighted} vs mean ${m.mean_error_m}`);
   const svg = fs.readFileSync(path.join(out, 'models/cdf-c2.svg'), 'utf8');
-  for (const label of ['HypLoc', 'Single (', 'Single+']) assert.ok(svg.includes(label), `legend has ${label}`);
+  for (const label of ['HypLoc', 'Single (', 'Single+', 'kNN (', 'geometric (']) assert.ok(svg.includes(label), `legend has ${label}`);
   assert.ok(svg.includes(`HypLoc (mean ${m.mean_error_m.toFixed(2)} m`));
   assert.ok(svg.includes('2D positioning error (m)'));
 
@@ -136,4 +137,9 @@ test('runTrain writes model, metrics and CDF plot; 2 worker processes give the b
   const t = readArrowFile(path.join(out, 'pred.arrow'));
   assert.equal(t.numRows, both.n);
   assert.equal(t.schema.metadata.get('scenario_hash'), ds.meta.scenarioHash, 'predictions carry the provenance of the dataset they were made from');
+  // A saved baseline predicts through the registry's load, to the same errors.
+  for (const kind of ['knn', 'geometric']) {
+    const b = await runPredict({ modelDir: path.join(out, `models/${kind}-c2`), dataset: path.join(out, 'dataset.arrow'), split: 'test', output: path.join(out, `pred-${kind}.arrow`) });
+    assert.equal(b.summary.mean_error_m, JSON.parse(fs.readFileSync(path.join(out, `models/${kind}-c2/metrics.json`), 'utf8')).mean_error_m, kind);
+  }
 });

@@ -93,3 +93,33 @@ export function fillFeatures(links: Links, sites: number[], sentinel: Sentinel, 
     heardCount[s] = heard;
   }
 }
+
+/** Where one site slot's values sit in a feature vector (indices into it), read from the feature layout. */
+export interface SiteSlot {
+  rxPowerDbm: number;
+  tofNs: number;
+  aoa: [number, number, number];
+  site: [number, number, number];
+}
+
+/**
+ * The site slots of a feature layout (dataset.arrow's `feature_layout`): every `gnbJ_<name>` group that has all
+ * of SITE_FEATURES, in slot order. Any dataset in the paper's per-site layout fits, ideal links or measurements
+ * (nr-srs puts its ToA where ToF stands), whatever the order of the names; a layout without them is refused.
+ */
+export function siteSlots(layout: string[]): SiteSlot[] {
+  const slots = new Map<number, Map<string, number>>();
+  layout.forEach((name, i) => {
+    const m = /^gnb(\d+)_(.+)$/.exec(name);
+    if (!m) return;
+    const slot = slots.get(Number(m[1])) ?? new Map<string, number>();
+    slot.set(m[2], i);
+    slots.set(Number(m[1]), slot);
+  });
+  const complete = [...slots].filter(([, s]) => SITE_FEATURES.every((f) => s.has(f))).sort(([a], [b]) => a - b);
+  if (complete.length === 0) throw new UserError(`the feature layout has no site slot with all of gnbJ_${SITE_FEATURES.join(', gnbJ_')} (got ${layout.slice(0, 8).join(', ')}${layout.length > 8 ? ', ...' : ''})`);
+  return complete.map(([, s]) => {
+    const at = (f: (typeof SITE_FEATURES)[number]) => s.get(f)!;
+    return { rxPowerDbm: at('rx_power_dbm'), tofNs: at('tof_ns'), aoa: [at('aoa_x'), at('aoa_y'), at('aoa_z')], site: [at('site_x'), at('site_y'), at('site_z')] };
+  });
+}

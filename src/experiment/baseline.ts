@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { cdfSvg } from '../viz/cdf-svg.ts';
-import { DISPLAY, type Experiment, KINDS, type PaperKind, textTable, trainJob } from './context.ts';
+import { BASELINES, DISPLAY, type Experiment, KINDS, type ModelName, textTable, trainJob } from './context.ts';
 
-// Paper IV-C.1 / Fig. 4: HypLoc, Single and Single+ trained and tested on constellation #1 alone.
+// Paper IV-C.1 / Fig. 4: HypLoc, Single and Single+ trained and tested on constellation #1 alone, and the
+// baselines beside them (kNN fingerprinting, geometric positioning: no paper number).
 // (Individual = Single here: with one constellation they are the same model.) These are the jobs
 // `simgen train` runs with the scenario's train section: the same models, the same numbers.
 
@@ -10,11 +11,11 @@ import { DISPLAY, type Experiment, KINDS, type PaperKind, textTable, trainJob } 
 export const PAPER_BASELINE = { hyploc: 2.81, 'single-plus': 3.26, single: 4.42 } as const;
 
 export const baseline: Experiment = async (ctx) => {
-  const jobs = KINDS.map((kind) => trainJob(ctx, kind, [1]));
+  const jobs = [...KINDS, ...BASELINES].map((kind) => trainJob(ctx, kind, [1]));
   const done = await ctx.runner.run(jobs);
   const models = jobs.map((job) => {
     const { record: r, dir } = done.get(job.key)!;
-    const kind = r.model as PaperKind;
+    const kind = r.model as ModelName;
     return {
       model: kind,
       name: DISPLAY[kind],
@@ -24,7 +25,7 @@ export const baseline: Experiment = async (ctx) => {
       mean_error_m: r.mean_error_m,
       median_error_m: r.median_error_m,
       p90_error_m: r.p90_error_m,
-      paper_mean_error_m: PAPER_BASELINE[kind],
+      paper_mean_error_m: kind in PAPER_BASELINE ? PAPER_BASELINE[kind as keyof typeof PAPER_BASELINE] : null,
       cdf: r.cdf,
       curve: r.curve.map((e) => ({ epoch: e.epoch, loss: e.loss, test_mean_error_m: e.test_mean_error_m })),
       job: path.basename(dir),
@@ -37,7 +38,7 @@ export const baseline: Experiment = async (ctx) => {
   );
   const summary = textTable(
     ['model', 'mean m', 'median m', 'p90 m', 'paper mean m'],
-    models.map((m) => [m.name, m.mean_error_m, m.median_error_m, m.p90_error_m, m.paper_mean_error_m]),
+    models.map((m) => [m.name, m.mean_error_m, m.median_error_m, m.p90_error_m, m.paper_mean_error_m ?? '-']),
   );
   return { results: { constellation, models }, plots: [{ file: 'fig4-cdf.svg', svg: cdf }], summary };
 };

@@ -30,23 +30,29 @@ export interface ExperimentOutput {
 
 export type Experiment = (ctx: ExperimentContext) => Promise<ExperimentOutput>;
 
-/** The paper's model names: the three architectures, and one model per constellation ("Individual"). */
+/** The paper's model names: the three architectures, and one model per constellation ("Individual"); the baselines. */
 export type PaperKind = 'hyploc' | 'single' | 'single-plus';
-export type ModelName = PaperKind | 'individual' | 'individual-plus';
+export type BaselineKind = 'knn' | 'geometric';
+export type PaperModelName = PaperKind | 'individual' | 'individual-plus';
+export type ModelName = PaperModelName | BaselineKind;
 export const DISPLAY: Record<ModelName, string> = {
   hyploc: MODEL_REGISTRY.hyploc.label,
   single: MODEL_REGISTRY.single.label,
   'single-plus': MODEL_REGISTRY['single-plus'].label,
+  knn: MODEL_REGISTRY.knn.label,
+  geometric: MODEL_REGISTRY.geometric.label,
   individual: 'Individual',
   'individual-plus': 'Individual+',
 };
 /** "Individual" is the Single architecture per constellation, "Individual+" the Single+ one. */
-export const INDIVIDUAL: Array<[ModelName, KindName]> = [
+export const INDIVIDUAL: Array<[PaperModelName, KindName]> = [
   ['individual', 'single'],
   ['individual-plus', 'single-plus'],
 ];
 /** Architecture order of every table and legend. */
 export const KINDS: PaperKind[] = ['hyploc', 'single-plus', 'single'];
+/** The baselines (issue 21) trained and tested beside the architectures, after them in tables and legends. */
+export const BASELINES: BaselineKind[] = ['knn', 'geometric'];
 
 /** Constellations 1..C. */
 export const firstC = (c: number) => Array.from({ length: c }, (_, i) => i + 1);

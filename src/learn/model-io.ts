@@ -25,7 +25,8 @@ export const WEIGHTS_FILE = 'weights.bin';
 
 /** What simgen records next to the topology so that a saved model can be used on raw features. */
 export interface ModelInfo {
-  kind: TrainableKind;
+  /** A network's architecture, or a baseline (src/learn/knn.ts, geometric.ts: saved by baseline-io.ts). */
+  kind: TrainableKind | 'knn' | 'geometric';
   /** Known constellation ids the model was trained on. */
   constellations: number[];
   featureLayout: string[];

@@ -1,12 +1,17 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Field, Float32, Float64, Int32, Schema } from 'apache-arrow';
 import { readDataset } from '../dataset/read.ts';
 import { writeArrowFile } from '../util/arrow.ts';
+import { UserError } from '../util/errors.ts';
 import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
+import { shownPath } from '../util/paths.ts';
 import { initBackend } from './backend.ts';
 import { selectSamples } from './data.ts';
-import { evaluate, type ErrorSummary } from './evaluate.ts';
+import { BASELINE_FILE } from './baseline-io.ts';
+import { type ErrorSummary, positionErrors, summarizeErrors } from './evaluate.ts';
 import { loadModel, type ModelInfo } from './model-io.ts';
+import { type Fitted, FittedNetwork, MODEL_REGISTRY } from './registry.ts';
 
 // A saved model on dataset.arrow rows -> predictions.arrow (one row per sample: truth, estimate, error).
 
@@ -29,14 +34,27 @@ export interface PredictResult {
   sameDataset: boolean;
 }
 
+/** A saved network (model.json) or baseline (baseline.json, src/learn/baseline-io.ts), through the registry's load. */
+async function loadAnyModel(dir: string): Promise<{ fitted: Fitted; info: ModelInfo }> {
+  if (fs.existsSync(path.join(dir, BASELINE_FILE))) {
+    const info = (JSON.parse(fs.readFileSync(path.join(dir, BASELINE_FILE), 'utf8')) as { simgen?: ModelInfo }).simgen;
+    if (info?.kind !== 'knn' && info?.kind !== 'geometric') throw new UserError(`--model-dir ${shownPath(dir)}: ${BASELINE_FILE} names no baseline kind (got ${String(info?.kind)})`);
+    return { fitted: await MODEL_REGISTRY[info.kind].load(dir), info };
+  }
+  const { model, info } = await loadModel(dir);
+  return { fitted: new FittedNetwork(model, [], {}), info };
+}
+
 export async function runPredict(o: PredictOptions): Promise<PredictResult> {
   await initBackend();
-  const { model, info } = await loadModel(o.modelDir);
+  const { fitted, info } = await loadAnyModel(o.modelDir);
   const ds = readDataset(o.dataset);
   const constellations = o.constellations ?? info.constellations;
   const set = selectSamples(ds, { constellations, split: o.split }, info.scaler);
-  const { predicted, errors, summary } = evaluate(model, set, info.scaler);
-  model.dispose();
+  const predicted = fitted.predict(set, info.scaler);
+  const errors = positionErrors(predicted, set);
+  const summary = summarizeErrors(errors);
+  fitted.dispose();
 
   const inputKey = stageKey('predict', SIMGEN_VERSION, info, ds.meta.inputKey, o.split, constellations);
   const f = (name: string, type: Int32 | Float32 | Float64) => new Field(name, type, false);

@@ -2,7 +2,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../scenario/config.ts';
 import type { SampleSet, Scaler } from './data.ts';
 import { predictPositions } from './evaluate.ts';
+import { fitGeometric, loadGeometric } from './geometric.ts';
 import { activeKernels } from './kernels/index.ts';
+import { fitKnn, loadKnn } from './knn.ts';
 import { loadModel, type ModelInfo, saveModel } from './model-io.ts';
 import { type ModelKind, trainableParams } from './models.ts';
 import { type EpochStats, trainModel } from './train.ts';
@@ -22,6 +24,8 @@ export interface FitRequest {
   /** Evaluated after every epoch by kinds that iterate (the curve). */
   test: SampleSet;
   scaler: Scaler;
+  /** Names of the feature vector's entries (dataset.arrow's feature_layout), for kinds that read features by name. */
+  featureLayout: string[];
   config: TrainConfig;
   seed: number;
   /** Continue from this model (re-training), made by the same kind's fit or load; else start fresh. */
@@ -53,6 +57,8 @@ export interface KindEntry {
   label: string;
   /** Relative fitting cost per training sample (bench/train.ts), for scheduling: the longest jobs start first. */
   cost: number;
+  /** Fits over epochs, reporting its samples as it goes (the networks); false: fitted at once (the baselines). */
+  iterates: boolean;
   fit(r: FitRequest): Promise<Fitted>;
   /** A model this kind saved (the base of a re-training). */
   load(dir: string): Promise<Fitted>;
@@ -95,6 +101,7 @@ function network(kind: ModelKind, label: string, cost: number): KindEntry {
   return {
     label,
     cost,
+    iterates: true,
     async fit(r) {
       if (r.from && !(r.from instanceof FittedNetwork)) throw new Error(`${kind}: can only continue a ${kind} network`);
       const c = r.config;
@@ -121,11 +128,17 @@ function network(kind: ModelKind, label: string, cost: number): KindEntry {
   };
 }
 
-/** Every kind, in the order `--model` lists them. Costs: bench/train.ts (Single is several times faster). */
+/**
+ * Every kind, in the order `--model` lists them: the networks, then the baselines (src/learn/knn.ts,
+ * geometric.ts), which train nothing. Costs: bench/train.ts (Single is several times faster); a baseline's
+ * fit and test on the default dataset take ~1/30 (kNN's search) and ~1/1000 (geometric) of HypLoc's training.
+ */
 export const MODEL_REGISTRY = {
   hyploc: network('hyploc', 'HypLoc', 1),
   single: network('single', 'Single', 0.2),
   'single-plus': network('single-plus', 'Single+', 0.85),
+  knn: { label: 'kNN', cost: 0.03, iterates: false, fit: fitKnn, load: loadKnn },
+  geometric: { label: 'geometric', cost: 0.001, iterates: false, fit: fitGeometric, load: loadGeometric },
 } satisfies Record<string, KindEntry>;
 
 export type KindName = keyof typeof MODEL_REGISTRY;

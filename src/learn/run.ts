@@ -84,7 +84,7 @@ export async function runTrain(scenario: Scenario, outDir: string, o: TrainRunOp
         log(`${job.label} epoch ${String(e.epoch).padStart(String(p.epochs).length)}/${p.epochs}  loss ${e.loss.toFixed(5)}  test mean error ${e.test_mean_error_m?.toFixed(2) ?? '-'} m  lr ${e.learning_rate.toExponential(2)}`);
       },
       onDone: ({ job, dir, record: s, stats }) =>
-        log(`${job.label}: mean ${s.mean_error_m.toFixed(2)} m, median ${s.median_error_m.toFixed(2)} m, p90 ${s.p90_error_m.toFixed(2)} m; ${stats!.seconds.toFixed(1)} s (${Math.round(stats!.samplesPerSecond)} samples/s) -> ${shownPath(dir)}`),
+        log(`${job.label}: mean ${s.mean_error_m.toFixed(2)} m, median ${s.median_error_m.toFixed(2)} m, p90 ${s.p90_error_m.toFixed(2)} m; ${stats!.seconds.toFixed(1)} s${stats!.samplesPerSecond ? ` (${Math.round(stats!.samplesPerSecond)} samples/s)` : ''} -> ${shownPath(dir)}`),
     }),
   });
   let done;

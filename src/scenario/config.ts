@@ -1,6 +1,6 @@
 import { ITU_MATERIALS, mapMaterials, NO_SCATTERING, type ScatteringParams } from '../map/materials.ts';
 import type { CityMap } from '../map/types.ts';
-import type { ScenarioFile, SplitName } from './schema.ts';
+import type { KNN_WEIGHTINGS, ScenarioFile, SplitName } from './schema.ts';
 
 // The scenario file's sections resolved once, when the scenario loads, into what each stage reads: typed,
 // camelCase, units in the names, defaults applied, derived choices made (is diffuse scattering on? which
@@ -72,7 +72,16 @@ export interface TrainConfig {
   /** The learning rate is multiplied by (1 - lrDecayRate) every lrDecaySamples processed samples. */
   lrDecayRate: number;
   lrDecaySamples: number;
+  /** The kNN baseline's settings, when the scenario (train.knn) or a flag sets them; absent: its defaults. */
+  knn?: KnnConfig;
 }
+
+/** The kNN baseline (src/learn/knn.ts): k nearest training samples, their positions averaged with `weighting`. */
+export interface KnnConfig {
+  k: number;
+  weighting: KnnWeighting;
+}
+export type KnnWeighting = (typeof KNN_WEIGHTINGS)[number];
 
 /** What the export reads besides the constellations (dataset section). */
 export interface DatasetConfig {
@@ -93,7 +102,8 @@ export function trajectoriesConfig(f: ScenarioFile): TrajectoriesConfig {
 
 export function trainConfig(f: ScenarioFile): TrainConfig {
   const t = f.train;
-  return { epochs: t.epochs, batchSize: t.batch_size, learningRate: t.learning_rate, lrDecayRate: t.lr_decay_rate, lrDecaySamples: t.lr_decay_samples };
+  // knn only when written, so that a scenario without it gives the jobs (and their keys) it always gave.
+  return { epochs: t.epochs, batchSize: t.batch_size, learningRate: t.learning_rate, lrDecayRate: t.lr_decay_rate, lrDecaySamples: t.lr_decay_samples, ...(t.knn ? { knn: { k: t.knn.k, weighting: t.knn.weighting } } : {}) };
 }
 
 export function datasetConfig(f: ScenarioFile): DatasetConfig {

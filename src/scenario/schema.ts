@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { numberIn } from '../util/validate.ts';
 import { MeasurementSchema } from './measurement.ts';
 
+/** How the kNN baseline averages its neighbours' positions: by inverse feature distance, or equally. */
+export const KNN_WEIGHTINGS = ['inverse-distance', 'uniform'] as const;
+
 // The scenario file schema (YAML). Every key is documented in docs "Scenario format";
 // unknown keys are refused (strict objects) so a typo never silently falls back to a default.
 // Bounded numbers use numberIn so an error states the whole allowed range and its unit.
@@ -138,6 +141,13 @@ export const ScenarioSchema = z.strictObject({
     /** Multiply the learning rate by (1 - lr_decay_rate) every lr_decay_samples processed samples. */
     lr_decay_rate: z.number().min(0).lt(1),
     lr_decay_samples: numberIn(1, 1e12, 'samples', { int: true }),
+    /** The kNN baseline's settings (src/learn/knn.ts); absent: k 5, inverse-distance. */
+    knn: z
+      .strictObject({
+        k: numberIn(1, 1000, '', { int: true }).default(5),
+        weighting: z.enum(KNN_WEIGHTINGS).default('inverse-distance'),
+      })
+      .optional(),
   }),
 });
 

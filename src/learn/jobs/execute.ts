@@ -105,7 +105,7 @@ async function trainJob(req: JobRequest, job: Job, spec: TrainJobSpec, progress:
   // Subsets (--quick cap) are seeded by the scenario seed: every model sees the same rows.
   const train = trainingSet(ds, scaler, spec.constellations, 1, spec.train, req.scenarioSeed);
   const test = selectSamples(ds, { constellations: spec.constellations, split: 'test' }, scaler);
-  const fitted = await MODEL_REGISTRY[spec.kind].fit({ train, test, scaler, config: spec.train, seed: job.seed, ...callbacks(spec.train, progress) });
+  const fitted = await MODEL_REGISTRY[spec.kind].fit({ train, test, scaler, featureLayout: ds.meta.featureLayout, config: spec.train, seed: job.seed, ...callbacks(spec.train, progress) });
   const record: ModelMetrics = {
     ...modelMetrics(spec.kind, spec.constellations, fitted, train.n, tested(fitted.predict(test, scaler), test), ds.meta.inputKey),
     leakage: { split: splitName(ds.meta), ...leakage(samplePositions(ds, train), samplePositions(ds, test)) },
@@ -122,7 +122,7 @@ async function finetuneJob(req: JobRequest, job: Job, spec: FinetuneJobSpec, pro
   const train = trainingSet(ds, scaler, [spec.target], spec.fraction, spec.train, req.scenarioSeed);
   const test = selectSamples(ds, { constellations: [spec.target], split: 'test' }, scaler);
   const zeroShot = tested(base.predict(test, scaler), test).summary;
-  const fitted = await kind.fit({ train, test, scaler, config: spec.train, seed: job.seed, from: base, ...callbacks(spec.train, progress) });
+  const fitted = await kind.fit({ train, test, scaler, featureLayout: ds.meta.featureLayout, config: spec.train, seed: job.seed, from: base, ...callbacks(spec.train, progress) });
   const record: FinetuneMetrics = {
     ...modelMetrics(spec.kind, [spec.target], fitted, train.n, tested(fitted.predict(test, scaler), test), ds.meta.inputKey),
     base: spec.base,

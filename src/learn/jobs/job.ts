@@ -91,13 +91,21 @@ export interface Job {
   deps: string[];
 }
 
+/** The spec without another kind's options (train.knn outside a kNN job): editing them re-runs no other job. */
+function withOwnSettings(spec: JobSpec): JobSpec {
+  if (spec.kind === 'knn' || spec.train.knn === undefined) return spec;
+  const { knn: _, ...train } = spec.train;
+  return { ...spec, train } as JobSpec;
+}
+
 /**
  * The job for a spec. A train job is exactly what `simgen train` runs for one model: its seed is the scenario
  * seed, so `simgen train` and `simgen experiment baseline` give the same models. Re-training and zero-shot
  * jobs have no `simgen train` counterpart: their seeds hash the spec with the scenario seed (independent
  * draws per job), never the dataset key (a dataset re-made identical must not change an initialisation).
  */
-export function makeJob(spec: JobSpec, label: string, datasetKey: string, scenarioSeed: number): Job {
+export function makeJob(given: JobSpec, label: string, datasetKey: string, scenarioSeed: number): Job {
+  const spec = withOwnSettings(given);
   const key = stageKey('training-job', spec, datasetKey);
   const seed = spec.type === 'train' ? scenarioSeed : parseInt(stageKey('experiment-seed', spec, scenarioSeed).slice(0, 8), 16) % 2 ** 31;
   const deps = spec.type === 'finetune' ? [spec.base] : [];
