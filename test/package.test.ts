@@ -79,5 +79,5 @@ test('npm pack -> install into an empty folder -> npx simgen train on the bundle
 
   // Worker processes (experiment jobs) start from dist/ as well.
   const exp = await simgen('experiment', 'baseline', '--quick', '--jobs', '2', '--scenario', scenario);
-  assert.match(exp.stdout, /experiment baseline: 3 job\(s\) trained/);
+  assert.match(exp.stdout, /experiment baseline: 5 job\(s\) trained/);
 });

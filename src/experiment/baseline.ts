@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { leakageLines } from '../dataset/leakage.ts';
 import { cdfSvg } from '../viz/cdf-svg.ts';
 import { BASELINES, DISPLAY, type Experiment, KINDS, type ModelName, textTable, trainJob } from './context.ts';
 
@@ -36,9 +37,14 @@ export const baseline: Experiment = async (ctx) => {
     models.map((m) => ({ label: m.name, errorM: m.cdf.error_m, probability: m.cdf.probability, meanErrorM: m.mean_error_m })),
     `Fig. 4: test error CDF, constellation #1 (sites ${constellation.sites.join(', ')})`,
   );
-  const summary = textTable(
-    ['model', 'mean m', 'median m', 'p90 m', 'paper mean m'],
-    models.map((m) => [m.name, m.mean_error_m, m.median_error_m, m.p90_error_m, m.paper_mean_error_m ?? '-']),
-  );
-  return { results: { constellation, models }, plots: [{ file: 'fig4-cdf.svg', svg: cdf }], summary };
+  // Every job trains and tests on the same samples: one leakage figure for the table.
+  const leakage = done.get(jobs[0].key)!.record.leakage ?? null;
+  const summary = [
+    ...textTable(
+      ['model', 'mean m', 'median m', 'p90 m', 'paper mean m'],
+      models.map((m) => [m.name, m.mean_error_m, m.median_error_m, m.p90_error_m, m.paper_mean_error_m ?? '-']),
+    ),
+    ...(leakage ? leakageLines(leakage, leakage.split) : []),
+  ];
+  return { results: { constellation, leakage, models }, plots: [{ file: 'fig4-cdf.svg', svg: cdf }], summary };
 };

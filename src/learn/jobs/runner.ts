@@ -157,7 +157,7 @@ export class JobRunner {
         done++;
         if (!o.quiet) {
           clearProgressBar(); // the log line replaces the bar; the next update redraws it
-          o.log(`[${done}/${total}] ${job.label}: test mean error ${record.mean_error_m.toFixed(2)} m (${stats!.seconds.toFixed(1)} s training, ${Math.round(stats!.samplesPerSecond)} samples/s)`);
+          o.log(`[${done}/${total}] ${job.label}: test mean error ${record.mean_error_m.toFixed(2)} m (${stats!.seconds.toFixed(1)} s training${stats!.samplesPerSecond ? `, ${Math.round(stats!.samplesPerSecond)} samples/s` : ''})`);
         }
         progress.update(done, status());
       },
