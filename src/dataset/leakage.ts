@@ -1,3 +1,5 @@
+import { quantile } from '../util/quantile.ts';
+
 // The leakage figure of a split: how far each test sample lies from the nearest training sample (2D position).
 // A test sample a few centimetres from a training sample is answered by a lookup table; a model's error on it
 // measures interpolation between training samples, not generalisation to places it has not seen. The figure is
@@ -113,17 +115,8 @@ export class PointGrid {
   }
 }
 
-/** Quantile with linear interpolation between order statistics (numpy's default, as the error summaries); null for no values. */
-function quantile(sorted: Float64Array, p: number): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-const round = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
+/** 4 decimals, as the error summaries; null where there is nothing to summarise (NaN). */
+const round = (v: number) => (Number.isNaN(v) ? null : Number(v.toFixed(4)));
 
 /** The leakage figure of these training and test samples (each sample once). */
 export function leakage(train: TrackPoints, test: Points): Leakage {

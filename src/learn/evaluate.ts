@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SampleSet, Scaler } from './data.ts';
+import { quantile } from '../util/quantile.ts';
 
 // Predictions in metres and the 2D positioning error sqrt((x - x̂)² + (y - ŷ)²) (paper IV-C).
 
@@ -32,16 +33,6 @@ export interface ErrorSummary {
   p90_error_m: number;
   /** Empirical CDF at probabilities 0, 0.01, ..., 1: error_m[k] is the error that share probability[k] of samples stay within. */
   cdf: { probability: number[]; error_m: number[] };
-}
-
-/** Quantile with linear interpolation between order statistics (numpy's default). */
-export function quantile(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 const round = (v: number, d = 4) => Number(v.toFixed(d));
