@@ -89,7 +89,7 @@ export class Estimator {
   private impairments!: SiteImpairments;
   private orientation = 0;
   private ch!: LinkChannel;
-  // Per evaluation: local components and kernel weights; per element h.
+  // Per evaluation: local components (their offsets in sRe/sIm) and kernel weights; per element h.
   private localIdx = new Int32Array(0);
   private localW = new Float64Array(0);
   readonly hRe: Float64Array;
@@ -321,22 +321,25 @@ export class Estimator {
       const sgn = pass === 0 ? 1 : flip;
       for (let a = lowerBound(this.sortedT, P, t - reach - shift); a < P && this.sortedT[a] + shift <= t + reach; a++) {
         const p = this.order[a];
+        const w = sgn * this.sign[p] * this.davg[p] * this.kernel.at(t - (this.t[p] + shift));
+        if (w === 0) continue;
         this.ensureSteered(p);
-        this.localIdx[L] = p;
-        this.localW[L++] = sgn * this.sign[p] * this.davg[p] * this.kernel.at(t - (this.t[p] + shift));
+        this.localIdx[L] = p * M;
+        this.localW[L++] = w;
       }
     }
+    // Element by element, the components summed in a register in the same order as a component-by-component
+    // accumulation would: the same bits, without storing h at every component.
     const hr = this.hRe, hi = this.hIm, sRe = this.sRe, sIm = this.sIm, localW = this.localW, localIdx = this.localIdx;
-    hr.fill(0);
-    hi.fill(0);
-    for (let l = 0; l < L; l++) {
-      const w = localW[l];
-      if (w === 0) continue;
-      const o = localIdx[l] * M;
-      for (let m = 0; m < M; m++) {
-        hr[m] += w * sRe[o + m];
-        hi[m] += w * sIm[o + m];
+    for (let m = 0; m < M; m++) {
+      let re = 0, im = 0;
+      for (let l = 0; l < L; l++) {
+        const w = localW[l], o = localIdx[l] + m;
+        re += w * sRe[o];
+        im += w * sIm[o];
       }
+      hr[m] = re;
+      hi[m] = im;
     }
     if (withNoise) this.addNoise(t);
     let s = 0;
