@@ -265,17 +265,18 @@ export class Estimator {
     const M = this.M, ch = this.ch, imp = this.impairments, c = this.idx[p];
     const amp = Math.sqrt(this.cfg.rePowerW);
     const cr = amp * ch.re[c], ci = amp * ch.im[c];
-    steeringInto(this.manifold, this.orientation, ch.az[c], ch.el[c], this.stRe, this.stIm);
+    const stRe = this.stRe, stIm = this.stIm, sRe = this.sRe, sIm = this.sIm, pRe = imp.phaseRe, pIm = imp.phaseIm;
+    steeringInto(this.manifold, this.orientation, ch.az[c], ch.el[c], stRe, stIm);
     const o = p * M;
     for (let m = 0; m < M; m++) {
-      let ar = this.stRe[m], ai = this.stIm[m];
-      if (imp.phaseRe) {
-        const r = ar * imp.phaseRe[m] - ai * imp.phaseIm![m];
-        ai = ar * imp.phaseIm![m] + ai * imp.phaseRe[m];
+      let ar = stRe[m], ai = stIm[m];
+      if (pRe && pIm) {
+        const r = ar * pRe[m] - ai * pIm[m];
+        ai = ar * pIm[m] + ai * pRe[m];
         ar = r;
       }
-      this.sRe[o + m] = cr * ar - ci * ai;
-      this.sIm[o + m] = cr * ai + ci * ar;
+      sRe[o + m] = cr * ar - ci * ai;
+      sIm[o + m] = cr * ai + ci * ar;
     }
   }
 
