@@ -98,6 +98,7 @@ export class Estimator {
   private readonly stIm: Float64Array;
   private readonly bRe: number[] = [];
   private readonly strongIdx: number[] = [];
+  private readonly peakSamples: number[] = [];
   private readonly bIm: number[] = [];
   private readonly tapW = new Float64Array(2 * KERNEL_HALF_WIDTH + 4);
   private zr = new Float64Array(0);
@@ -163,11 +164,15 @@ export class Estimator {
     for (let j = 0; j < n; j++) most = Math.max(most, level[j]);
     // (Not needed when even the bound keeps the relative threshold under the noise threshold.)
     if (P > 0 && (most * most + M * cfg.noiseH) * cfg.peakRatio > cfg.thresholdW) {
-      let peak = 0;
+      // Each sample once: the strongest components often lie within a sample of each other.
+      const samples = this.peakSamples;
+      samples.length = 0;
       for (const p of this.strongest(3)) {
         const c = Math.round(this.t[p] / T);
-        for (let d = -1; d <= 1; d++) peak = Math.max(peak, this.evaluate((c + d) * T, false));
+        for (let d = -1; d <= 1; d++) if (!samples.includes(c + d)) samples.push(c + d);
       }
+      let peak = 0;
+      for (const j of samples) peak = Math.max(peak, this.evaluate(j * T, false));
       threshold = Math.max(threshold, (peak + M * cfg.noiseH) * cfg.peakRatio);
     }
     // A sample can cross only through noise, with at most the noise-only probability, where its signal bound is
@@ -176,7 +181,7 @@ export class Estimator {
     const skip = Math.max(this.noiseOnlyLevel, Math.sqrt(threshold) - Math.sqrt(cfg.thresholdW));
 
     // Scan: runs of noise-only samples get their false alarm drawn directly, the others are evaluated.
-    let hit = -1;
+    let hit = -1, hitValue = 0;
     for (let j = 0; j < n && hit < 0; ) {
       if (level[j] < skip) {
         let end = j;
@@ -188,7 +193,11 @@ export class Estimator {
         }
         j = end;
       } else {
-        if (this.evaluate(j * T, true) > threshold) hit = j;
+        const f = this.evaluate(j * T, true);
+        if (f > threshold) {
+          hit = j;
+          hitValue = f;
+        }
         j++;
       }
     }
@@ -199,7 +208,7 @@ export class Estimator {
     // The peak the crossing belongs to, refined (false alarms: the crossing sample).
     let tHat = hit * T;
     if (!out.falseAlarm) {
-      let f0 = this.evaluate(peakSample * T, true);
+      let f0 = hitValue;
       for (let guard = 0; guard < 4 * KERNEL_HALF_WIDTH; guard++) {
         const f1 = this.evaluate((peakSample + 1) * T, true);
         if (!(f1 > f0)) break;
