@@ -101,9 +101,13 @@ class ClusterTable {
   }
 }
 
+/** murmur3's finaliser: every bit of the key reaches the low bits the table masks (a bare multiply leaves them to the elevation cell alone). */
 function hash(k: number): number {
   const lo = k | 0, hi = (k / 4294967296) | 0;
-  return Math.imul(lo ^ Math.imul(hi, 0x85ebca77), 0x9e3779b1) >>> 0;
+  let h = lo ^ Math.imul(hi, 0x85ebca77);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 const table = new ClusterTable();
@@ -126,6 +130,7 @@ export function clusterDiffuse(
   const cells = rec.coarseAz * rec.coarseEl, V = rec.coarseStride;
   if (coarseAcc.length < V * cells) coarseAcc = new Float64Array(V * cells);
   coarseAcc.set(rec.coarse.subarray(site * cells * V, (site + 1) * cells * V));
+  const fineCell = rec.cellsOf(grid.fineCellDeg);
   table.begin();
   for (let q = a; q < b; q++) {
     const i = order[q];
@@ -134,7 +139,7 @@ export function clusterDiffuse(
     let o: number, A: Float64Array;
     if (rx >= fineMin) {
       const bin = Math.max(0, Math.floor((rec.length[i] - losLength) / fineM));
-      const s = table.find(bin * 2 ** 20 + rec.cellOf(i, grid.fineCellDeg));
+      const s = table.find(bin * 2 ** 20 + fineCell[c]);
       A = table.acc;
       o = 8 * s;
       if (stats) {

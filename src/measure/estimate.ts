@@ -89,7 +89,7 @@ export class Estimator {
   private impairments!: SiteImpairments;
   private orientation = 0;
   private ch!: LinkChannel;
-  // Per evaluation: local components and kernel weights; per element h.
+  // Per evaluation: local components (their offsets in sRe/sIm) and kernel weights; per element h.
   private localIdx = new Int32Array(0);
   private localW = new Float64Array(0);
   readonly hRe: Float64Array;
@@ -98,6 +98,7 @@ export class Estimator {
   private readonly stIm: Float64Array;
   private readonly bRe: number[] = [];
   private readonly strongIdx: number[] = [];
+  private readonly peakSamples: number[] = [];
   private readonly bIm: number[] = [];
   private readonly tapW = new Float64Array(2 * KERNEL_HALF_WIDTH + 4);
   private zr = new Float64Array(0);
@@ -163,11 +164,15 @@ export class Estimator {
     for (let j = 0; j < n; j++) most = Math.max(most, level[j]);
     // (Not needed when even the bound keeps the relative threshold under the noise threshold.)
     if (P > 0 && (most * most + M * cfg.noiseH) * cfg.peakRatio > cfg.thresholdW) {
-      let peak = 0;
+      // Each sample once: the strongest components often lie within a sample of each other.
+      const samples = this.peakSamples;
+      samples.length = 0;
       for (const p of this.strongest(3)) {
         const c = Math.round(this.t[p] / T);
-        for (let d = -1; d <= 1; d++) peak = Math.max(peak, this.evaluate((c + d) * T, false));
+        for (let d = -1; d <= 1; d++) if (!samples.includes(c + d)) samples.push(c + d);
       }
+      let peak = 0;
+      for (const j of samples) peak = Math.max(peak, this.evaluate(j * T, false));
       threshold = Math.max(threshold, (peak + M * cfg.noiseH) * cfg.peakRatio);
     }
     // A sample can cross only through noise, with at most the noise-only probability, where its signal bound is
@@ -176,7 +181,7 @@ export class Estimator {
     const skip = Math.max(this.noiseOnlyLevel, Math.sqrt(threshold) - Math.sqrt(cfg.thresholdW));
 
     // Scan: runs of noise-only samples get their false alarm drawn directly, the others are evaluated.
-    let hit = -1;
+    let hit = -1, hitValue = 0;
     for (let j = 0; j < n && hit < 0; ) {
       if (level[j] < skip) {
         let end = j;
@@ -188,7 +193,11 @@ export class Estimator {
         }
         j = end;
       } else {
-        if (this.evaluate(j * T, true) > threshold) hit = j;
+        const f = this.evaluate(j * T, true);
+        if (f > threshold) {
+          hit = j;
+          hitValue = f;
+        }
         j++;
       }
     }
@@ -199,7 +208,7 @@ export class Estimator {
     // The peak the crossing belongs to, refined (false alarms: the crossing sample).
     let tHat = hit * T;
     if (!out.falseAlarm) {
-      let f0 = this.evaluate(peakSample * T, true);
+      let f0 = hitValue;
       for (let guard = 0; guard < 4 * KERNEL_HALF_WIDTH; guard++) {
         const f1 = this.evaluate((peakSample + 1) * T, true);
         if (!(f1 > f0)) break;
@@ -265,17 +274,18 @@ export class Estimator {
     const M = this.M, ch = this.ch, imp = this.impairments, c = this.idx[p];
     const amp = Math.sqrt(this.cfg.rePowerW);
     const cr = amp * ch.re[c], ci = amp * ch.im[c];
-    steeringInto(this.manifold, this.orientation, ch.az[c], ch.el[c], this.stRe, this.stIm);
+    const stRe = this.stRe, stIm = this.stIm, sRe = this.sRe, sIm = this.sIm, pRe = imp.phaseRe, pIm = imp.phaseIm;
+    steeringInto(this.manifold, this.orientation, ch.az[c], ch.el[c], stRe, stIm);
     const o = p * M;
     for (let m = 0; m < M; m++) {
-      let ar = this.stRe[m], ai = this.stIm[m];
-      if (imp.phaseRe) {
-        const r = ar * imp.phaseRe[m] - ai * imp.phaseIm![m];
-        ai = ar * imp.phaseIm![m] + ai * imp.phaseRe[m];
+      let ar = stRe[m], ai = stIm[m];
+      if (pRe && pIm) {
+        const r = ar * pRe[m] - ai * pIm[m];
+        ai = ar * pIm[m] + ai * pRe[m];
         ar = r;
       }
-      this.sRe[o + m] = cr * ar - ci * ai;
-      this.sIm[o + m] = cr * ai + ci * ar;
+      sRe[o + m] = cr * ar - ci * ai;
+      sIm[o + m] = cr * ai + ci * ar;
     }
   }
 
@@ -321,22 +331,25 @@ export class Estimator {
       const sgn = pass === 0 ? 1 : flip;
       for (let a = lowerBound(this.sortedT, P, t - reach - shift); a < P && this.sortedT[a] + shift <= t + reach; a++) {
         const p = this.order[a];
+        const w = sgn * this.sign[p] * this.davg[p] * this.kernel.at(t - (this.t[p] + shift));
+        if (w === 0) continue;
         this.ensureSteered(p);
-        this.localIdx[L] = p;
-        this.localW[L++] = sgn * this.sign[p] * this.davg[p] * this.kernel.at(t - (this.t[p] + shift));
+        this.localIdx[L] = p * M;
+        this.localW[L++] = w;
       }
     }
+    // Element by element, the components summed in a register in the same order as a component-by-component
+    // accumulation would: the same bits, without storing h at every component.
     const hr = this.hRe, hi = this.hIm, sRe = this.sRe, sIm = this.sIm, localW = this.localW, localIdx = this.localIdx;
-    hr.fill(0);
-    hi.fill(0);
-    for (let l = 0; l < L; l++) {
-      const w = localW[l];
-      if (w === 0) continue;
-      const o = localIdx[l] * M;
-      for (let m = 0; m < M; m++) {
-        hr[m] += w * sRe[o + m];
-        hi[m] += w * sIm[o + m];
+    for (let m = 0; m < M; m++) {
+      let re = 0, im = 0;
+      for (let l = 0; l < L; l++) {
+        const w = localW[l], o = localIdx[l] + m;
+        re += w * sRe[o];
+        im += w * sIm[o];
       }
+      hr[m] = re;
+      hi[m] = im;
     }
     if (withNoise) this.addNoise(t);
     let s = 0;

@@ -44,16 +44,21 @@ export class DiffuseRecord {
   /** Coarse cells: azimuth cells x elevation cells. */
   readonly coarseAz: number;
   readonly coarseEl: number;
-  private readonly merge: number;
+  /** Each fine cell's coarse cell (a table: the divisions cost more than the rest of add). */
+  private readonly coarseOf: Int32Array;
+  /** cellsOf's last table and its cell size. */
+  private cellsDeg = NaN;
+  private cells = new Int32Array(0);
   /** bySite's index, reused. */
   private start: Int32Array;
   private order = new Int32Array(1024);
 
   /** `sites`: the scatter index's site count; weaker contributions than `floorRx` go to cells of `coarseCellDeg`. */
   constructor(readonly sites: number, coarseCellDeg: number, readonly floorRx: number) {
-    this.merge = Math.max(1, Math.round(coarseCellDeg / FINE_CELL_DEG));
-    this.coarseAz = Math.ceil(AZ_CELLS / this.merge);
-    this.coarseEl = Math.ceil(EL_CELLS / this.merge);
+    const merge = Math.max(1, Math.round(coarseCellDeg / FINE_CELL_DEG));
+    this.coarseAz = Math.ceil(AZ_CELLS / merge);
+    this.coarseEl = Math.ceil(EL_CELLS / merge);
+    this.coarseOf = Int32Array.from({ length: AZ_CELLS * EL_CELLS }, (_, c) => Math.floor(c / EL_CELLS / merge) * this.coarseEl + Math.floor((c % EL_CELLS) / merge));
     this.coarse = new Float64Array(sites * this.coarseAz * this.coarseEl * COARSE_VALUES);
     this.start = new Int32Array(sites + 1);
   }
@@ -68,13 +73,17 @@ export class DiffuseRecord {
 
   /** Coarse cell of a fine cell. */
   coarseCell(cell: number): number {
-    return Math.floor(cell / EL_CELLS / this.merge) * this.coarseEl + Math.floor((cell % EL_CELLS) / this.merge);
+    return this.coarseOf[cell];
   }
 
-  /** Contribution i's direction in cells of `cellDeg` (a multiple of FINE_CELL_DEG): azimuth cell * 1024 + elevation cell. */
-  cellOf(i: number, cellDeg: number): number {
-    const merge = Math.max(1, Math.round(cellDeg / FINE_CELL_DEG)), c = this.cell[i];
-    return Math.floor(c / EL_CELLS / merge) * 1024 + Math.floor((c % EL_CELLS) / merge);
+  /** Each fine cell in cells of `cellDeg` (a multiple of FINE_CELL_DEG): azimuth cell * 1024 + elevation cell (a table, kept for the last size asked). */
+  cellsOf(cellDeg: number): Int32Array {
+    if (cellDeg !== this.cellsDeg) {
+      const merge = Math.max(1, Math.round(cellDeg / FINE_CELL_DEG));
+      this.cells = Int32Array.from({ length: AZ_CELLS * EL_CELLS }, (_, c) => Math.floor(c / EL_CELLS / merge) * 1024 + Math.floor((c % EL_CELLS) / merge));
+      this.cellsDeg = cellDeg;
+    }
+    return this.cells;
   }
 
   private grow(): void {
