@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { type ChannelSelection, DEFAULT_MAX_CHANNEL_BYTES, idsText, planChannels, sizeText, writeChannels } from '../measure/channel-export.ts';
+import { type ChannelSelection, DEFAULT_MAX_CHANNEL_BYTES, ESTIMATED_COMPONENTS, idsText, planChannels, sizeText, writeChannels } from '../measure/channel-export.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { UserError } from '../util/errors.ts';
 import { COMMANDS } from './commands.ts';
@@ -85,8 +85,8 @@ export const channelsCommand: CommandModule<object, ChannelsArgs> = {
     const log = logger(args.quiet);
     await lockOutput(outDir);
     const plan = await planChannels(scenario, outDir, selection);
-    const response = plan.responseValues > 0 ? `, the frequency response of ${plan.elements} elements x ${plan.tones} tones included` : '';
-    log(`channels: ${plan.receivers.sample.length} receivers x ${plan.siteIds.length} sites = ${plan.links} links; estimated ${sizeText(plan.estimatedBytes)}${response} (limit ${sizeText(selection.maxBytes)}, --max-bytes)`);
+    const response = plan.responseValues > 0 ? ` and the response at ${plan.elements} elements x ${plan.tones} tones` : '';
+    log(`channels: ${plan.receivers.sample.length} receivers x ${plan.siteIds.length} sites = ${plan.links} links; estimated ${sizeText(plan.estimatedBytes)} (${ESTIMATED_COMPONENTS} components${response} a link; limit ${sizeText(selection.maxBytes)}, --max-bytes)`);
     const r = await writeChannels(scenario, outDir, plan, args.quiet);
     log(`  ${(r.specular / r.links).toFixed(1)} specular paths and ${(r.clusters / r.links).toFixed(1)} diffuse clusters a link, in ${r.seconds.toFixed(1)} s`);
     log(`wrote ${shownPath(r.path)} (${sizeText(r.bytes)})`);
