@@ -128,7 +128,7 @@ export async function planChannels(scenario: Scenario, outDir: string, sel: Chan
   const estimatedBytes = channelBytes(links, links * ESTIMATED_COMPONENTS, responseValues);
   if (estimatedBytes > sel.maxBytes)
     throw new UserError(
-      `--max-bytes: ${links} links would take an estimated ${sizeText(estimatedBytes)}${sel.response ? ` (the frequency response ${sizeText(channelBytes(1, 0, responseValues))} a link)` : ''}, ` +
+      `--max-bytes: ${links} links would take an estimated ${sizeText(estimatedBytes)}${sel.response ? ` (the frequency response ${sizeText(channelBytes(1, 0, responseValues) - channelBytes(1, 0, 0))} a link)` : ''}, ` +
         `over the limit of ${sizeText(sel.maxBytes)}; select fewer links (--tracks, --samples, --sites, --rx)${sel.response ? ', drop --response' : ''} or raise --max-bytes; nothing written`,
     );
   return { selection: sel, receivers, siteIds: [...siteIds].sort((a, b) => a - b), links, elements, tones, responseValues, estimatedBytes };
