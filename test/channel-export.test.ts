@@ -156,7 +156,7 @@ async function refused(message: RegExp, ...flags: string[]): Promise<void> {
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0], message);
-  assert.deepEqual(fs.readdirSync(out).filter((f) => !f.startsWith('.')), ['trajectories.arrow'], `${flags.join(' ')}: nothing written`);
+  assert.deepEqual(fs.readdirSync(out), ['trajectories.arrow'], `${flags.join(' ')}: nothing written`);
 }
 
 test('channels: a selection over --max-bytes is refused before tracing, and while writing when its channels outgrow the estimate', async () => {
