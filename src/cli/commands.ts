@@ -40,6 +40,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     describe: 'what the gNBs measure from each sample\'s uplink SRS (scenario measurement.model nr-srs) -> measurements.arrow',
     load: async () => (await import('./measure.ts')).measureCommand,
   },
+  channels: {
+    usage: 'channels',
+    describe: 'the channels of selected links (--tracks/--samples or --rx, --sites; nr-srs scenarios), as measure builds them -> channels.arrow',
+    load: async () => (await import('./channels.ts')).channelsCommand,
+  },
   radiomap: {
     usage: 'radiomap',
     describe: 'received power on a grid over the open map area (same ray tracer) -> radiomap/radiomap.arrow + PNG images',

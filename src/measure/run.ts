@@ -93,7 +93,7 @@ export interface MeasureResult {
 }
 
 /** Trajectory samples in (trajectory_id, sample) order with their positions, speeds and headings. */
-async function readSamples(file: string) {
+export async function readSamples(file: string) {
   const r = await readTrajectoryReceivers(file);
   const table = readArrowFile(file, 'trajectories file');
   columnIndex(table.schema, { trajectory_id: 'int32', sample: 'int32', speed: 'float64', heading: 'float64' }, file);

@@ -57,6 +57,16 @@ export async function readTrajectoryReceivers(...a: Parameters<typeof Receivers.
   return (await import('./run/receivers.ts')).readTrajectoryReceivers(...a);
 }
 
+/** The receiver points of a CSV file (header x,y,z), as `simgen raytrace --rx` reads them (run/receivers.ts). */
+export async function readCsvReceivers(...a: Parameters<typeof Receivers.readCsvReceivers>): Promise<ReturnType<typeof Receivers.readCsvReceivers>> {
+  return (await import('./run/receivers.ts')).readCsvReceivers(...a);
+}
+
+/** Refuses receivers the scene cannot mean (inside a building, off the map, at or below the ground), as `simgen raytrace` does (run/receivers.ts). */
+export async function checkReceivers(...a: Parameters<typeof Receivers.checkReceivers>): Promise<void> {
+  (await import('./run/receivers.ts')).checkReceivers(...a);
+}
+
 /**
  * A tracer for the channel and measurement stages: every site precomputed, one receiver at a time, each link's
  * result (as links.arrow has it), its specular paths and its diffuse contributions one by one (engine/tracer.ts).

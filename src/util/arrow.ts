@@ -25,8 +25,9 @@ import { shownPath } from './paths.ts';
 // renamed when complete (after an fsync), so memory stays bounded and an interrupted run leaves no
 // finished-looking file.
 
-/** Column values for one batch: typed arrays for numbers, plain arrays for strings/bools/lists. */
-export type ColumnValues = ArrayLike<unknown>;
+/** Column values for one batch: typed arrays for numbers, plain arrays for strings/bools/lists, or a column's
+ *  Data built directly (large nested columns, which a builder would fill value by value). */
+export type ColumnValues = ArrayLike<unknown> | Data;
 
 /**
  * The writer's byte sink: apache-arrow hands every piece of a batch to `write`, which copies it into a 1 MiB
