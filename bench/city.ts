@@ -8,7 +8,7 @@ import { denseDistrict } from '../maps/dense-district.make.ts';
 import { makeTracer, precomputeTracerSite } from '../src/raytrace/engine/tracer.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 
-// `npx tsx bench/city.ts [--buildings 5000] [--receivers 10000] [--threads N]`: tracing a large city. For each
+// `npx tsx bench/city.ts [--buildings 1250,2500,5000] [--receivers 200] [--threads N]`: tracing a large city. For each
 // size, the dense district (maps/dense-district.make.ts, same density at every size) with the bundled district's
 // radio settings (scenarios/chestnut-quarter.yaml: reflections, diffraction with RD/DR, diffuse scattering) and 18
 // automatic sites; `simgen raytrace --rx` (the compiled command, its own process) on receivers spread along the
@@ -21,8 +21,8 @@ const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : def;
 };
-const sizes = arg('--buildings', '5000').split(',').map(Number);
-const receivers = Number(arg('--receivers', '10000'));
+const sizes = arg('--buildings', '1250,2500,5000').split(',').map(Number);
+const receivers = Number(arg('--receivers', '200'));
 const threads = arg('--threads', String(os.availableParallelism()));
 
 const build = spawnSync('npm', ['run', '--silent', 'build:js'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });

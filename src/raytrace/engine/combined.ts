@@ -290,7 +290,6 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
     if (cone && outsideBox(cone, sc.drBox, s)) continue;
     for (let j = sc.drStart[s]; j < sc.drStart[s + 1]; j++) {
       const e = sc.drEdge[j];
-      if (cone && outsideCone(cone, se, e)) continue;
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
       const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
       if (t !== t || !nearVisibleSample(se, se.visible, e, t)) continue;

@@ -115,6 +115,8 @@ export class View {
     this.hx = new Float64Array(2 * corners);
     this.hy = new Float64Array(2 * corners);
     this.hseg = new Int32Array(2 * corners);
+    this.hiddenStamp = new Int32Array(corners);
+    this.hidden = new Uint8Array(corners);
     this.rowCount = new Int32Array(tiles.ground.ny);
     this.rowStart = new Int32Array(tiles.ground.ny + 1);
     this.xs = new Float64Array(64);
@@ -145,6 +147,7 @@ export class View {
     this.uy = uy;
     this.uz = uz;
     this.buildPolygon();
+    this.polygonStamp++;
   }
 
   /**
@@ -154,6 +157,19 @@ export class View {
    * up to the rays beside the corners (ANGLE_SLACK); false whenever in doubt.
    */
   wallHidden(k: number): boolean {
+    // Asked once per site: the answer is kept for the polygon it came from.
+    if (this.hiddenStamp[k] === this.polygonStamp) return this.hidden[k] === 1;
+    const h = this.isWallHidden(k);
+    this.hiddenStamp[k] = this.polygonStamp;
+    this.hidden[k] = h ? 1 : 0;
+    return h;
+  }
+
+  private polygonStamp = 0;
+  private readonly hiddenStamp: Int32Array;
+  private readonly hidden: Uint8Array;
+
+  private isWallHidden(k: number): boolean {
     const fs = this.fs, H = fs.buildingHeight[fs.wallBuilding[k]];
     if (!(H > this.uz)) return false;
     const ax = fs.wallSeg[4 * k] - this.ux, ay = fs.wallSeg[4 * k + 1] - this.uy, bx = fs.wallSeg[4 * k + 2] - this.ux, by = fs.wallSeg[4 * k + 3] - this.uy;
