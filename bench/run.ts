@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 // wasm state do not distort the next. Each prints its own numbers (scale.ts: each stage's peak RSS).
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = ['cli.ts', 'raytrace.ts', 'measure.ts', 'scale.ts', 'map-load.ts', 'radiomap.ts', 'train.ts'];
+const benches = ['cli.ts', 'raytrace.ts', 'measure.ts', 'scale.ts', 'map-load.ts', 'city.ts', 'radiomap.ts', 'train.ts'];
 let failed = false;
 for (const b of benches) {
   console.log(`\n=== bench/${b} ===`);

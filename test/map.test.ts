@@ -176,6 +176,35 @@ test('BoxIndex: the same pairs and queries as all pairs, on random boxes of mixe
   assert.deepEqual(index.query(q), boxes.flatMap((b, i) => (boxesMeet(q, b) ? [i] : [])));
 });
 
+test('BoxIndex.someAlongSegment: tests every box a segment passes through, each once, as a brute force does', () => {
+  const rng = seedrandom('box-walk');
+  const boxes: Box[] = Array.from({ length: 300 }, () => {
+    const [x, y, w, h] = [rng() * 1000, rng() * 600, rng() * 25, rng() * 25];
+    return [x, y, x + w, y + h];
+  });
+  const index = new BoxIndex(boxes);
+  // A segment meets a box when it crosses it (Liang-Barsky clipping).
+  const meets = (b: Box, ax: number, ay: number, bx: number, by: number) => {
+    let [t0, t1] = [0, 1];
+    for (const [p, q] of [[ax - bx, ax - b[0]], [bx - ax, b[2] - ax], [ay - by, ay - b[1]], [by - ay, b[3] - ay]]) {
+      if (p === 0) {
+        if (q < 0) return false;
+      } else if (p < 0) t0 = Math.max(t0, q / p);
+      else t1 = Math.min(t1, q / p);
+    }
+    return t0 <= t1;
+  };
+  for (let k = 0; k < 200; k++) {
+    const [ax, ay, bx, by] = [rng() * 1100 - 50, rng() * 700 - 50, rng() * 1100 - 50, rng() * 700 - 50];
+    const tested: number[] = [];
+    assert.equal(index.someAlongSegment(ax, ay, bx, by, (i) => (tested.push(i), false)), false);
+    assert.equal(new Set(tested).size, tested.length, 'each box once');
+    for (let i = 0; i < boxes.length; i++) if (meets(boxes[i], ax, ay, bx, by)) assert.ok(tested.includes(i), `segment ${k} crosses box ${i}`);
+    const target = boxes.findIndex((b) => meets(b, ax, ay, bx, by));
+    if (target >= 0) assert.equal(index.someAlongSegment(ax, ay, bx, by, (i) => i === target), true);
+  }
+});
+
 test('a 5,000-building district (maps/dense-district.make.ts) loads whole: every building kept, streets noded', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-dense-'));
   const file = path.join(dir, 'dense.geojson');

@@ -12,6 +12,9 @@ export class BoxIndex {
   private readonly cell: number;
   private readonly cols: number;
   private readonly rows: number;
+  /** someAlongSegment's marks: box i was tested in the walk numbered seen[i]. */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
 
   constructor(readonly boxes: Box[]) {
     let [x0, y0, x1, y1, sum] = [Infinity, Infinity, -Infinity, -Infinity, 0];
@@ -28,6 +31,7 @@ export class BoxIndex {
     this.cols = Math.floor(w / this.cell) + 2;
     this.rows = Math.floor(h / this.cell) + 2;
     boxes.forEach((b, i) => this.visit(b, 0, (list) => list.push(i), true));
+    this.seen = new Uint32Array(boxes.length);
   }
 
   /** Indices of the boxes that meet `box` (within `margin`), ascending. */
@@ -46,6 +50,30 @@ export class BoxIndex {
       for (const j of this.query(b, margin)) if (j > i) out.push([i, j]);
     });
     return out;
+  }
+
+  /**
+   * Does `test(i)` hold for some box i whose cells the segment ab passes through? Each box is tested at most once,
+   * in no particular order; the walk stops at the first true. Costs what lies along the segment, not the map.
+   */
+  someAlongSegment(ax: number, ay: number, bx: number, by: number, test: (i: number) => boolean): boolean {
+    const stamp = ++this.stamp;
+    // Sub-segments no longer than half a cell: their boxes cover every cell the segment passes through.
+    const steps = Math.max(1, Math.ceil((2 * Math.hypot(bx - ax, by - ay)) / this.cell));
+    let hit = false;
+    for (let k = 0; k < steps && !hit; k++) {
+      const [x0, y0] = [ax + ((bx - ax) * k) / steps, ay + ((by - ay) * k) / steps];
+      const [x1, y1] = [ax + ((bx - ax) * (k + 1)) / steps, ay + ((by - ay) * (k + 1)) / steps];
+      this.visit([Math.min(x0, x1), Math.min(y0, y1), Math.max(x0, x1), Math.max(y0, y1)], 0, (list) => {
+        for (const i of list) {
+          if (hit) return;
+          if (this.seen[i] === stamp) continue;
+          this.seen[i] = stamp;
+          if (test(i)) hit = true;
+        }
+      });
+    }
+    return hit;
   }
 
   private visit(b: Box, margin: number, f: (list: number[]) => void, create = false): void {

@@ -1,4 +1,5 @@
-import { distanceToSegment, pointInPolygon, polylineLength } from '../map/geometry.ts';
+import { BoxIndex } from '../map/box-index.ts';
+import { boxOf, distanceToSegment, pointInPolygon, polylineLength } from '../map/geometry.ts';
 import type { CityMap, Point2 } from '../map/types.ts';
 import { type Rng, rngFor, shuffleInPlace } from '../util/rng.ts';
 
@@ -68,13 +69,13 @@ function carriagewayHalfWidth(st: CityMap['streets'][number], c: Carriageway): n
 }
 
 /** Does the segment ab cross a footprint edge (a site and a street point both stand outside footprints)? */
-function blocked(a: Point2, b: Point2, map: CityMap, boxes: [number, number, number, number][]): boolean {
+function blocked(a: Point2, b: Point2, map: CityMap, index: BoxIndex): boolean {
   const [x0, x1] = a[0] < b[0] ? [a[0], b[0]] : [b[0], a[0]];
   const [y0, y1] = a[1] < b[1] ? [a[1], b[1]] : [b[1], a[1]];
   const orient = (p: Point2, q: Point2, r: Point2) => (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
-  for (let i = 0; i < map.buildings.length; i++) {
-    const bb = boxes[i];
-    if (bb[0] > x1 || bb[2] < x0 || bb[1] > y1 || bb[3] < y0) continue;
+  return index.someAlongSegment(a[0], a[1], b[0], b[1], (i) => {
+    const bb = index.boxes[i];
+    if (bb[0] > x1 || bb[2] < x0 || bb[1] > y1 || bb[3] < y0) return false;
     const f = map.buildings[i].footprint;
     for (let k = 0; k < f.length; k++) {
       const c = f[k];
@@ -84,12 +85,12 @@ function blocked(a: Point2, b: Point2, map: CityMap, boxes: [number, number, num
       if (d1 * d2 >= 0) continue;
       if (orient(c, d, a) * orient(c, d, b) <= 0) return true;
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 /** The candidate rule above: sidewalk points `setback_m` in front of every facade, every `spacing_m` along it. */
-export function sidewalkCandidates(map: CityMap, s: Pick<AutoSiteSettings, 'setback_m' | 'spacing_m'>, carriageway: Carriageway = 'street-width'): Candidate[] {
+export function sidewalkCandidates(map: CityMap, s: Pick<AutoSiteSettings, 'setback_m' | 'spacing_m'>, carriageway: Carriageway = 'street-width', index = footprintIndex(map)): Candidate[] {
   const out: Candidate[] = [];
   const half = map.streets.map((st) => carriagewayHalfWidth(st, carriageway));
   const minDistToStreet = (p: Point2) => {
@@ -117,7 +118,7 @@ export function sidewalkCandidates(map: CityMap, s: Pick<AutoSiteSettings, 'setb
         const t = ((j + 0.5) * len) / n;
         const p: Point2 = [a[0] + t * u[0] + s.setback_m * out_[0], a[1] + t * u[1] + s.setback_m * out_[1]];
         if (p[0] < 0 || p[1] < 0 || p[0] > map.width || p[1] > map.height) continue;
-        if (map.buildings.some((o) => pointInPolygon(p, o.footprint))) continue;
+        if (index.query([p[0], p[1], p[0], p[1]]).some((i) => pointInPolygon(p, map.buildings[i].footprint))) continue;
         if (map.pedestrianAreas.some((o) => pointInPolygon(p, o.polygon))) continue;
         if (inCarriageway(p)) continue;
         const near = minDistToStreet(p);
@@ -153,20 +154,19 @@ function streetPoints(map: CityMap, sampleM: number): { p: Point2; street: numbe
   return pts;
 }
 
+/** The footprints' bounding boxes, indexed: the placement's tests cost what is near a point or along a line. */
+const footprintIndex = (map: CityMap) => new BoxIndex(map.buildings.map((b) => boxOf(b.footprint)));
+
 export function placeSites(map: CityMap, settings: AutoSiteSettings, seed: number): PlacementReport {
-  const boxes = map.buildings.map((b) => {
-    const xs = b.footprint.map((p) => p[0]);
-    const ys = b.footprint.map((p) => p[1]);
-    return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] as [number, number, number, number];
-  });
-  const cands = sidewalkCandidates(map, settings);
+  const index = footprintIndex(map);
+  const cands = sidewalkCandidates(map, settings, 'street-width', index);
   const pts = streetPoints(map, settings.sample_m);
   const K = settings.min_heard;
   // Which points each candidate hears.
   const hears = cands.map((c) => {
     const list: number[] = [];
     pts.forEach((q, i) => {
-      if (Math.hypot(q.p[0] - c.p[0], q.p[1] - c.p[1]) <= settings.range_m && !blocked(c.p, q.p, map, boxes)) list.push(i);
+      if (Math.hypot(q.p[0] - c.p[0], q.p[1] - c.p[1]) <= settings.range_m && !blocked(c.p, q.p, map, index)) list.push(i);
     });
     return list;
   });

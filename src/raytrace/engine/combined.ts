@@ -1,7 +1,8 @@
 import type { ImageTree } from './candidates.ts';
-import { diffractionParameter, EDGE_SAMPLE_M, nearVisibleSample, type SiteEdges } from './diffraction.ts';
+import { diffractionParameter, EDGE_SAMPLE_M, nearVisible, nearVisibleSample, type SiteEdges } from './diffraction.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
 import { segmentBlocked } from './occlusion.ts';
+import type { View } from './visibility.ts';
 
 // One specular reflection combined with one edge diffraction: "RD" (site -> face s -> edge e -> UE) and
 // "DR" (site -> edge e -> face s -> UE). Both reduce to single diffraction with an image:
@@ -16,6 +17,8 @@ import { segmentBlocked } from './occlusion.ts';
 //      precomputed, and a link tries only Q next to such a sample.
 //  DR: Q must lie next to an edge sample the site sees (the D precomputation), s runs over the faces
 //      the UE is in front of. All segments are then tested exactly.
+// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge list) are
+// ruled out first when they lie behind the face, or, for a wall, outside the plan cone from the image through it.
 
 const T_MARGIN = 1e-7;
 const FRONT = 1e-9;
@@ -24,10 +27,14 @@ const FRONT = 1e-9;
 export interface SiteCombined {
   /** Image-tree node ids of depth 1. */
   nodes: Int32Array;
-  /** visible[k] for node nodes[k], laid out as SiteEdges.visible. */
-  visible: Uint8Array[];
-  /** Edges with at least one sample visible: edges[k] for node k (RD), siteEdges for the site itself (DR). */
+  /**
+   * RD, for node nodes[k]: the edges with at least one sample its image sees, edges[k]; the flags of the samples of
+   * edges[k][j] start at visible[k][visibleStart[k][j]] (only those edges are stored: a node sees few of the map's).
+   */
   edges: Int32Array[];
+  visible: Uint8Array[];
+  visibleStart: Int32Array[];
+  /** DR: the edges with at least one sample the site sees. */
   siteEdges: Int32Array;
   /**
    * DR: per face s, the site's visible edges that can hold Q in front of s: drEdge[drStart[s] .. drStart[s + 1]).
@@ -36,6 +43,8 @@ export interface SiteCombined {
    */
   drStart: Int32Array;
   drEdge: Int32Array;
+  /** DR: per face s, the plan bounding box of its edges (min x, min y, max x, max y), to rule out a whole face at once. */
+  drBox: Float64Array;
 }
 
 function visibleEdges(se: SiteEdges, visible: Uint8Array): Int32Array {
@@ -62,21 +71,111 @@ function intoWedge(pl: Float64Array, f0: number, f1: number, dx: number, dy: num
   return pl[4 * f0] * dx + pl[4 * f0 + 1] * dy + pl[4 * f0 + 2] * dz < 0 && pl[4 * f1] * dx + pl[4 * f1 + 1] * dy + pl[4 * f1 + 2] * dz < 0;
 }
 
+// Whole edges ruled out before their samples are tried (each rule exact: a sample it drops fails a per-sample
+// test, by a margin far above rounding), so that a site on a large map does not test every sample of every edge.
+const MARGIN = 1e-7;
+
+/** Is all of edge e behind face s's plane (no sample can be in front of it)? The plane's value is linear along the edge. */
+function behind(pl: Float64Array, s: number, se: SiteEdges, e: number): boolean {
+  const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
+  const a = nx * se.a[3 * e] + ny * se.a[3 * e + 1] + nz * se.a[3 * e + 2] - d;
+  const l = se.len[e], b = a + l * (nx * se.dir[3 * e] + ny * se.dir[3 * e + 1] + nz * se.dir[3 * e + 2]);
+  return Math.max(a, b) <= FRONT - MARGIN * (1 + Math.abs(a) + l);
+}
+
+/** Is all of edge e in front of face s's plane (every sample in front of it)? */
+function inFront(pl: Float64Array, s: number, se: SiteEdges, e: number): boolean {
+  const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
+  const a = nx * se.a[3 * e] + ny * se.a[3 * e + 1] + nz * se.a[3 * e + 2] - d;
+  const l = se.len[e], b = a + l * (nx * se.dir[3 * e] + ny * se.dir[3 * e + 1] + nz * se.dir[3 * e + 2]);
+  return Math.min(a, b) > FRONT + MARGIN * (1 + Math.abs(a) + l);
+}
+
+/**
+ * RD through wall s from image I: a sample Q passes only if I-Q crosses the wall, so in plan Q lies in the cone
+ * from I through the wall's ends. The cone as I and its two edge directions, oriented so that inside is
+ * cross(u0, q - I) >= 0 >= cross(u1, q - I); null for a roof or the ground.
+ */
+interface Cone {
+  ix: number;
+  iy: number;
+  u0x: number;
+  u0y: number;
+  u1x: number;
+  u1y: number;
+}
+
+function wallCone(fs: FlatScene, s: number, ix: number, iy: number, c: Cone): Cone | null {
+  const k = fs.surfaceWall[s];
+  if (k < 0) return null;
+  c.ix = ix;
+  c.iy = iy;
+  const ax = fs.wallSeg[4 * k] - ix, ay = fs.wallSeg[4 * k + 1] - iy, bx = fs.wallSeg[4 * k + 2] - ix, by = fs.wallSeg[4 * k + 3] - iy;
+  const ccw = ax * by - ay * bx >= 0;
+  c.u0x = ccw ? ax : bx;
+  c.u0y = ccw ? ay : by;
+  c.u1x = ccw ? bx : ax;
+  c.u1y = ccw ? by : ay;
+  return c;
+}
+
+const scratchCone: Cone = { ix: 0, iy: 0, u0x: 0, u0y: 0, u1x: 0, u1y: 0 };
+
+/** Do both ends of edge e (in plan) lie outside the same side of the cone? Then the whole edge does. */
+function outsideCone(c: Cone, se: SiteEdges, e: number): boolean {
+  const ax = se.a[3 * e], ay = se.a[3 * e + 1];
+  corners[0] = ax;
+  corners[1] = ay;
+  corners[2] = ax + se.len[e] * se.dir[3 * e];
+  corners[3] = ay + se.len[e] * se.dir[3 * e + 1];
+  return outsidePoints(c, corners, 2);
+}
+
+/** Do all four corners of box k (min x, min y, max x, max y at 4k) lie outside the same side of the cone? */
+function outsideBox(c: Cone, box: Float64Array, k: number): boolean {
+  for (let i = 0; i < 4; i++) {
+    corners[2 * i] = box[4 * k + (i & 1 ? 2 : 0)];
+    corners[2 * i + 1] = box[4 * k + (i & 2 ? 3 : 1)];
+  }
+  return outsidePoints(c, corners, 4);
+}
+
+const corners = new Float64Array(8);
+
+/** Do the first n points of xy (x, y pairs) all lie outside the same side of the cone? Then so does their convex hull. */
+function outsidePoints(c: Cone, xy: Float64Array, n: number): boolean {
+  const m0 = MARGIN * Math.hypot(c.u0x, c.u0y), m1 = MARGIN * Math.hypot(c.u1x, c.u1y);
+  let out0 = true, out1 = true;
+  for (let i = 0; i < n && (out0 || out1); i++) {
+    const x = xy[2 * i] - c.ix, y = xy[2 * i + 1] - c.iy, l = Math.hypot(x, y) + 1;
+    out0 &&= c.u0x * y - c.u0y * x < -m0 * l;
+    out1 &&= c.u1x * y - c.u1y * x > m1 * l;
+  }
+  return out0 || out1;
+}
+
 export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges): SiteCombined {
   const pl = fs.plane;
   const nodes: number[] = [];
   for (let n = 1; n < tree.count; n++) if (tree.depth[n] === 1) nodes.push(n);
   const sx = tree.image[0], sy = tree.image[1], sz = tree.image[2];
-  const visible = nodes.map((n) => {
+  const edges: Int32Array[] = [], visible: Uint8Array[] = [], visibleStart: Int32Array[] = [];
+  let most = 0;
+  for (let e = 0; e < se.count; e++) most = Math.max(most, se.sampleStart[e + 1] - se.sampleStart[e]);
+  const flags = new Uint8Array(most);
+  for (const n of nodes) {
     const s = tree.surface[n];
     const ix = tree.image[3 * n], iy = tree.image[3 * n + 1], iz = tree.image[3 * n + 2];
     const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
-    const vis = new Uint8Array(se.visible.length);
+    const cone = wallCone(fs, s, ix, iy, scratchCone);
+    const list: number[] = [], bits: number[] = [], start = [0];
     for (let e = 0; e < se.count; e++) {
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
-      if (s === f0 || s === f1) continue;
+      if (s === f0 || s === f1 || behind(pl, s, se, e) || (cone && outsideCone(cone, se, e))) continue;
       const m = se.sampleStart[e + 1] - se.sampleStart[e];
+      let any = false;
       for (let i = 0; i < m; i++) {
+        flags[i] = 0;
         const t = Math.min(i * EDGE_SAMPLE_M, se.len[e]);
         const qx = se.a[3 * e] + t * se.dir[3 * e], qy = se.a[3 * e + 1] + t * se.dir[3 * e + 1], qz = se.a[3 * e + 2] + t * se.dir[3 * e + 2];
         if (nx * qx + ny * qy + nz * qz - d <= FRONT) continue;
@@ -84,30 +183,52 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges)
         if (!insideSurface(fs, s, p[0], p[1], p[2])) continue;
         if (segmentBlocked(fs, p[0], p[1], p[2], qx - p[0], qy - p[1], qz - p[2], T_MARGIN, 1 - T_MARGIN, s, f0, f1)) continue;
         if (segmentBlocked(fs, sx, sy, sz, p[0] - sx, p[1] - sy, p[2] - sz, T_MARGIN, 1 - T_MARGIN, s, -1)) continue;
-        vis[se.sampleStart[e] + i] = 1;
+        flags[i] = 1;
+        any = true;
       }
+      if (!any) continue;
+      list.push(e);
+      for (let i = 0; i < m; i++) bits.push(flags[i]);
+      start.push(bits.length);
     }
-    return vis;
-  });
+    edges.push(Int32Array.from(list));
+    visible.push(Uint8Array.from(bits));
+    visibleStart.push(Int32Array.from(start));
+  }
   const siteEdges = visibleEdges(se, se.visible);
   const drStart = new Int32Array(fs.numSurfaces + 1);
   const drEdge: number[] = [];
   for (let s = 0; s < fs.numSurfaces; s++) {
     const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
     for (const e of siteEdges) {
-      if (se.faces[2 * e] === s || se.faces[2 * e + 1] === s) continue;
+      if (se.faces[2 * e] === s || se.faces[2 * e + 1] === s || behind(pl, s, se, e)) continue;
+      // A whole edge in front of s qualifies (it has a visible sample, and at least two samples).
+      if (se.sampleStart[e + 1] - se.sampleStart[e] > 1 && inFront(pl, s, se, e)) {
+        drEdge.push(e);
+        continue;
+      }
       const base = se.sampleStart[e], m = se.sampleStart[e + 1] - base;
-      const front = (i: number) => {
+      let ok = false, prev = false;
+      for (let i = 0; i < m && !ok; i++) {
         const t = Math.min(i * EDGE_SAMPLE_M, se.len[e]);
-        return nx * (se.a[3 * e] + t * se.dir[3 * e]) + ny * (se.a[3 * e + 1] + t * se.dir[3 * e + 1]) + nz * (se.a[3 * e + 2] + t * se.dir[3 * e + 2]) - d > FRONT;
-      };
-      let ok = false;
-      for (let i = 0; i + 1 < m && !ok; i++) ok = (se.visible[base + i] === 1 || se.visible[base + i + 1] === 1) && (front(i) || front(i + 1));
+        const front = nx * (se.a[3 * e] + t * se.dir[3 * e]) + ny * (se.a[3 * e + 1] + t * se.dir[3 * e + 1]) + nz * (se.a[3 * e + 2] + t * se.dir[3 * e + 2]) - d > FRONT;
+        ok = i > 0 && (se.visible[base + i - 1] === 1 || se.visible[base + i] === 1) && (prev || front);
+        prev = front;
+      }
       if (ok) drEdge.push(e);
     }
     drStart[s + 1] = drEdge.length;
   }
-  return { nodes: Int32Array.from(nodes), visible, edges: visible.map((v) => visibleEdges(se, v)), siteEdges, drStart, drEdge: Int32Array.from(drEdge) };
+  const drBox = new Float64Array(4 * fs.numSurfaces);
+  for (let s = 0; s < fs.numSurfaces; s++) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let j = drStart[s]; j < drStart[s + 1]; j++) {
+      const e = drEdge[j], ax = se.a[3 * e], ay = se.a[3 * e + 1], bx = ax + se.len[e] * se.dir[3 * e], by = ay + se.len[e] * se.dir[3 * e + 1];
+      [x0, y0, x1, y1] = [Math.min(x0, ax, bx), Math.min(y0, ay, by), Math.max(x1, ax, bx), Math.max(y1, ay, by)];
+    }
+    drBox.set([x0, y0, x1, y1], 4 * s);
+  }
+  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, siteEdges, drStart, drEdge: Int32Array.from(drEdge), drBox };
 }
 
 /** A combined path found for one receiver: the reflecting surface, the edge, and its two interior points. */
@@ -133,7 +254,7 @@ export function findRD(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
     for (let j = 0; j < edges.length; j++) {
       const e = edges[j];
       const t = diffractionParameter(se, e, ix, iy, iz, rx, ry, rz);
-      if (t !== t || !nearVisibleSample(se, sc.visible[k], e, t)) continue;
+      if (t !== t || !nearVisible(sc.visible[k], sc.visibleStart[k][j], se.sampleStart[e + 1] - se.sampleStart[e], t)) continue;
       const qx = se.a[3 * e] + t * se.dir[3 * e], qy = se.a[3 * e + 1] + t * se.dir[3 * e + 1], qz = se.a[3 * e + 2] + t * se.dir[3 * e + 2];
       if (nx * qx + ny * qy + nz * qz - d <= FRONT) continue;
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
@@ -150,16 +271,23 @@ export function findRD(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
   return out;
 }
 
-/** Every DR path for receiver R, by surface then edge. */
-export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCombined, rx: number, ry: number, rz: number): CombinedHit[] {
+/** Every DR path for receiver R, by surface then edge; `view` (the receiver's, when the tracer has one) rules out hidden walls. */
+export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCombined, rx: number, ry: number, rz: number, view: View | null = null): CombinedHit[] {
   const out: CombinedHit[] = [];
+  view?.outline(rx, ry, rz);
   const pl = fs.plane;
   const sx = tree.image[0], sy = tree.image[1], sz = tree.image[2];
   for (let s = 0; s < fs.numSurfaces; s++) {
     const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
     const h = nx * rx + ny * ry + nz * rz - d;
     if (h <= FRONT) continue;
+    if (sc.drStart[s + 1] === sc.drStart[s]) continue;
+    // P on a wall the UE cannot see at all (visibility.ts) never passes the P-UE test below.
+    if (view && fs.surfaceWall[s] >= 0 && view.wallHidden(fs.surfaceWall[s])) continue;
     const ix = rx - 2 * h * nx, iy = ry - 2 * h * ny, iz = rz - 2 * h * nz; // the UE's image R'
+    // Q lies in the plan cone from R' through a wall s (as for RD from the site's image).
+    const cone = wallCone(fs, s, ix, iy, scratchCone);
+    if (cone && outsideBox(cone, sc.drBox, s)) continue;
     for (let j = sc.drStart[s]; j < sc.drStart[s + 1]; j++) {
       const e = sc.drEdge[j];
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];

@@ -73,10 +73,13 @@ export function diffractionParameter(se: SiteEdges, e: number, sx: number, sy: n
 
 /** Is one of the two samples of edge e around distance t visible in `visible` (laid out as se.visible)? */
 export function nearVisibleSample(se: SiteEdges, visible: Uint8Array, e: number, t: number): boolean {
+  return nearVisible(visible, se.sampleStart[e], se.sampleStart[e + 1] - se.sampleStart[e], t);
+}
+
+/** The same for an edge of `count` samples whose flags start at visible[base]. */
+export function nearVisible(visible: Uint8Array, base: number, count: number, t: number): boolean {
   const i = Math.floor(t / EDGE_SAMPLE_M);
-  const base = se.sampleStart[e];
-  const last = se.sampleStart[e + 1] - 1 - base;
-  return visible[base + i] === 1 || visible[base + Math.min(i + 1, last)] === 1;
+  return visible[base + i] === 1 || visible[base + Math.min(i + 1, count - 1)] === 1;
 }
 
 /**

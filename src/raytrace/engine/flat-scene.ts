@@ -1,4 +1,5 @@
 import type { Scene } from '../../scene/types.ts';
+import { type BuildingGrid, buildBuildingGrid } from './building-grid.ts';
 
 // The scene as flat typed arrays for the hot loops: the BVH node buffer of three-mesh-bvh, the triangles
 // in BVH order with their surface ids, each surface's plane and polygon (projected to 2D on the two axes its
@@ -29,6 +30,8 @@ export interface FlatScene {
   /** Per building (index in map.buildings): height and 2D bounding box (min x, min y, max x, max y). */
   buildingHeight: Float64Array;
   buildingBox: Float64Array;
+  /** The buildings' boxes on a grid, for the tests along a segment on a large map (null on a small one). */
+  grid: BuildingGrid | null;
   /** Per surface: its wall index (-1 for roofs and the ground) and its building index (-1 for the ground). */
   surfaceWall: Int32Array;
   surfaceBuilding: Int32Array;
@@ -98,6 +101,7 @@ export function flattenScene(scene: Scene): FlatScene {
     mapDepth: scene.map.height,
     buildingHeight: Float64Array.from(buildings, (b) => b.height),
     buildingBox,
+    grid: buildBuildingGrid(buildingBox, buildings.length),
     nodesF32: new Float32Array(buf),
     nodesU32: new Uint32Array(buf),
     nodesU16: new Uint16Array(buf),

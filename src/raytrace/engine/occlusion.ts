@@ -1,3 +1,4 @@
+import { beginWalk, gather, walkSteps } from './building-grid.ts';
 import type { FlatScene } from './flat-scene.ts';
 
 // Ray queries against the scene, allocation-free: `segmentBlocked` is the any-hit test of a path segment
@@ -60,28 +61,53 @@ function triHit(tri: Float64Array, k: number, ox: number, oy: number, oz: number
  */
 export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1): boolean {
   rayCounter.rays++;
-  const box = fs.buildingBox, seg = fs.wallSeg;
+  const g = fs.grid;
   // The 2D extent of the segment's part in (t0, t1).
   const xa = ox + t0 * dx, xb = ox + t1 * dx, ya = oy + t0 * dy, yb = oy + t1 * dy;
   const minX = Math.min(xa, xb), maxX = Math.max(xa, xb), minY = Math.min(ya, yb), maxY = Math.max(ya, yb);
-  const nb = fs.buildingHeight.length;
-  for (let b = 0; b < nb; b++) {
-    if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) continue;
-    const H = fs.buildingHeight[b];
-    for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
-      const s = fs.wallSurface[k];
-      if (s === ex1 || s === ex2 || s === ex3) continue;
-      const ax = seg[4 * k], ay = seg[4 * k + 1], ex = seg[4 * k + 2] - ax, ey = seg[4 * k + 3] - ay;
-      const den = dx * ey - dy * ex;
-      if (den === 0) continue; // parallel in plan: it does not cross the wall
-      const wx = ax - ox, wy = ay - oy;
-      const t = (wx * ey - wy * ex) / den;
-      if (!(t > t0 && t < t1)) continue;
-      const u = (wx * dy - wy * dx) / den;
-      if (u < 0 || u > 1) continue;
-      const z = oz + t * dz;
-      if (z >= 0 && z <= H) return true;
+  const box = fs.buildingBox;
+  if (!g) {
+    for (let b = 0; b < fs.buildingHeight.length; b++) {
+      if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) continue;
+      if (wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return true;
     }
+    return false;
+  }
+  // Along the segment, the buildings of the cells it passes through (building-grid.ts).
+  beginWalk(g);
+  const steps = walkSteps(g, Math.hypot(xb - xa, yb - ya));
+  let x0 = xa, y0 = ya;
+  for (let k = 1; k <= steps; k++) {
+    const t = t0 + ((t1 - t0) * k) / steps, x1 = ox + t * dx, y1 = oy + t * dy;
+    const n = gather(g, x0, y0, x1, y1);
+    for (let i = 0; i < n; i++) {
+      const b = g.found[i];
+      if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) continue;
+      if (wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return true;
+    }
+    x0 = x1;
+    y0 = y1;
+  }
+  return false;
+}
+
+/** segmentBlocked's test against the walls of building b. */
+function wallsBlock(fs: FlatScene, b: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3: number): boolean {
+  const seg = fs.wallSeg;
+  const H = fs.buildingHeight[b];
+  for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
+    const s = fs.wallSurface[k];
+    if (s === ex1 || s === ex2 || s === ex3) continue;
+    const ax = seg[4 * k], ay = seg[4 * k + 1], ex = seg[4 * k + 2] - ax, ey = seg[4 * k + 3] - ay;
+    const den = dx * ey - dy * ex;
+    if (den === 0) continue; // parallel in plan: it does not cross the wall
+    const wx = ax - ox, wy = ay - oy;
+    const t = (wx * ey - wy * ex) / den;
+    if (!(t > t0 && t < t1)) continue;
+    const u = (wx * dy - wy * dx) / den;
+    if (u < 0 || u > 1) continue;
+    const z = oz + t * dz;
+    if (z >= 0 && z <= H) return true;
   }
   return false;
 }

@@ -8,6 +8,7 @@ import type { SiteIllumination } from './illumination.ts';
 import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
 import { segmentBlocked } from './occlusion.ts';
 import { DEFAULT_CANDIDATE_RAYS } from './settings.ts';
+import type { View } from './visibility.ts';
 
 // The path search of one site, in the steps of Sionna RT: candidate sequences from shooting and bouncing
 // (candidates.ts, once per site) -> exact geometry by the image method and occlusion tests per receiver
@@ -50,8 +51,8 @@ export function precomputeSite(fs: FlatScene, scene: Scene, site: Vec3, settings
 const pts = new Float64Array(3 * 8);
 const q = new Float64Array(3);
 
-/** Every path between the site and receiver r: LOS first, reflections in tree order, diffractions by edge id, then RD and DR. */
-export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3): PropagationPath[] {
+/** Every path between the site and receiver r: LOS first, reflections in tree order, diffractions by edge id, then RD and DR (`view`: see findDR). */
+export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3, view: View | null = null): PropagationPath[] {
   const [sx, sy, sz] = sp.site;
   const [rx, ry, rz] = r;
   const out: PropagationPath[] = [];
@@ -81,7 +82,7 @@ export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3): Propagat
     const sc = sp.combined;
     if (sc) {
       for (const h of findRD(fs, tree, se, sc, rx, ry, rz)) out.push({ vertices: [[sx, sy, sz], h.p, h.q, [rx, ry, rz]], kinds: ['R', 'D'], ids: [h.surface, h.edge] });
-      for (const h of findDR(fs, tree, se, sc, rx, ry, rz)) out.push({ vertices: [[sx, sy, sz], h.q, h.p, [rx, ry, rz]], kinds: ['D', 'R'], ids: [h.edge, h.surface] });
+      for (const h of findDR(fs, tree, se, sc, rx, ry, rz, view)) out.push({ vertices: [[sx, sy, sz], h.q, h.p, [rx, ry, rz]], kinds: ['D', 'R'], ids: [h.edge, h.surface] });
     }
   }
   return out;

@@ -1,4 +1,5 @@
-import { pointInPolygon } from '../../map/geometry.ts';
+import { BoxIndex } from '../../map/box-index.ts';
+import { boxOf, pointInPolygon } from '../../map/geometry.ts';
 import type { Scene } from '../../scene/types.ts';
 
 // The surfaces that scatter diffusely (scattering coefficient S > 0), cut into tiles: each tile's centre
@@ -53,9 +54,10 @@ export function buildTiles(scene: Scene, size: number, scatters: (surface: numbe
   const dx = map.width / nx, dy = map.height / ny;
   const groundCell = new Int32Array(nx * ny).fill(-1);
   const footprints = map.buildings.map((b) => b.footprint);
-  const boxes = footprints.map((fp) => [Math.min(...fp.map((p) => p[0])), Math.min(...fp.map((p) => p[1])), Math.max(...fp.map((p) => p[0])), Math.max(...fp.map((p) => p[1]))]);
+  const boxes = new BoxIndex(footprints.map(boxOf));
   /** Footprints whose bounding box meets cell (i, j): the only ones that can cover part of it. */
-  const near = (i: number, j: number) => footprints.filter((_, k) => boxes[k][0] < (i + 1) * dx && boxes[k][2] > i * dx && boxes[k][1] < (j + 1) * dy && boxes[k][3] > j * dy);
+  const near = (i: number, j: number) =>
+    boxes.query([i * dx, j * dy, (i + 1) * dx, (j + 1) * dy]).filter((k) => boxes.boxes[k][0] < (i + 1) * dx && boxes.boxes[k][2] > i * dx && boxes.boxes[k][1] < (j + 1) * dy && boxes.boxes[k][3] > j * dy).map((k) => footprints[k]);
   /** Adds a tile; (bi, bj) are its grid or column/row indices on surface s, which place it in a block. */
   const push = (c: number[], a: number, s: number, u: number[], v: number[], bi: number, bj: number) => {
     const key = `${s}:${Math.floor(bi / BLOCK)}:${Math.floor(bj / BLOCK)}`;

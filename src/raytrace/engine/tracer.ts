@@ -167,7 +167,7 @@ export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolea
     scatterMs += performance.now() - t0;
     for (let s = 0; s < ns; s++) {
       const row = r * ns + s;
-      const paths = findPaths(t.fs, t.pre[s], rx);
+      const paths = findPaths(t.fs, t.pre[s], rx, t.scatter?.view);
       const pre = t.pre[s];
       const dl: DiffuseLinkPath[] = diffuse
         ? diffuse[s].map((d) => ({ gain: d.gain, rxGain: d.rxGain, tiles: d.tiles, path: () => diffusePath(t.fs, pre.tree, pre.illumination!, d, t.tiles!, rx) }))
@@ -268,7 +268,7 @@ export function makeLinkTracer(input: TraceInput, record: { coarseCellDeg: numbe
       const diffuse = t.scatter ? diffuseAt(t.scatter, t.field, rx[0], rx[1], rx[2]) : null;
       const links = t.sites.map((site, s): SiteLink => {
         const pre = t.pre[s];
-        const paths = findPaths(t.fs, pre, rx);
+        const paths = findPaths(t.fs, pre, rx, t.scatter?.view);
         const dl: DiffuseLinkPath[] = diffuse
           ? diffuse[s].map((d) => ({ gain: d.gain, rxGain: d.rxGain, tiles: d.tiles, path: () => diffusePath(t.fs, pre.tree, pre.illumination!, d, t.tiles!, rx) }))
           : [];

@@ -1,3 +1,4 @@
+import { beginWalk, gather, walkSteps } from './building-grid.ts';
 import type { FlatScene } from './flat-scene.ts';
 import type { ScatterTiles } from './tiles.ts';
 
@@ -18,6 +19,9 @@ import type { ScatterTiles } from './tiles.ts';
 // Everything is exact up to the 1e-9 rad rays beside the corners. One View per thread (not re-entrant).
 
 const EPS_ANGLE = 1e-9;
+/** wallHidden's margins: the span widened by this much pseudo-angle (~1e-6 rad), and no verdict within this distance of a wall (m). */
+const ANGLE_SLACK = 1e-6;
+const NEAR_WALL_M = 1e-3;
 const T_EDGE = 1e-9;
 
 /** Monotonic stand-in for the angle of (dx, dy) in [0, 4) (the "diamond angle"): cheaper than atan2, same order. */
@@ -40,24 +44,39 @@ function wallCrossing(fs: FlatScene, k: number, ux: number, uy: number, dx: numb
 }
 
 /**
- * Lowest height of point (qx, qy) visible from (ux, uy, uz) over the buildings in `list` (all when null):
- * max over footprint crossings at fraction t in (0, 1) of uz + (H - uz) / t, or -Infinity.
+ * Lowest height of point (qx, qy) visible from (ux, uy, uz) over the buildings (only those not taller than uz when
+ * `lowOnly`): max over footprint crossings at fraction t in (0, 1) of uz + (H - uz) / t, or -Infinity.
  */
-export function minVisibleHeight(fs: FlatScene, ux: number, uy: number, uz: number, qx: number, qy: number, list: Int32Array | null = null): number {
+export function minVisibleHeight(fs: FlatScene, ux: number, uy: number, uz: number, qx: number, qy: number, lowOnly = false): number {
   let zmin = -Infinity;
-  const dx = qx - ux, dy = qy - uy;
-  const n = list ? list.length : fs.buildingHeight.length;
-  for (let i = 0; i < n; i++) {
-    const b = list ? list[i] : i;
-    const bb = 4 * b;
-    if (Math.max(ux, qx) < fs.buildingBox[bb] || Math.min(ux, qx) > fs.buildingBox[bb + 2] || Math.max(uy, qy) < fs.buildingBox[bb + 1] || Math.min(uy, qy) > fs.buildingBox[bb + 3]) continue;
-    const H = fs.buildingHeight[b];
-    for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
-      const t = wallCrossing(fs, k, ux, uy, dx, dy);
-      if (!(t > T_EDGE && t < 1 - T_EDGE)) continue;
-      const z = uz + (H - uz) / t;
-      if (z > zmin) zmin = z;
+  const g = fs.grid;
+  if (!g) {
+    for (let b = 0; b < fs.buildingHeight.length; b++) if (!lowOnly || !(fs.buildingHeight[b] > uz)) zmin = Math.max(zmin, crossingHeight(fs, b, ux, uy, uz, qx, qy));
+    return zmin;
+  }
+  beginWalk(g);
+  const steps = walkSteps(g, Math.hypot(qx - ux, qy - uy));
+  for (let k = 0; k < steps; k++) {
+    const n = gather(g, ux + ((qx - ux) * k) / steps, uy + ((qy - uy) * k) / steps, ux + ((qx - ux) * (k + 1)) / steps, uy + ((qy - uy) * (k + 1)) / steps);
+    for (let i = 0; i < n; i++) {
+      const b = g.found[i];
+      if (!lowOnly || !(fs.buildingHeight[b] > uz)) zmin = Math.max(zmin, crossingHeight(fs, b, ux, uy, uz, qx, qy));
     }
+  }
+  return zmin;
+}
+
+/** minVisibleHeight's term for building b (its 2D box first). */
+function crossingHeight(fs: FlatScene, b: number, ux: number, uy: number, uz: number, qx: number, qy: number): number {
+  const bb = 4 * b;
+  if (Math.max(ux, qx) < fs.buildingBox[bb] || Math.min(ux, qx) > fs.buildingBox[bb + 2] || Math.max(uy, qy) < fs.buildingBox[bb + 1] || Math.min(uy, qy) > fs.buildingBox[bb + 3]) return -Infinity;
+  let zmin = -Infinity;
+  const H = fs.buildingHeight[b], dx = qx - ux, dy = qy - uy;
+  for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
+    const t = wallCrossing(fs, k, ux, uy, dx, dy);
+    if (!(t > T_EDGE && t < 1 - T_EDGE)) continue;
+    const z = uz + (H - uz) / t;
+    if (z > zmin) zmin = z;
   }
   return zmin;
 }
@@ -77,8 +96,8 @@ export class View {
   private hseg: Int32Array;
   private angles: Float64Array;
   private order: Int32Array;
-  private low: Int32Array;
-  private lowCount = 0;
+  /** Some building is not taller than the point (it then needs the exact per-tile height test). */
+  private hasLow = false;
   private rowCount: Int32Array;
   private rowStart: Int32Array;
   private xs: Float64Array;
@@ -96,7 +115,8 @@ export class View {
     this.hx = new Float64Array(2 * corners);
     this.hy = new Float64Array(2 * corners);
     this.hseg = new Int32Array(2 * corners);
-    this.low = new Int32Array(fs.buildingHeight.length);
+    this.hiddenStamp = new Int32Array(corners);
+    this.hidden = new Uint8Array(corners);
     this.rowCount = new Int32Array(tiles.ground.ny);
     this.rowStart = new Int32Array(tiles.ground.ny + 1);
     this.xs = new Float64Array(64);
@@ -105,14 +125,11 @@ export class View {
 
   /** Fills `visible` / `count` with the tiles point (ux, uy, uz) sees, in a fixed order (surfaces by id). */
   see(ux: number, uy: number, uz: number): void {
-    this.ux = ux;
-    this.uy = uy;
-    this.uz = uz;
+    this.outline(ux, uy, uz);
     this.count = 0;
     const fs = this.fs;
-    this.lowCount = 0;
-    for (let b = 0; b < fs.buildingHeight.length; b++) if (!(fs.buildingHeight[b] > uz)) this.low[this.lowCount++] = b;
-    this.buildPolygon();
+    this.hasLow = false;
+    for (let b = 0; b < fs.buildingHeight.length && !this.hasLow; b++) this.hasLow = !(fs.buildingHeight[b] > uz);
     const T = this.tiles;
     for (let s = 0; s < T.surfaceStart.length - 1; s++) {
       if (T.surfaceStart[s + 1] === T.surfaceStart[s]) continue;
@@ -121,6 +138,67 @@ export class View {
       else if (fs.surfaceBuilding[s] >= 0) this.seeRoof(s, fs.surfaceBuilding[s]);
       else this.seeGround();
     }
+  }
+
+  /** The 2D visibility polygon of point U (kept while U stays the same point). */
+  outline(ux: number, uy: number, uz: number): void {
+    if (this.n > 0 && ux === this.ux && uy === this.uy && uz === this.uz) return;
+    this.ux = ux;
+    this.uy = uy;
+    this.uz = uz;
+    this.buildPolygon();
+    this.polygonStamp++;
+  }
+
+  /**
+   * Is wall k hidden from the outline's point U, in 3D? It is when U is lower than the wall's building and, in every
+   * direction toward the wall, the polygon's nearest wall is another one, of a building at least as tall: a
+   * segment from U to any point of wall k (no higher than that building) crosses that wall below its top. Exact
+   * up to the rays beside the corners (ANGLE_SLACK); false whenever in doubt.
+   */
+  wallHidden(k: number): boolean {
+    // Asked once per site: the answer is kept for the polygon it came from.
+    if (this.hiddenStamp[k] === this.polygonStamp) return this.hidden[k] === 1;
+    const h = this.isWallHidden(k);
+    this.hiddenStamp[k] = this.polygonStamp;
+    this.hidden[k] = h ? 1 : 0;
+    return h;
+  }
+
+  private polygonStamp = 0;
+  private readonly hiddenStamp: Int32Array;
+  private readonly hidden: Uint8Array;
+
+  private isWallHidden(k: number): boolean {
+    const fs = this.fs, H = fs.buildingHeight[fs.wallBuilding[k]];
+    if (!(H > this.uz)) return false;
+    const ax = fs.wallSeg[4 * k] - this.ux, ay = fs.wallSeg[4 * k + 1] - this.uy, bx = fs.wallSeg[4 * k + 2] - this.ux, by = fs.wallSeg[4 * k + 3] - this.uy;
+    if (Math.min(Math.hypot(ax, ay), Math.hypot(bx, by)) < NEAR_WALL_M) return false;
+    // The wall's angular span from U: the shorter arc between its ends (U stands in front of it), widened.
+    let lo = pseudoAngle(ax, ay), hi = pseudoAngle(bx, by);
+    if ((hi - lo + 4) % 4 > 2) [lo, hi] = [hi, lo];
+    lo = (lo - ANGLE_SLACK + 4) % 4;
+    const span = (hi - lo + 4) % 4 + ANGLE_SLACK;
+    for (let i = this.sampleAt(lo), steps = 0; steps < this.n; steps++) {
+      const w = this.hseg[i];
+      if (w < 0 || w === k || fs.buildingHeight[fs.wallBuilding[w]] < H) return false;
+      if (Math.hypot(this.hx[i] - this.ux, this.hy[i] - this.uy) < NEAR_WALL_M) return false;
+      i = i + 1 === this.n ? 0 : i + 1;
+      if ((this.pa[i] - lo + 4) % 4 > span) return true; // the next sample lies beyond the span
+    }
+    return false;
+  }
+
+  /** Index of the last sample at or before pseudo-angle a (cyclic). */
+  private sampleAt(a: number): number {
+    if (a < this.pa[0]) return this.n - 1;
+    let lo = 0, hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.pa[mid] <= a) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Rays just beside every corner of the taller buildings and of the map; nearest hits sorted by angle. */
@@ -143,18 +221,10 @@ export class View {
         m++;
       }
     }
-    // Sort samples by pseudo-angle (insertion sort over an index: ~130 samples, nearly sorted in pairs).
-    const o = this.order;
+    // Samples by pseudo-angle, ties in the order cast.
+    const o = this.order.subarray(0, m), pa = this.pa;
     for (let i = 0; i < m; i++) o[i] = i;
-    for (let i = 1; i < m; i++) {
-      const v = o[i], pv = this.pa[v];
-      let j = i - 1;
-      while (j >= 0 && this.pa[o[j]] > pv) {
-        o[j + 1] = o[j];
-        j--;
-      }
-      o[j + 1] = v;
-    }
+    o.sort((a, b) => pa[a] - pa[b] || a - b);
     permute(this.pa, o, m);
     permute(this.hx, o, m);
     permute(this.hy, o, m);
@@ -166,21 +236,24 @@ export class View {
   private castRay(dx: number, dy: number, m: number): void {
     const fs = this.fs;
     const { ux, uy, uz } = this;
-    let best = Infinity, bestSeg = -1;
-    for (let b = 0; b < fs.buildingHeight.length; b++) {
-      if (!(fs.buildingHeight[b] > uz)) continue;
-      for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
-        const t = wallCrossing(fs, k, ux, uy, dx, dy);
-        if (t > 0 && t < best) {
-          best = t;
-          bestSeg = k;
-        }
-      }
-    }
     // The map boundary: leave the rectangle [0, W] x [0, D] (U is inside it).
     const tx = dx > 0 ? (fs.mapWidth - ux) / dx : dx < 0 ? -ux / dx : Infinity;
     const ty = dy > 0 ? (fs.mapDepth - uy) / dy : dy < 0 ? -uy / dy : Infinity;
     const tb = Math.min(tx, ty);
+    this.best = Infinity;
+    this.bestSeg = -1;
+    const g = fs.grid;
+    if (!g || !(tb > 0)) for (let b = 0; b < fs.buildingHeight.length; b++) this.nearerWall(b, dx, dy);
+    else {
+      // Part by part from U; once the nearest wall lies within the part walked, no farther building can beat it.
+      beginWalk(g);
+      const steps = walkSteps(g, tb);
+      for (let k = 0; k < steps && !(this.best < (tb * k) / steps - 1e-6); k++) {
+        const n = gather(g, ux + (dx * tb * k) / steps, uy + (dy * tb * k) / steps, ux + (dx * tb * (k + 1)) / steps, uy + (dy * tb * (k + 1)) / steps);
+        for (let i = 0; i < n; i++) this.nearerWall(g.found[i], dx, dy);
+      }
+    }
+    let best = this.best, bestSeg = this.bestSeg;
     if (tb < best) {
       best = tb;
       bestSeg = -1;
@@ -190,6 +263,21 @@ export class View {
     this.hseg[m] = bestSeg;
   }
 
+  /** castRay's nearest wall so far: building b's walls, if taller than U (ties to the lower wall index, as in index order). */
+  private best = Infinity;
+  private bestSeg = -1;
+  private nearerWall(b: number, dx: number, dy: number): void {
+    const fs = this.fs;
+    if (!(fs.buildingHeight[b] > this.uz)) return;
+    for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
+      const t = wallCrossing(fs, k, this.ux, this.uy, dx, dy);
+      if (t > 0 && (t < this.best || (t === this.best && k < this.bestSeg))) {
+        this.best = t;
+        this.bestSeg = k;
+      }
+    }
+  }
+
   /**
    * Fraction t of the way from U to (qx, qy) at which the polygon's wall in that direction is met (>= 1: the
    * point is seen in 2D), and the building of that wall in `firstBuilding`.
@@ -197,17 +285,7 @@ export class View {
   private firstBuilding = -1;
   private firstHit(qx: number, qy: number, ownSeg: number): number {
     const dx = qx - this.ux, dy = qy - this.uy;
-    const a = pseudoAngle(dx, dy);
-    // Last sample at or before a (cyclic).
-    let lo = 0, hi = this.n - 1;
-    if (a < this.pa[0]) lo = this.n - 1;
-    else {
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (this.pa[mid] <= a) lo = mid;
-        else hi = mid - 1;
-      }
-    }
+    const lo = this.sampleAt(pseudoAngle(dx, dy));
     const k = this.hseg[lo];
     if (k < 0 || k === ownSeg) return Infinity;
     const fs = this.fs;
@@ -238,7 +316,7 @@ export class View {
         zmin = uz + (fs.buildingHeight[this.firstBuilding] - uz) / t;
         if (zmin > top) continue;
         zmin = Math.max(zmin, minVisibleHeight(fs, ux, uy, uz, qx, qy));
-      } else if (this.lowCount > 0) zmin = minVisibleHeight(fs, ux, uy, uz, qx, qy, this.low.subarray(0, this.lowCount));
+      } else if (this.hasLow) zmin = minVisibleHeight(fs, ux, uy, uz, qx, qy, true);
       const r0 = Math.max(0, Math.ceil(zmin / rowH - 0.5 - 1e-9));
       for (let r = r0; r < nr; r++) this.visible[this.count++] = start + c * nr + r;
     }
@@ -282,7 +360,6 @@ export class View {
         }
       }
     }
-    const lowList = this.lowCount > 0 ? this.low.subarray(0, this.lowCount) : null;
     for (let j = 0; j < g.ny; j++) {
       const a = rowStart[j], e = a + rowCount[j];
       sortRange(this.xs, a, e);
@@ -291,7 +368,7 @@ export class View {
         for (let i = i0; i <= i1; i++) {
           const tile = g.cell[j * g.nx + i];
           if (tile < 0) continue;
-          if (lowList && minVisibleHeight(this.fs, this.ux, this.uy, this.uz, (i + 0.5) * g.dx, (j + 0.5) * g.dy, lowList) > 0) continue;
+          if (this.hasLow && minVisibleHeight(this.fs, this.ux, this.uy, this.uz, (i + 0.5) * g.dx, (j + 0.5) * g.dy, true) > 0) continue;
           this.visible[this.count++] = tile;
         }
       }

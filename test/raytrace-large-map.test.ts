@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { denseDistrict } from '../maps/dense-district.make.ts';
+import { loadMap } from '../src/map/load.ts';
+import { GRID_MIN_BUILDINGS } from '../src/raytrace/engine/building-grid.ts';
+import { findPaths } from '../src/raytrace/engine/search.ts';
+import { makeTracer, precomputeTracerSite, setSites, traceBlock, type TraceInput } from '../src/raytrace/engine/tracer.ts';
+import type { Vec3 } from '../src/scene/types.ts';
+import { loadScenario } from '../src/scenario/load.ts';
+import { ROOT } from './fixtures/bad-inputs.ts';
+
+// On a large map the tracer's segment tests, nearest-wall rays and visibility heights look only at the buildings
+// along each segment (src/raytrace/engine/building-grid.ts), and DR skips the walls the UE cannot see. Neither may
+// change an answer: a district of 150 buildings traced with the grid and without it (every building tested, as
+// on a small map) gives the same links and the same paths, bit for bit; so do DR with and without the view.
+
+test('the building grid and the DR visibility rule change no path: a 150-building district traced both ways', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-grid-'));
+  const file = path.join(dir, 'district.geojson');
+  fs.writeFileSync(file, JSON.stringify(denseDistrict(150)));
+  const map = loadMap(file);
+  fs.rmSync(dir, { recursive: true });
+  assert.ok(map.buildings.length >= GRID_MIN_BUILDINGS);
+  const { raytrace } = loadScenario(path.join(ROOT, 'scenarios/smoke.yaml'));
+  // Points along the streets: three sites at 5 m, receivers at 1.5 m.
+  const along = map.streets.flatMap((s) => s.centerline.slice(0, -1).map((p, k) => [(p[0] + s.centerline[k + 1][0]) / 2, (p[1] + s.centerline[k + 1][1]) / 2]));
+  assert.ok(along.length > 20);
+  const sites = [0, 7, 15].map((k, i) => ({ id: i + 1, x: along[k][0], y: along[k][1], z: 5, orientation: 0.3 * i }));
+  const input: TraceInput = { map, raytrace, sites };
+  const rx = Float64Array.from(along.flatMap(([x, y]) => [x + 1.3, y - 0.7, 1.5]));
+  const trace = (grid: boolean) => {
+    const t = makeTracer(input);
+    assert.ok(t.fs.grid, 'a map this large gets the grid');
+    if (!grid) t.fs.grid = null;
+    setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
+    return traceBlock(t, rx, true);
+  };
+  const a = trace(true), b = trace(false);
+  // DR drops the walls the UE cannot see (the view's polygon): with and without that rule, the same paths.
+  const t = makeTracer(input);
+  setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
+  let dr = 0;
+  for (let r = 0; r < rx.length / 3; r++) {
+    const p: Vec3 = [rx[3 * r], rx[3 * r + 1], rx[3 * r + 2]];
+    for (const pre of t.pre) {
+      const withView = findPaths(t.fs, pre, p, t.scatter!.view);
+      assert.deepEqual(withView, findPaths(t.fs, pre, p, null));
+      dr += withView.filter((q) => q.kinds.join('') === 'DR').length;
+    }
+  }
+  assert.ok(dr > 0, 'DR paths among them');
+  const view = t.scatter!.view, walls = t.fs.wallSurface.length;
+  view.outline(rx[0], rx[1], rx[2]);
+  let hidden = 0;
+  for (let k = 0; k < walls; k++) if (view.wallHidden(k)) hidden++;
+  assert.ok(hidden > walls / 4 && hidden < walls, `${hidden} of ${walls} walls hidden from the first receiver`);
+  assert.ok(a.pathCount > 10 * rx.length / 3, `${a.pathCount} paths`);
+  assert.ok(a.paths!.interactions.some((s) => s === 'RD') && a.paths!.interactions.some((s) => s === 'DR'), 'RD and DR paths are among them');
+  assert.deepEqual(a.links, b.links);
+  assert.deepEqual(a.paths, b.paths);
+});
