@@ -80,11 +80,6 @@ export class LinkNoise {
     const slot = m * this.blocks + b;
     if (this.done[slot] === this.stamp) return;
     this.done[slot] = this.stamp;
-    this.stream.seed(this.key, m * 4096 + b);
-    const o = slot * BLOCK;
-    for (let i = 0; i < BLOCK; i++) {
-      this.re[o + i] = this.sigma * this.stream.next();
-      this.im[o + i] = this.sigma * this.stream.next();
-    }
+    this.stream.seed(this.key, m * 4096 + b).pairsInto(this.re, this.im, slot * BLOCK, BLOCK, this.sigma);
   }
 }
