@@ -298,7 +298,8 @@ export class Estimator {
     for (let p = 0; p < P; p++) {
       const a = Math.sqrt(this.power[p]);
       const j0 = Math.ceil(this.t[p] / T - KERNEL_HALF_WIDTH - 1), j1 = Math.floor(this.t[p] / T + KERNEL_HALF_WIDTH + 1);
-      for (let j = j0; j <= j1; j++) level[((j % n) + n) % n] += a * Math.abs(this.kernel.at(j * T - this.t[p]));
+      // (j0 and j1 lie within a kernel's reach of the period: one wrap at most.)
+      for (let j = j0; j <= j1; j++) level[j < 0 ? j + n : j >= n ? j - n : j] += a * Math.abs(this.kernel.at(j * T - this.t[p]));
     }
     return level;
   }
