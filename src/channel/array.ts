@@ -42,6 +42,10 @@ export function makeManifold(spec: ArrayConfig, freqHz: number): Manifold {
 const DEG = 180 / Math.PI;
 const LN10_20 = Math.LN10 / 20;
 const THETA_3DB = 65;
+const TWO_PI = 2 * Math.PI;
+const MAX_ATTENUATION_DB = 30;
+/** The element's amplitude at its maximum attenuation, where most columns are seen from: the exp once. */
+const FLOOR_AMP = Math.exp((ELEMENT_MAX_GAIN_DBI - MAX_ATTENUATION_DB) * LN10_20);
 /**
  * The column factors of a(u) for the direction at azimuth az and elevation el (rad, map frame) of an array
  * rotated by orientationRad: sqrt(g(theta, phi - phi_c)) e^{j k R cos(el) cos(phi - phi_c)} of column c into
@@ -49,14 +53,16 @@ const THETA_3DB = 65;
  */
 export function columnFactorsInto(m: Manifold, orientationRad: number, az: number, el: number, re: Float64Array, im: Float64Array): void {
   const thetaDeg = 90 - el * DEG;
-  const av = Math.min(12 * ((thetaDeg - 90) / THETA_3DB) ** 2, 30);
+  const av = Math.min(12 * ((thetaDeg - 90) / THETA_3DB) ** 2, MAX_ATTENUATION_DB);
   const kc = m.kR * Math.cos(el);
   for (let c = 0; c < m.columns; c++) {
-    let phi = (az - orientationRad - m.columnAz[c]) % (2 * Math.PI);
+    let phi = az - orientationRad - m.columnAz[c];
+    if (!(Math.abs(phi) < TWO_PI)) phi %= TWO_PI; // within a period the remainder is phi itself: no fmod
     if (phi > Math.PI) phi -= 2 * Math.PI;
     else if (phi < -Math.PI) phi += 2 * Math.PI;
-    const ah = Math.min(12 * ((phi * DEG) / THETA_3DB) ** 2, 30);
-    const amp = Math.exp((ELEMENT_MAX_GAIN_DBI - Math.min(av + ah, 30)) * LN10_20);
+    const ah = Math.min(12 * ((phi * DEG) / THETA_3DB) ** 2, MAX_ATTENUATION_DB);
+    const att = Math.min(av + ah, MAX_ATTENUATION_DB);
+    const amp = att === MAX_ATTENUATION_DB ? FLOOR_AMP : Math.exp((ELEMENT_MAX_GAIN_DBI - att) * LN10_20);
     const ph = kc * Math.cos(phi);
     re[c] = amp * Math.cos(ph);
     im[c] = amp * Math.sin(ph);
@@ -83,14 +89,16 @@ export function steeringInto(m: Manifold, orientationRad: number, az: number, el
     ringRe = new Float64Array(rows);
     ringIm = new Float64Array(rows);
   }
-  columnFactorsInto(m, orientationRad, az, el, colRe, colIm);
-  ringFactorsInto(m, el, ringRe, ringIm);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < columns; c++) {
-      const i = o + r * columns + c;
-      re[i] = colRe[c] * ringRe[r] - colIm[c] * ringIm[r];
-      im[i] = colRe[c] * ringIm[r] + colIm[c] * ringRe[r];
+  const cr = colRe, ci = colIm, rr = ringRe, ri = ringIm;
+  columnFactorsInto(m, orientationRad, az, el, cr, ci);
+  ringFactorsInto(m, el, rr, ri);
+  for (let r = 0, i = o; r < rows; r++) {
+    const wr = rr[r], wi = ri[r];
+    for (let c = 0; c < columns; c++, i++) {
+      re[i] = cr[c] * wr - ci[c] * wi;
+      im[i] = cr[c] * wi + ci[c] * wr;
     }
+  }
 }
 
 /** Azimuth and elevation (rad) of a direction vector (any length). */

@@ -298,7 +298,8 @@ export class Estimator {
     for (let p = 0; p < P; p++) {
       const a = Math.sqrt(this.power[p]);
       const j0 = Math.ceil(this.t[p] / T - KERNEL_HALF_WIDTH - 1), j1 = Math.floor(this.t[p] / T + KERNEL_HALF_WIDTH + 1);
-      for (let j = j0; j <= j1; j++) level[((j % n) + n) % n] += a * Math.abs(this.kernel.at(j * T - this.t[p]));
+      // (j0 and j1 lie within a kernel's reach of the period: one wrap at most.)
+      for (let j = j0; j <= j1; j++) level[j < 0 ? j + n : j >= n ? j - n : j] += a * Math.abs(this.kernel.at(j * T - this.t[p]));
     }
     return level;
   }
@@ -338,10 +339,33 @@ export class Estimator {
         this.localW[L++] = w;
       }
     }
-    // Element by element, the components summed in a register in the same order as a component-by-component
-    // accumulation would: the same bits, without storing h at every component.
+    // Four elements at a time, each summed in a register over the components in the same order as a
+    // component-by-component accumulation would: the same bits, without storing h at every component.
     const hr = this.hRe, hi = this.hIm, sRe = this.sRe, sIm = this.sIm, localW = this.localW, localIdx = this.localIdx;
-    for (let m = 0; m < M; m++) {
+    let m = 0;
+    for (; m + 4 <= M; m += 4) {
+      let r0 = 0, r1 = 0, r2 = 0, r3 = 0, i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+      for (let l = 0; l < L; l++) {
+        const w = localW[l], o = localIdx[l] + m;
+        r0 += w * sRe[o];
+        r1 += w * sRe[o + 1];
+        r2 += w * sRe[o + 2];
+        r3 += w * sRe[o + 3];
+        i0 += w * sIm[o];
+        i1 += w * sIm[o + 1];
+        i2 += w * sIm[o + 2];
+        i3 += w * sIm[o + 3];
+      }
+      hr[m] = r0;
+      hr[m + 1] = r1;
+      hr[m + 2] = r2;
+      hr[m + 3] = r3;
+      hi[m] = i0;
+      hi[m + 1] = i1;
+      hi[m + 2] = i2;
+      hi[m + 3] = i3;
+    }
+    for (; m < M; m++) {
       let re = 0, im = 0;
       for (let l = 0; l < L; l++) {
         const w = localW[l], o = localIdx[l] + m;
@@ -377,13 +401,12 @@ export class Estimator {
     }
     const nz = this.noise, hr = this.hRe, hi = this.hIm, w = this.tapW;
     nz.ensure(M, j0, nt);
-    const xr = nz.re, xi = nz.im;
-    for (let m = 0; m < M; m++) {
+    const xr = nz.re, xi = nz.im, n = this.cfg.n, stride = nz.stride, jw = nz.wrap(j0);
+    for (let m = 0, row = 0; m < M; m++, row += stride) {
       let ar = 0, ai = 0;
-      const base = nz.index(m, j0);
-      const wrapAt = nz.index(m, 0) + this.cfg.n; // the period's end for this element
-      for (let i = 0, x = base; i < nt; i++, x++) {
-        if (x === wrapAt) x -= this.cfg.n;
+      const wrapAt = row + n; // the period's end for this element
+      for (let i = 0, x = row + jw; i < nt; i++, x++) {
+        if (x === wrapAt) x -= n;
         ar += w[i] * xr[x];
         ai += w[i] * xi[x];
       }

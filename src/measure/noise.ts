@@ -16,6 +16,8 @@ export class LinkNoise {
   re = new Float64Array(0);
   im = new Float64Array(0);
   private done = new Int32Array(0);
+  /** Per block: every element's block drawn (stamp), so that ensure looks at a block once. */
+  private blockDone = new Int32Array(0);
   private stamp = 1;
   private key: readonly number[] = [0, 0];
   private sigma = 0;
@@ -33,10 +35,12 @@ export class LinkNoise {
       this.re = new Float64Array(elements * this.blocks * BLOCK);
       this.im = new Float64Array(elements * this.blocks * BLOCK);
       this.done = new Int32Array(elements * this.blocks);
+      this.blockDone = new Int32Array(this.blocks);
       this.stamp = 1;
     }
     if (++this.stamp === 0x7fffffff) {
       this.done.fill(0);
+      this.blockDone.fill(0);
       this.stamp = 1;
     }
   }
@@ -47,15 +51,21 @@ export class LinkNoise {
     for (let b = b0; b <= b1; b++) {
       let bb = b % this.blocks;
       if (bb < 0) bb += this.blocks;
+      if (this.blockDone[bb] === this.stamp) continue;
+      this.blockDone[bb] = this.stamp;
       for (let m = 0; m < elements; m++) this.draw(m, bb);
     }
   }
 
-  /** Index into re/im of sample j (any integer, wrapped) of element m; its block must have been drawn (ensure). */
-  index(m: number, j: number): number {
+  /** Element m's samples start at m * stride in re/im. */
+  get stride(): number {
+    return this.blocks * BLOCK;
+  }
+
+  /** Sample j (any integer) wrapped into the period. */
+  wrap(j: number): number {
     j %= this.n;
-    if (j < 0) j += this.n;
-    return m * this.blocks * BLOCK + j;
+    return j < 0 ? j + this.n : j;
   }
 
   /** Index into re/im of sample j of element m, drawing its block if needed. */
@@ -70,11 +80,6 @@ export class LinkNoise {
     const slot = m * this.blocks + b;
     if (this.done[slot] === this.stamp) return;
     this.done[slot] = this.stamp;
-    this.stream.seed(this.key, m * 4096 + b);
-    const o = slot * BLOCK;
-    for (let i = 0; i < BLOCK; i++) {
-      this.re[o + i] = this.sigma * this.stream.next();
-      this.im[o + i] = this.sigma * this.stream.next();
-    }
+    this.stream.seed(this.key, m * 4096 + b).pairsInto(this.re, this.im, slot * BLOCK, BLOCK, this.sigma);
   }
 }

@@ -80,6 +80,22 @@ export class NormalStream {
     }
   }
 
+  /**
+   * `count` pairs of normals times `scale` into re[o + i], im[o + i]: the values of 2 count calls of next() from
+   * a freshly seeded stream (each polar pair's two normals, in their order), without the spare's bookkeeping.
+   */
+  pairsInto(re: Float64Array, im: Float64Array, o: number, count: number, scale: number): void {
+    for (let i = 0; i < count; ) {
+      const u = this.uint32() / 2147483648 - 1, v = this.uint32() / 2147483648 - 1;
+      const s = u * u + v * v;
+      if (s >= 1 || s === 0) continue;
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      re[o + i] = scale * (u * f);
+      im[o + i] = scale * (v * f);
+      i++;
+    }
+  }
+
   /** Gamma(shape, 1) variate, shape >= 1 (Marsaglia and Tsang 2000, exact). */
   gamma(shape: number): number {
     const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);

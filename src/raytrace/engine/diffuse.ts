@@ -315,14 +315,16 @@ function tileEntries(ix: ScatterIndex, T: EntryTable, ctx: FieldContext, t: numb
   if (!(ks[3] > 0)) return;
   const p = ctx.surfaceScattering[s];
   const scale = w / r2;
+  const gain = T.gain, gainArray = T.gainArray, group = T.group, rec = ix.record;
   for (let e = e0; e < e1; e++) {
     const f = lobes(p, T.geom, e) * scale;
+    const ge = gain[e] * f, ra = gainArray[e] * f;
     if (into) {
-      into.gain[e - e0] += T.gain[e] * f;
-      into.rx[e - e0] += T.gainArray[e] * f;
+      into.gain[e - e0] += ge;
+      into.rx[e - e0] += ra;
     } else {
-      commit(ix, T.group[e], t, 1, T.gain[e] * f, T.gainArray[e] * f);
-      if (ix.record) record(ix, T, e, ks[4], -ks[0], -ks[1], -ks[2], T.gain[e] * f, T.gainArray[e] * f);
+      commit(ix, group[e], t, 1, ge, ra);
+      if (rec) rec.add(ix.groupSite[group[e]], T.range[e] + ks[4], T.cell[e], T.dep, 3 * e, -ks[0], -ks[1], -ks[2], ge, ra);
     }
   }
 }

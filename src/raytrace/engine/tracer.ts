@@ -1,6 +1,6 @@
 import type { CityMap } from '../../map/types.ts';
 import { makeArrayGain } from '../../radio/antenna.ts';
-import { type FieldContext, makeFieldContext, type PathField, pathFieldInto } from '../../radio/field.ts';
+import { type FieldContext, makeFieldContext } from '../../radio/field.ts';
 import { interactionLabel } from '../../radio/path.ts';
 import type { RaytraceConfig } from '../../scenario/config.ts';
 import type { Site } from '../../scenario/load.ts';
@@ -261,7 +261,7 @@ export function makeLinkTracer(input: TraceInput, record: { coarseCellDeg: numbe
   setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
   const rec = t.scatter ? new DiffuseRecord(t.sites.length, record.coarseCellDeg, record.floorRx) : null;
   if (t.scatter) t.scatter.record = rec;
-  const field: PathField = { gain: 0, re: 0, im: 0, delaySeconds: 0, lengthMeters: 0 };
+  const kept: PathRecord[] = [];
   return {
     sites: t.sites,
     trace(rx: Vec3): ReceiverLinks {
@@ -272,14 +272,15 @@ export function makeLinkTracer(input: TraceInput, record: { coarseCellDeg: numbe
         const dl: DiffuseLinkPath[] = diffuse
           ? diffuse[s].map((d) => ({ gain: d.gain, rxGain: d.rxGain, tiles: d.tiles, path: () => diffusePath(t.fs, pre.tree, pre.illumination!, d, t.tiles!, rx) }))
           : [];
-        const result = evaluateLink(t.field, t.arrayGain, site.orientation, paths, t.settings.link, undefined, dl);
-        const specular = paths.map((p): SpecularRecord => {
-          pathFieldInto(t.field, p, field);
+        kept.length = 0;
+        const result = evaluateLink(t.field, t.arrayGain, site.orientation, paths, t.settings.link, kept, dl);
+        // The specular paths' fields and array gains as evaluateLink computed them (its first records).
+        const specular = paths.map((p, i): SpecularRecord => {
+          const { field, arrayGain } = kept[i];
           const u = departureAtSite(p), l = Math.hypot(u[0], u[1], u[2]);
-          const siteDir: Vec3 = [u[0] / l, u[1] / l, u[2] / l];
           const w = p.vertices[p.vertices.length - 2];
           const ue: Vec3 = [w[0] - rx[0], w[1] - rx[1], w[2] - rx[2]], m = Math.hypot(ue[0], ue[1], ue[2]);
-          return { delayS: field.delaySeconds, re: field.re, im: field.im, gain: field.gain, arrayGain: t.arrayGain(site.orientation, siteDir), siteDir, ueDir: [ue[0] / m, ue[1] / m, ue[2] / m] };
+          return { delayS: field.delaySeconds, re: field.re, im: field.im, gain: field.gain, arrayGain, siteDir: [u[0] / l, u[1] / l, u[2] / l], ueDir: [ue[0] / m, ue[1] / m, ue[2] / m] };
         });
         return { result, specular };
       });
