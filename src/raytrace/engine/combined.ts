@@ -17,8 +17,9 @@ import type { View } from './visibility.ts';
 //      precomputed, and a link tries only Q next to such a sample.
 //  DR: Q must lie next to an edge sample the site sees (the D precomputation), s runs over the faces
 //      the UE is in front of. All segments are then tested exactly.
-// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge list) are
-// ruled out first when they lie behind the face, or, for a wall, outside the plan cone from the image through it.
+// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge list and runs
+// of DR_CHUNK entries of it) are ruled out first when they lie behind the face, or, for a wall, outside the plan
+// cone from the image through it.
 
 const T_MARGIN = 1e-7;
 const FRONT = 1e-9;
