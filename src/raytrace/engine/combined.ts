@@ -17,8 +17,9 @@ import type { View } from './visibility.ts';
 //      precomputed, and a link tries only Q next to such a sample.
 //  DR: Q must lie next to an edge sample the site sees (the D precomputation), s runs over the faces
 //      the UE is in front of. All segments are then tested exactly.
-// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge list) are
-// ruled out first when they lie behind the face, or, for a wall, outside the plan cone from the image through it.
+// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge list and runs
+// of DR_CHUNK entries of it) are ruled out first when they lie behind the face, or, for a wall, outside the plan
+// cone from the image through it.
 
 const T_MARGIN = 1e-7;
 const FRONT = 1e-9;
@@ -45,7 +46,15 @@ export interface SiteCombined {
   drEdge: Int32Array;
   /** DR: per face s, the plan bounding box of its edges (min x, min y, max x, max y), to rule out a whole face at once. */
   drBox: Float64Array;
+  /** DR: the plan bounding box of drEdge[DR_CHUNK * c .. DR_CHUNK * (c + 1)) at 4c, to rule out a run of a face's edges at once. */
+  drChunkBox: Float64Array;
 }
+
+/**
+ * Entries of drEdge per chunk box. A face's list is ascending, and edges are numbered building by building, so a
+ * chunk is one or two buildings: small enough to fall outside most cones, large enough to save the per-edge work.
+ */
+const DR_CHUNK = 16;
 
 function visibleEdges(se: SiteEdges, visible: Uint8Array): Int32Array {
   const out: number[] = [];
@@ -94,7 +103,8 @@ function inFront(pl: Float64Array, s: number, se: SiteEdges, e: number): boolean
 /**
  * RD through wall s from image I: a sample Q passes only if I-Q crosses the wall, so in plan Q lies in the cone
  * from I through the wall's ends. The cone as I and its two edge directions, oriented so that inside is
- * cross(u0, q - I) >= 0 >= cross(u1, q - I); null for a roof or the ground.
+ * cross(u0, q - I) >= 0 >= cross(u1, q - I), with the margins m0, m1 that a point must clear per metre of its
+ * distance from I to count as outside; null for a roof or the ground.
  */
 interface Cone {
   ix: number;
@@ -103,6 +113,8 @@ interface Cone {
   u0y: number;
   u1x: number;
   u1y: number;
+  m0: number;
+  m1: number;
 }
 
 function wallCone(fs: FlatScene, s: number, ix: number, iy: number, c: Cone): Cone | null {
@@ -116,42 +128,35 @@ function wallCone(fs: FlatScene, s: number, ix: number, iy: number, c: Cone): Co
   c.u0y = ccw ? ay : by;
   c.u1x = ccw ? bx : ax;
   c.u1y = ccw ? by : ay;
+  c.m0 = MARGIN * Math.hypot(c.u0x, c.u0y);
+  c.m1 = MARGIN * Math.hypot(c.u1x, c.u1y);
   return c;
 }
 
-const scratchCone: Cone = { ix: 0, iy: 0, u0x: 0, u0y: 0, u1x: 0, u1y: 0 };
+const scratchCone: Cone = { ix: 0, iy: 0, u0x: 0, u0y: 0, u1x: 0, u1y: 0, m0: 0, m1: 0 };
 
 /** Do both ends of edge e (in plan) lie outside the same side of the cone? Then the whole edge does. */
 function outsideCone(c: Cone, se: SiteEdges, e: number): boolean {
-  const ax = se.a[3 * e], ay = se.a[3 * e + 1];
-  corners[0] = ax;
-  corners[1] = ay;
-  corners[2] = ax + se.len[e] * se.dir[3 * e];
-  corners[3] = ay + se.len[e] * se.dir[3 * e + 1];
-  return outsidePoints(c, corners, 2);
+  const ax = se.a[3 * e] - c.ix, ay = se.a[3 * e + 1] - c.iy;
+  const bx = ax + se.len[e] * se.dir[3 * e], by = ay + se.len[e] * se.dir[3 * e + 1];
+  const la = Math.hypot(ax, ay) + 1, lb = Math.hypot(bx, by) + 1;
+  return (
+    (c.u0x * ay - c.u0y * ax < -c.m0 * la && c.u0x * by - c.u0y * bx < -c.m0 * lb) ||
+    (c.u1x * ay - c.u1y * ax > c.m1 * la && c.u1x * by - c.u1y * bx > c.m1 * lb)
+  );
 }
 
-/** Do all four corners of box k (min x, min y, max x, max y at 4k) lie outside the same side of the cone? */
+/**
+ * Does box k (min x, min y, max x, max y at 4k) lie outside one side of the cone? Per side only the corner nearest
+ * to the inside is tested, against the margin of the box's farthest point (|x| + |y| bounds every corner's
+ * distance), which is stricter than testing every corner against its own margin.
+ */
 function outsideBox(c: Cone, box: Float64Array, k: number): boolean {
-  for (let i = 0; i < 4; i++) {
-    corners[2 * i] = box[4 * k + (i & 1 ? 2 : 0)];
-    corners[2 * i + 1] = box[4 * k + (i & 2 ? 3 : 1)];
-  }
-  return outsidePoints(c, corners, 4);
-}
-
-const corners = new Float64Array(8);
-
-/** Do the first n points of xy (x, y pairs) all lie outside the same side of the cone? Then so does their convex hull. */
-function outsidePoints(c: Cone, xy: Float64Array, n: number): boolean {
-  const m0 = MARGIN * Math.hypot(c.u0x, c.u0y), m1 = MARGIN * Math.hypot(c.u1x, c.u1y);
-  let out0 = true, out1 = true;
-  for (let i = 0; i < n && (out0 || out1); i++) {
-    const x = xy[2 * i] - c.ix, y = xy[2 * i + 1] - c.iy, l = Math.hypot(x, y) + 1;
-    out0 &&= c.u0x * y - c.u0y * x < -m0 * l;
-    out1 &&= c.u1x * y - c.u1y * x > m1 * l;
-  }
-  return out0 || out1;
+  const x0 = box[4 * k] - c.ix, y0 = box[4 * k + 1] - c.iy, x1 = box[4 * k + 2] - c.ix, y1 = box[4 * k + 3] - c.iy;
+  const l = Math.max(-x0, x1) + Math.max(-y0, y1) + 1;
+  // cross(u, q) = ux * y - uy * x: its largest value over the box for side 0, its smallest for side 1.
+  if ((c.u0x >= 0 ? c.u0x * y1 : c.u0x * y0) - (c.u0y >= 0 ? c.u0y * x0 : c.u0y * x1) < -c.m0 * l) return true;
+  return (c.u1x >= 0 ? c.u1x * y0 : c.u1x * y1) - (c.u1y >= 0 ? c.u1y * x1 : c.u1y * x0) > c.m1 * l;
 }
 
 export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges): SiteCombined {
@@ -220,15 +225,26 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges)
     drStart[s + 1] = drEdge.length;
   }
   const drBox = new Float64Array(4 * fs.numSurfaces);
-  for (let s = 0; s < fs.numSurfaces; s++) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (let j = drStart[s]; j < drStart[s + 1]; j++) {
-      const e = drEdge[j], ax = se.a[3 * e], ay = se.a[3 * e + 1], bx = ax + se.len[e] * se.dir[3 * e], by = ay + se.len[e] * se.dir[3 * e + 1];
-      [x0, y0, x1, y1] = [Math.min(x0, ax, bx), Math.min(y0, ay, by), Math.max(x1, ax, bx), Math.max(y1, ay, by)];
-    }
-    drBox.set([x0, y0, x1, y1], 4 * s);
+  for (let s = 0; s < fs.numSurfaces; s++) planBox(se, drEdge, drStart[s], drStart[s + 1], drBox, s);
+  const drChunkBox = new Float64Array(4 * Math.ceil(drEdge.length / DR_CHUNK));
+  for (let c = 0; 4 * c < drChunkBox.length; c++) planBox(se, drEdge, DR_CHUNK * c, Math.min(DR_CHUNK * (c + 1), drEdge.length), drChunkBox, c);
+  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, siteEdges, drStart, drEdge: Int32Array.from(drEdge), drBox, drChunkBox };
+}
+
+/** The plan bounding box of edges list[from .. to), written to box at 4k (min x, min y, max x, max y). */
+function planBox(se: SiteEdges, list: ArrayLike<number>, from: number, to: number, box: Float64Array, k: number): void {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let j = from; j < to; j++) {
+    const e = list[j], ax = se.a[3 * e], ay = se.a[3 * e + 1], bx = ax + se.len[e] * se.dir[3 * e], by = ay + se.len[e] * se.dir[3 * e + 1];
+    x0 = Math.min(x0, ax, bx);
+    y0 = Math.min(y0, ay, by);
+    x1 = Math.max(x1, ax, bx);
+    y1 = Math.max(y1, ay, by);
   }
-  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, siteEdges, drStart, drEdge: Int32Array.from(drEdge), drBox };
+  box[4 * k] = x0;
+  box[4 * k + 1] = y0;
+  box[4 * k + 2] = x1;
+  box[4 * k + 3] = y1;
 }
 
 /** A combined path found for one receiver: the reflecting surface, the edge, and its two interior points. */
@@ -288,7 +304,12 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
     // Q lies in the plan cone from R' through a wall s (as for RD from the site's image).
     const cone = wallCone(fs, s, ix, iy, scratchCone);
     if (cone && outsideBox(cone, sc.drBox, s)) continue;
-    for (let j = sc.drStart[s]; j < sc.drStart[s + 1]; j++) {
+    for (let j = sc.drStart[s], end = sc.drStart[s + 1]; j < end; j++) {
+      // At a chunk's first entry in this face's list, skip to the chunk's end when its box is outside the cone.
+      if (cone && (j === sc.drStart[s] || j % DR_CHUNK === 0) && outsideBox(cone, sc.drChunkBox, Math.floor(j / DR_CHUNK))) {
+        j = Math.min(end, DR_CHUNK * (Math.floor(j / DR_CHUNK) + 1)) - 1;
+        continue;
+      }
       const e = sc.drEdge[j];
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
       const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
