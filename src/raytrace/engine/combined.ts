@@ -51,8 +51,9 @@ export interface SiteCombined {
 }
 
 /**
- * Entries of drEdge per chunk box. A face's list is ascending, and edges are numbered building by building, so a
- * chunk is one or two buildings: small enough to fall outside most cones, large enough to save the per-edge work.
+ * Entries of drEdge per chunk box. Chunks run over the whole flat array: inside a face's ascending list, with edges
+ * numbered building by building, a chunk is one or two buildings (small enough to fall outside most cones, large
+ * enough to save the per-edge work); a chunk that straddles two faces' lists only has a wider box.
  */
 const DR_CHUNK = 16;
 
@@ -306,8 +307,9 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
     if (cone && outsideBox(cone, sc.drBox, s)) continue;
     for (let j = sc.drStart[s], end = sc.drStart[s + 1]; j < end; j++) {
       // At a chunk's first entry in this face's list, skip to the chunk's end when its box is outside the cone.
-      if (cone && (j === sc.drStart[s] || j % DR_CHUNK === 0) && outsideBox(cone, sc.drChunkBox, Math.floor(j / DR_CHUNK))) {
-        j = Math.min(end, DR_CHUNK * (Math.floor(j / DR_CHUNK) + 1)) - 1;
+      const c = Math.floor(j / DR_CHUNK);
+      if (cone && (j === sc.drStart[s] || j === DR_CHUNK * c) && outsideBox(cone, sc.drChunkBox, c)) {
+        j = Math.min(end, DR_CHUNK * (c + 1)) - 1;
         continue;
       }
       const e = sc.drEdge[j];
