@@ -23,6 +23,8 @@ export interface SiteEdges {
   /** Sample i of edge e is at t = i * EDGE_SAMPLE_M (last one at the far end): visible[sampleStart[e] + i]. */
   sampleStart: Int32Array;
   visible: Uint8Array;
+  /** The edges with at least one visible sample, ascending: the only ones a path through the site can use. */
+  seen: Int32Array;
 }
 
 export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [number, number, number]): SiteEdges {
@@ -45,15 +47,18 @@ export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [num
   }
   const visible = new Uint8Array(sampleStart[n]);
   const [sx, sy, sz] = site;
+  const seen: number[] = [];
   for (let e = 0; e < n; e++) {
     const m = sampleStart[e + 1] - sampleStart[e];
+    let any = 0;
     for (let i = 0; i < m; i++) {
       const t = Math.min(i * EDGE_SAMPLE_M, len[e]);
       const qx = a[3 * e] + t * dir[3 * e], qy = a[3 * e + 1] + t * dir[3 * e + 1], qz = a[3 * e + 2] + t * dir[3 * e + 2];
-      visible[sampleStart[e] + i] = segmentBlocked(fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, faces[2 * e], faces[2 * e + 1]) ? 0 : 1;
+      any |= visible[sampleStart[e] + i] = segmentBlocked(fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, faces[2 * e], faces[2 * e + 1]) ? 0 : 1;
     }
+    if (any) seen.push(e);
   }
-  return { count: n, a, dir, len, faces, sampleStart, visible };
+  return { count: n, a, dir, len, faces, sampleStart, visible, seen: Int32Array.from(seen) };
 }
 
 /** Distance along edge e of the equal-angle point for S and R, or NaN when it falls outside the edge. */

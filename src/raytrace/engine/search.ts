@@ -75,7 +75,8 @@ export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3, view: Vie
 
   const se = sp.edges;
   if (se) {
-    for (let e = 0; e < se.count; e++) {
+    for (let j = 0; j < se.seen.length; j++) {
+      const e = se.seen[j];
       if (!diffractedPath(fs, se, e, sx, sy, sz, rx, ry, rz, q)) continue;
       out.push({ vertices: [[sx, sy, sz], [q[0], q[1], q[2]], [rx, ry, rz]], kinds: ['D'], ids: [e] });
     }
