@@ -2,6 +2,7 @@ import type { ImageTree } from './candidates.ts';
 import { diffractionParameter, EDGE_SAMPLE_M, nearVisible, nearVisibleSample, type SiteEdges } from './diffraction.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
 import { segmentBlocked } from './occlusion.ts';
+import { segmentReach, surfaceReach } from './range.ts';
 import type { View } from './visibility.ts';
 
 // One specular reflection combined with one edge diffraction: "RD" (site -> face s -> edge e -> UE) and
@@ -152,7 +153,8 @@ function outsideBox(c: Cone, box: Float64Array, k: number): boolean {
   return (c.u1x >= 0 ? c.u1x * y0 : c.u1x * y1) - (c.u1y >= 0 ? c.u1y * x1 : c.u1y * x0) > c.m1 * l;
 }
 
-export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges): SiteCombined {
+/** `reach`: max_range_m's culling radius (range.ts); RD's edges and DR's faces farther from the site are left out. */
+export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges, reach = Infinity): SiteCombined {
   const pl = fs.plane;
   const nodes: number[] = [];
   for (let n = 1; n < tree.count; n++) if (tree.depth[n] === 1) nodes.push(n);
@@ -170,6 +172,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges)
     for (let e = 0; e < se.count; e++) {
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
       if (s === f0 || s === f1 || behind(pl, s, se, e) || (cone && outsideCone(cone, se, e))) continue;
+      if (reach < Infinity && segmentReach(se.a, se.dir, se.len[e], e, sx, sy, sz) > reach) continue;
       const m = se.sampleStart[e + 1] - se.sampleStart[e];
       let any = false;
       for (let i = 0; i < m; i++) {
@@ -197,6 +200,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges)
   const drMask = new Uint16Array(fs.numSurfaces * chunks), drAny = new Uint8Array(fs.numSurfaces), drBox = new Float64Array(4 * fs.numSurfaces);
   const mine: number[] = [];
   for (let s = 0; s < fs.numSurfaces; s++) {
+    if (reach < Infinity && surfaceReach(fs, s, sx, sy) > reach) continue;
     const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
     mine.length = 0;
     for (let j = 0; j < seen.length; j++) {

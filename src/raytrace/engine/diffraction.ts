@@ -1,6 +1,7 @@
 import type { Edge } from '../../scene/types.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { segmentBlocked } from './occlusion.ts';
+import { segmentReach } from './range.ts';
 
 // First-order edge diffraction (path kind 'D'): the diffraction point Q on an edge obeys the equal-angle
 // (Fermat) condition of the Keller cone, angle(S->Q, e) = angle(Q->R, e). With s_par, s_perp the
@@ -27,7 +28,8 @@ export interface SiteEdges {
   seen: Int32Array;
 }
 
-export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [number, number, number]): SiteEdges {
+/** Edges farther than `reach` from the site (max_range_m's culling, range.ts) are left unseen, their samples unsampled. */
+export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [number, number, number], reach = Infinity): SiteEdges {
   const n = edges.length;
   const a = new Float64Array(3 * n);
   const dir = new Float64Array(3 * n);
@@ -49,6 +51,7 @@ export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [num
   const [sx, sy, sz] = site;
   const seen: number[] = [];
   for (let e = 0; e < n; e++) {
+    if (reach < Infinity && segmentReach(a, dir, len[e], e, sx, sy, sz) > reach) continue;
     const m = sampleStart[e + 1] - sampleStart[e];
     let any = 0;
     for (let i = 0; i < m; i++) {
