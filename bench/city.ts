@@ -81,6 +81,7 @@ try {
     const kib = Number(/maxrss (\d+)/.exec(r.stderr)?.[1]);
     const links = (rows.length - 1) * t.sites.length;
     console.log(`       raytrace ${rows.length - 1} receivers x ${t.sites.length} sites: ${s.toFixed(1)} s wall, ${(links / s).toFixed(0)} links/s, peak RSS ${(kib / 1024).toFixed(0)} MiB`);
+    if (n >= 5000 && receivers >= 10000) console.log(`       target (5,000 buildings, 10,000 receivers) <= 300 s and <= 3 GB: ${s <= 300 && kib * 1024 <= 3e9 ? 'met' : 'not met'}${maxRange ? ` with max_range_m ${maxRange}` : ''}`);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 } finally {
