@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { denseDistrict } from '../maps/dense-district.make.ts';
-import { loadMap } from '../src/map/load.ts';
 import { makeTracer, precomputeTracerSite, setSites, traceBlock, type TraceInput } from '../src/raytrace/engine/tracer.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { rngFor } from '../src/util/rng.ts';
 import { ROOT } from './fixtures/bad-inputs.ts';
+import { loadDistrict } from './fixtures/district.ts';
 
 // raytrace.max_range_m (src/raytrace/engine/range.ts): no path longer than R is traced, and each site keeps only the
 // geometry within R. The culling must never lose a path the rule keeps. On a 150-building district (reflections,
@@ -17,11 +14,7 @@ import { ROOT } from './fixtures/bad-inputs.ts';
 // a radius that are no longer than R; a UE beyond R from a site hears nothing from it.
 
 test('max_range_m: culling loses no path the radius keeps, on random sites and radii of a 150-building district', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-range-'));
-  const file = path.join(dir, 'district.geojson');
-  fs.writeFileSync(file, JSON.stringify(denseDistrict(150)));
-  const map = loadMap(file);
-  fs.rmSync(dir, { recursive: true });
+  const map = loadDistrict(150);
   const { raytrace } = loadScenario(path.join(ROOT, 'scenarios/smoke.yaml'));
   assert.ok(raytrace.scattering && raytrace.diffractionReflections, 'the smoke setup has scattering and RD/DR');
   const along = map.streets.flatMap((s) => s.centerline.slice(0, -1).map((p, k) => [(p[0] + s.centerline[k + 1][0]) / 2, (p[1] + s.centerline[k + 1][1]) / 2]));
