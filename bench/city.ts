@@ -8,13 +8,13 @@ import { denseDistrict } from '../maps/dense-district.make.ts';
 import { makeTracer, precomputeTracerSite } from '../src/raytrace/engine/tracer.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 
-// `npx tsx bench/city.ts [--buildings 1250,2500,5000] [--receivers 200] [--threads N]`: tracing a large city. For each
+// `npx tsx bench/city.ts [--buildings 1250,2500,5000] [--receivers 200] [--threads N] [--max-range M]`: tracing a large city. For each
 // size, the dense district (maps/dense-district.make.ts, same density at every size) with the bundled district's
 // radio settings (scenarios/chestnut-quarter.yaml: reflections, diffraction with RD/DR, diffuse scattering) and 18
 // automatic sites; `simgen raytrace --rx` (the compiled command, its own process) on receivers spread along the
 // streets at 1.5 m. Prints the wall time, links/s and peak RSS of that process, and what each site's
 // precomputation keeps of the map (surfaces its candidate rays reach, edges it sees, tiles it lights; measured
-// in this process on one tracer).
+// in this process on one tracer). `--max-range M` sets raytrace.max_range_m (src/raytrace/engine/range.ts).
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, def: string) => {
@@ -24,6 +24,7 @@ const arg = (name: string, def: string) => {
 const sizes = arg('--buildings', '1250,2500,5000').split(',').map(Number);
 const receivers = Number(arg('--receivers', '200'));
 const threads = arg('--threads', String(os.availableParallelism()));
+const maxRange = arg('--max-range', '');
 
 const build = spawnSync('npm', ['run', '--silent', 'build:js'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
 if (build.status !== 0) process.exit(1);
@@ -33,7 +34,7 @@ const base = YAML.parse(fs.readFileSync(path.join(root, 'scenarios/chestnut-quar
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
 const range = (v: number[], f: (x: number) => string) => `${f(Math.min(...v))}-${f(Math.max(...v))} (median ${f(v.sort((a, b) => a - b)[v.length >> 1])})`;
 
-console.log(`city-scale raytrace, dense district, 18 automatic sites, ${receivers} receivers, --threads ${threads}, ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(1)} at start`);
+console.log(`city-scale raytrace, dense district, 18 automatic sites, ${receivers} receivers, --threads ${threads}, ${maxRange ? `max_range_m ${maxRange}, ` : ''}${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(1)} at start`);
 try {
   for (const n of sizes) {
     const dir = path.join(work, `district-${n}`);
@@ -42,6 +43,7 @@ try {
     const doc = structuredClone(base);
     Object.assign(doc, { name: `dense-district-${n}`, map: 'district.geojson' });
     doc.sites.auto.count = 18;
+    if (maxRange) doc.raytrace.max_range_m = Number(maxRange);
     const file = path.join(dir, 'scenario.yaml');
     fs.writeFileSync(file, YAML.stringify(doc));
     const scenario = loadScenario(file);
@@ -67,10 +69,7 @@ try {
     const kept = t.sites.map((_, i) => {
       const pre = precomputeTracerSite(t, i);
       const lit = new Set(pre.illumination?.tile ?? []);
-      const se = pre.edges;
-      let edges = 0;
-      for (let e = 0; se && e < se.count; e++) if (se.visible.subarray(se.sampleStart[e], se.sampleStart[e + 1]).includes(1)) edges++;
-      return { surfaces: new Set(pre.tree.surface.subarray(1)).size, edges, tiles: lit.size };
+      return { surfaces: new Set(pre.tree.surface.subarray(1)).size, edges: pre.edges?.seen.length ?? 0, tiles: lit.size };
     });
     console.log(`${String(n).padStart(5)} buildings  ${map.width} x ${map.height} m  ${t.scene.surfaces.length} surfaces, ${t.scene.edges.length} edges, ${t.tiles?.count ?? 0} tiles`);
     console.log(`       per site kept: surfaces ${range(kept.map((k) => k.surfaces / t.scene.surfaces.length), (x) => pct(x, 1))}, edges seen ${range(kept.map((k) => k.edges / t.scene.edges.length), (x) => pct(x, 1))}, tiles lit ${range(kept.map((k) => k.tiles / (t.tiles?.count || 1)), (x) => pct(x, 1))}`);
@@ -82,6 +81,7 @@ try {
     const kib = Number(/maxrss (\d+)/.exec(r.stderr)?.[1]);
     const links = (rows.length - 1) * t.sites.length;
     console.log(`       raytrace ${rows.length - 1} receivers x ${t.sites.length} sites: ${s.toFixed(1)} s wall, ${(links / s).toFixed(0)} links/s, peak RSS ${(kib / 1024).toFixed(0)} MiB`);
+    if (n >= 5000 && receivers >= 10000) console.log(`       target (5,000 buildings, 10,000 receivers) <= 300 s and <= 3 GB: ${s <= 300 && kib * 1024 <= 3e9 ? 'met' : 'not met'}${maxRange ? ` with max_range_m ${maxRange}` : ''}`);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 } finally {

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { denseDistrict } from '../maps/dense-district.make.ts';
-import { loadMap } from '../src/map/load.ts';
 import { GRID_MIN_BUILDINGS } from '../src/raytrace/engine/building-grid.ts';
 import { findPaths } from '../src/raytrace/engine/search.ts';
 import { makeTracer, precomputeTracerSite, setSites, traceBlock, type TraceInput } from '../src/raytrace/engine/tracer.ts';
 import type { Vec3 } from '../src/scene/types.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { ROOT } from './fixtures/bad-inputs.ts';
+import { loadDistrict } from './fixtures/district.ts';
 
 // On a large map the tracer's segment tests, nearest-wall rays and visibility heights look only at the buildings
 // along each segment (src/raytrace/engine/building-grid.ts), and DR skips the walls the UE cannot see. Neither may
@@ -18,11 +15,7 @@ import { ROOT } from './fixtures/bad-inputs.ts';
 // on a small map) gives the same links and the same paths, bit for bit; so do DR with and without the view.
 
 test('the building grid and the DR visibility rule change no path: a 150-building district traced both ways', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-grid-'));
-  const file = path.join(dir, 'district.geojson');
-  fs.writeFileSync(file, JSON.stringify(denseDistrict(150)));
-  const map = loadMap(file);
-  fs.rmSync(dir, { recursive: true });
+  const map = loadDistrict(150);
   assert.ok(map.buildings.length >= GRID_MIN_BUILDINGS);
   const { raytrace } = loadScenario(path.join(ROOT, 'scenarios/smoke.yaml'));
   // Points along the streets: three sites at 5 m, receivers at 1.5 m.

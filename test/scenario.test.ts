@@ -64,7 +64,7 @@ test('a material outside its ITU-R P.2040 range is accepted with raytrace.allow_
 
 test('every bad-input case is refused with a UserError naming the field and the allowed range', () => {
   const cases = writeBadInputs(tmp());
-  assert.equal(cases.length, 32);
+  assert.equal(cases.length, 33);
   for (const c of cases) {
     const seed = c.args ? Number(c.args[c.args.indexOf('--seed') + 1]) : undefined;
     assert.throws(

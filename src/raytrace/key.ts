@@ -42,6 +42,7 @@ export function linkMetadata(scenario: RaytraceScenario, inputKey: string, recei
     ['sites', JSON.stringify(sites.map((s) => ({ id: s.id, x: s.x, y: s.y, z: s.z, orientation_deg: (s.orientation * 180) / Math.PI })))],
     ['carrier_freq_hz', String(c.carrierFreqHz)],
     ['path_loss_cutoff_db', String(c.pathLossCutoffDb)],
+    ...(c.maxRangeM !== null ? [['max_range_m', String(c.maxRangeM)] as [string, string]] : []),
     ['aoa_resolution_deg', String(c.aoaResolutionDeg)],
     ['ue_tx_power_dbm', String(c.txPowerDbm)],
     ['max_reflection_order', String(c.maxReflectionOrder)],

@@ -40,6 +40,8 @@ export interface RaytraceConfig {
   diffractionReflections: boolean;
   aoaResolutionDeg: number;
   pathLossCutoffDb: number;
+  /** A hard radius: no path longer than this is traced (src/raytrace/engine/range.ts); null when unset. */
+  maxRangeM: number | null;
   powerCombining: 'incoherent' | 'coherent';
   polarization: 'vertical' | 'horizontal';
   allowMaterialOutOfRange: boolean;
@@ -140,6 +142,7 @@ export function raytraceConfig(w: RaytraceConfig['asWritten'], map: CityMap): Ra
     diffractionReflections: r.diffraction_reflections,
     aoaResolutionDeg: r.aoa_resolution_deg,
     pathLossCutoffDb: r.path_loss_cutoff_db,
+    maxRangeM: r.max_range_m ?? null,
     powerCombining: r.power_combining,
     polarization: r.polarization,
     allowMaterialOutOfRange: r.allow_material_out_of_range,

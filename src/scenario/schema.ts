@@ -123,6 +123,8 @@ export const ScenarioSchema = z.strictObject({
     diffraction_reflections: z.boolean().default(false),
     aoa_resolution_deg: numberIn(0, 180, 'deg', { exclusiveMin: true }),
     path_loss_cutoff_db: numberIn(0, 400, 'dB', { exclusiveMin: true }),
+    /** A hard radius: no path longer than this (site to UE, unfolded) is traced; absent = no limit. */
+    max_range_m: numberIn(0, 100000, 'm', { exclusiveMin: true }).optional(),
     power_combining: z.enum(['incoherent', 'coherent']),
     polarization: z.enum(['vertical', 'horizontal']),
     /** Allow ITU-R P.2040 materials outside their validity range (e.g. ground above 10 GHz). */

@@ -2,6 +2,7 @@ import type { ImageTree } from './candidates.ts';
 import { diffractionParameter, EDGE_SAMPLE_M, nearVisible, nearVisibleSample, type SiteEdges } from './diffraction.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
 import { segmentBlocked } from './occlusion.ts';
+import { segmentReach, surfaceReach } from './range.ts';
 import type { View } from './visibility.ts';
 
 // One specular reflection combined with one edge diffraction: "RD" (site -> face s -> edge e -> UE) and
@@ -17,9 +18,9 @@ import type { View } from './visibility.ts';
 //      precomputed, and a link tries only Q next to such a sample.
 //  DR: Q must lie next to an edge sample the site sees (the D precomputation), s runs over the faces
 //      the UE is in front of. All segments are then tested exactly.
-// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge list and runs
-// of DR_CHUNK entries of it) are ruled out first when they lie behind the face, or, for a wall, outside the plan
-// cone from the image through it.
+// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge set and runs
+// of DR_CHUNK edges of the site's list) are ruled out first when they lie behind the face, or, for a wall, outside the
+// plan cone from the image through it.
 
 const T_MARGIN = 1e-7;
 const FRONT = 1e-9;
@@ -35,33 +36,25 @@ export interface SiteCombined {
   edges: Int32Array[];
   visible: Uint8Array[];
   visibleStart: Int32Array[];
-  /** DR: the edges with at least one sample the site sees. */
-  siteEdges: Int32Array;
   /**
-   * DR: per face s, the site's visible edges that can hold Q in front of s: drEdge[drStart[s] .. drStart[s + 1]).
-   * An edge qualifies when some stretch between two samples, one of them visible, has an end in front of s
-   * (exactly the Q that the tests of findDR can accept) and s is not one of its faces.
+   * DR: which of the site's seen edges (se.seen) can hold Q in front of face s, as one bit per edge: bit b of
+   * drMask[s * chunks + c] for se.seen[DR_CHUNK * c + b]. An edge qualifies when some stretch between two samples, one
+   * of them visible, has an end in front of s (exactly the Q that the tests of findDR can accept) and s is not one
+   * of its faces. Bits, not lists: a list per face would hold faces x seen edges entries (10^8 on a 5,000-building map).
    */
-  drStart: Int32Array;
-  drEdge: Int32Array;
-  /** DR: per face s, the plan bounding box of its edges (min x, min y, max x, max y), to rule out a whole face at once. */
+  drMask: Uint16Array;
+  /** DR: per face, whether any edge qualifies, and the plan bounding box of those that do (min x, min y, max x, max y). */
+  drAny: Uint8Array;
   drBox: Float64Array;
-  /** DR: the plan bounding box of drEdge[DR_CHUNK * c .. DR_CHUNK * (c + 1)) at 4c, to rule out a run of a face's edges at once. */
+  /** DR: the plan bounding box of se.seen[DR_CHUNK * c ..< DR_CHUNK * (c + 1)) at 4c, to rule out a run of edges at once. */
   drChunkBox: Float64Array;
 }
 
 /**
- * Entries of drEdge per chunk box. Chunks run over the whole flat array: inside a face's ascending list, with edges
- * numbered building by building, a chunk is one or two buildings (small enough to fall outside most cones, large
- * enough to save the per-edge work); a chunk that straddles two faces' lists only has a wider box.
+ * Seen edges per mask word and chunk box. With edges numbered building by building, a chunk is one or two buildings:
+ * small enough to fall outside most cones, large enough to save the per-edge work.
  */
 const DR_CHUNK = 16;
-
-function visibleEdges(se: SiteEdges, visible: Uint8Array): Int32Array {
-  const out: number[] = [];
-  for (let e = 0; e < se.count; e++) if (visible.subarray(se.sampleStart[e], se.sampleStart[e + 1]).includes(1)) out.push(e);
-  return Int32Array.from(out);
-}
 
 /** Reflection point of segment a -> b on the plane of s (a and b on opposite sides), written to out. */
 function planeCrossing(pl: Float64Array, s: number, ax: number, ay: number, az: number, bx: number, by: number, bz: number, out: Float64Array): void {
@@ -160,7 +153,8 @@ function outsideBox(c: Cone, box: Float64Array, k: number): boolean {
   return (c.u1x >= 0 ? c.u1x * y0 : c.u1x * y1) - (c.u1y >= 0 ? c.u1y * x1 : c.u1y * x0) > c.m1 * l;
 }
 
-export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges): SiteCombined {
+/** `reach`: max_range_m's culling radius (range.ts); RD's edges and DR's faces farther from the site are left out. */
+export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges, reach = Infinity): SiteCombined {
   const pl = fs.plane;
   const nodes: number[] = [];
   for (let n = 1; n < tree.count; n++) if (tree.depth[n] === 1) nodes.push(n);
@@ -178,6 +172,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges)
     for (let e = 0; e < se.count; e++) {
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
       if (s === f0 || s === f1 || behind(pl, s, se, e) || (cone && outsideCone(cone, se, e))) continue;
+      if (reach < Infinity && segmentReach(se.a, se.dir, se.len[e], e, sx, sy, sz) > reach) continue;
       const m = se.sampleStart[e + 1] - se.sampleStart[e];
       let any = false;
       for (let i = 0; i < m; i++) {
@@ -201,35 +196,35 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges)
     visible.push(Uint8Array.from(bits));
     visibleStart.push(Int32Array.from(start));
   }
-  const siteEdges = visibleEdges(se, se.visible);
-  const drStart = new Int32Array(fs.numSurfaces + 1);
-  const drEdge: number[] = [];
+  const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK);
+  const drMask = new Uint16Array(fs.numSurfaces * chunks), drAny = new Uint8Array(fs.numSurfaces), drBox = new Float64Array(4 * fs.numSurfaces);
+  const mine: number[] = [];
   for (let s = 0; s < fs.numSurfaces; s++) {
+    if (reach < Infinity && surfaceReach(fs, s, sx, sy) > reach) continue;
     const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
-    for (const e of siteEdges) {
+    mine.length = 0;
+    for (let j = 0; j < seen.length; j++) {
+      const e = seen[j];
       if (se.faces[2 * e] === s || se.faces[2 * e + 1] === s || behind(pl, s, se, e)) continue;
-      // A whole edge in front of s qualifies (it has a visible sample, and at least two samples).
-      if (se.sampleStart[e + 1] - se.sampleStart[e] > 1 && inFront(pl, s, se, e)) {
-        drEdge.push(e);
-        continue;
-      }
       const base = se.sampleStart[e], m = se.sampleStart[e + 1] - base;
-      let ok = false, prev = false;
+      // A whole edge in front of s qualifies (it has a visible sample, and at least two samples).
+      let ok = m > 1 && inFront(pl, s, se, e), prev = false;
       for (let i = 0; i < m && !ok; i++) {
         const t = Math.min(i * EDGE_SAMPLE_M, se.len[e]);
         const front = nx * (se.a[3 * e] + t * se.dir[3 * e]) + ny * (se.a[3 * e + 1] + t * se.dir[3 * e + 1]) + nz * (se.a[3 * e + 2] + t * se.dir[3 * e + 2]) - d > FRONT;
         ok = i > 0 && (se.visible[base + i - 1] === 1 || se.visible[base + i] === 1) && (prev || front);
         prev = front;
       }
-      if (ok) drEdge.push(e);
+      if (!ok) continue;
+      drMask[s * chunks + Math.floor(j / DR_CHUNK)] |= 1 << j % DR_CHUNK;
+      mine.push(e);
     }
-    drStart[s + 1] = drEdge.length;
+    drAny[s] = mine.length > 0 ? 1 : 0;
+    planBox(se, mine, 0, mine.length, drBox, s);
   }
-  const drBox = new Float64Array(4 * fs.numSurfaces);
-  for (let s = 0; s < fs.numSurfaces; s++) planBox(se, drEdge, drStart[s], drStart[s + 1], drBox, s);
-  const drChunkBox = new Float64Array(4 * Math.ceil(drEdge.length / DR_CHUNK));
-  for (let c = 0; 4 * c < drChunkBox.length; c++) planBox(se, drEdge, DR_CHUNK * c, Math.min(DR_CHUNK * (c + 1), drEdge.length), drChunkBox, c);
-  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, siteEdges, drStart, drEdge: Int32Array.from(drEdge), drBox, drChunkBox };
+  const drChunkBox = new Float64Array(4 * chunks);
+  for (let c = 0; c < chunks; c++) planBox(se, seen, DR_CHUNK * c, Math.min(DR_CHUNK * (c + 1), seen.length), drChunkBox, c);
+  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drAny, drBox, drChunkBox };
 }
 
 /** The plan bounding box of edges list[from .. to), written to box at 4k (min x, min y, max x, max y). */
@@ -294,38 +289,37 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
   view?.outline(rx, ry, rz);
   const pl = fs.plane;
   const sx = tree.image[0], sy = tree.image[1], sz = tree.image[2];
+  const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK);
   for (let s = 0; s < fs.numSurfaces; s++) {
     const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
     const h = nx * rx + ny * ry + nz * rz - d;
-    if (h <= FRONT) continue;
-    if (sc.drStart[s + 1] === sc.drStart[s]) continue;
+    if (h <= FRONT || sc.drAny[s] === 0) continue;
     // P on a wall the UE cannot see at all (visibility.ts) never passes the P-UE test below.
     if (view && fs.surfaceWall[s] >= 0 && view.wallHidden(fs.surfaceWall[s])) continue;
     const ix = rx - 2 * h * nx, iy = ry - 2 * h * ny, iz = rz - 2 * h * nz; // the UE's image R'
     // Q lies in the plan cone from R' through a wall s (as for RD from the site's image).
     const cone = wallCone(fs, s, ix, iy, scratchCone);
     if (cone && outsideBox(cone, sc.drBox, s)) continue;
-    for (let j = sc.drStart[s], end = sc.drStart[s + 1]; j < end; j++) {
-      // At a chunk's first entry in this face's list, skip to the chunk's end when its box is outside the cone.
-      const c = Math.floor(j / DR_CHUNK);
-      if (cone && (j === sc.drStart[s] || j === DR_CHUNK * c) && outsideBox(cone, sc.drChunkBox, c)) {
-        j = Math.min(end, DR_CHUNK * (c + 1)) - 1;
-        continue;
+    for (let c = 0, row = s * chunks; c < chunks; c++) {
+      let mask = sc.drMask[row + c];
+      if (mask === 0 || (cone && outsideBox(cone, sc.drChunkBox, c))) continue;
+      // The chunk's qualifying edges, lowest bit first (ascending edge order).
+      for (; mask !== 0; mask &= mask - 1) {
+        const e = seen[DR_CHUNK * c + 31 - Math.clz32(mask & -mask)];
+        const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
+        const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
+        if (t !== t || !nearVisibleSample(se, se.visible, e, t)) continue;
+        const qx = se.a[3 * e] + t * se.dir[3 * e], qy = se.a[3 * e + 1] + t * se.dir[3 * e + 1], qz = se.a[3 * e + 2] + t * se.dir[3 * e + 2];
+        if (nx * qx + ny * qy + nz * qz - d <= FRONT) continue;
+        if (intoWedge(pl, f0, f1, ix - qx, iy - qy, iz - qz)) continue;
+        planeCrossing(pl, s, qx, qy, qz, ix, iy, iz, p);
+        const px = p[0], py = p[1], pz = p[2];
+        if (!insideSurface(fs, s, px, py, pz)) continue;
+        if (segmentBlocked(fs, px, py, pz, rx - px, ry - py, rz - pz, T_MARGIN, 1 - T_MARGIN, s, -1)) continue;
+        if (segmentBlocked(fs, qx, qy, qz, px - qx, py - qy, pz - qz, T_MARGIN, 1 - T_MARGIN, s, f0, f1)) continue;
+        if (segmentBlocked(fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, f0, f1)) continue;
+        out.push({ surface: s, edge: e, p: [px, py, pz], q: [qx, qy, qz] });
       }
-      const e = sc.drEdge[j];
-      const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
-      const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
-      if (t !== t || !nearVisibleSample(se, se.visible, e, t)) continue;
-      const qx = se.a[3 * e] + t * se.dir[3 * e], qy = se.a[3 * e + 1] + t * se.dir[3 * e + 1], qz = se.a[3 * e + 2] + t * se.dir[3 * e + 2];
-      if (nx * qx + ny * qy + nz * qz - d <= FRONT) continue;
-      if (intoWedge(pl, f0, f1, ix - qx, iy - qy, iz - qz)) continue;
-      planeCrossing(pl, s, qx, qy, qz, ix, iy, iz, p);
-      const px = p[0], py = p[1], pz = p[2];
-      if (!insideSurface(fs, s, px, py, pz)) continue;
-      if (segmentBlocked(fs, px, py, pz, rx - px, ry - py, rz - pz, T_MARGIN, 1 - T_MARGIN, s, -1)) continue;
-      if (segmentBlocked(fs, qx, qy, qz, px - qx, py - qy, pz - qz, T_MARGIN, 1 - T_MARGIN, s, f0, f1)) continue;
-      if (segmentBlocked(fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, f0, f1)) continue;
-      out.push({ surface: s, edge: e, p: [px, py, pz], q: [qx, qy, qz] });
     }
   }
   return out;

@@ -1,6 +1,7 @@
 import type { Edge } from '../../scene/types.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { segmentBlocked } from './occlusion.ts';
+import { segmentReach } from './range.ts';
 
 // First-order edge diffraction (path kind 'D'): the diffraction point Q on an edge obeys the equal-angle
 // (Fermat) condition of the Keller cone, angle(S->Q, e) = angle(Q->R, e). With s_par, s_perp the
@@ -23,9 +24,12 @@ export interface SiteEdges {
   /** Sample i of edge e is at t = i * EDGE_SAMPLE_M (last one at the far end): visible[sampleStart[e] + i]. */
   sampleStart: Int32Array;
   visible: Uint8Array;
+  /** The edges with at least one visible sample, ascending: the only ones a path through the site can use. */
+  seen: Int32Array;
 }
 
-export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [number, number, number]): SiteEdges {
+/** Edges farther than `reach` from the site (max_range_m's culling, range.ts) are left unseen, their samples unsampled. */
+export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [number, number, number], reach = Infinity): SiteEdges {
   const n = edges.length;
   const a = new Float64Array(3 * n);
   const dir = new Float64Array(3 * n);
@@ -45,15 +49,19 @@ export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [num
   }
   const visible = new Uint8Array(sampleStart[n]);
   const [sx, sy, sz] = site;
+  const seen: number[] = [];
   for (let e = 0; e < n; e++) {
+    if (reach < Infinity && segmentReach(a, dir, len[e], e, sx, sy, sz) > reach) continue;
     const m = sampleStart[e + 1] - sampleStart[e];
+    let any = 0;
     for (let i = 0; i < m; i++) {
       const t = Math.min(i * EDGE_SAMPLE_M, len[e]);
       const qx = a[3 * e] + t * dir[3 * e], qy = a[3 * e + 1] + t * dir[3 * e + 1], qz = a[3 * e + 2] + t * dir[3 * e + 2];
-      visible[sampleStart[e] + i] = segmentBlocked(fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, faces[2 * e], faces[2 * e + 1]) ? 0 : 1;
+      any |= visible[sampleStart[e] + i] = segmentBlocked(fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, faces[2 * e], faces[2 * e + 1]) ? 0 : 1;
     }
+    if (any) seen.push(e);
   }
-  return { count: n, a, dir, len, faces, sampleStart, visible };
+  return { count: n, a, dir, len, faces, sampleStart, visible, seen: Int32Array.from(seen) };
 }
 
 /** Distance along edge e of the equal-angle point for S and R, or NaN when it falls outside the edge. */

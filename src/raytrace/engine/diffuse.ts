@@ -71,6 +71,9 @@ export interface ScatterIndex {
   groupSite: Int32Array;
   /** When set, every contribution is also recorded with its geometry (diffuse-record.ts). */
   record: DiffuseRecord | null;
+  /** max_range_m (range.ts): contributions whose unfolded length passes maxRange are dropped; `reach` culls the view. */
+  maxRange: number;
+  reach: number;
   /** Every entry of each tile; the entries of each tile not summed in its block; the block sums. */
   all: EntryTable;
   residual: EntryTable;
@@ -103,7 +106,7 @@ function table(keys: number, key: Int32Array, n: number, fill: (t: EntryTable, j
   return t;
 }
 
-export function buildScatterIndex(tiles: ScatterTiles, fs: FlatScene, ctx: FieldContext, sites: SiteIllumination[]): ScatterIndex {
+export function buildScatterIndex(tiles: ScatterTiles, fs: FlatScene, ctx: FieldContext, sites: SiteIllumination[], maxRange = Infinity, reach = Infinity): ScatterIndex {
   const groupOffset = new Int32Array(sites.length + 1);
   sites.forEach((il, s) => (groupOffset[s + 1] = groupOffset[s] + il.groupNode.length));
   // All entries in one list, site-major (each site's are by group, then tile).
@@ -211,7 +214,7 @@ export function buildScatterIndex(tiles: ScatterTiles, fs: FlatScene, ctx: Field
   const groupSite = new Int32Array(G);
   for (let s = 0; s < sites.length; s++) groupSite.fill(s, groupOffset[s], groupOffset[s + 1]);
   return {
-    tiles, view: new View(fs, tiles), sites: sites.length, groupOffset, groupSite, record: null, all, residual, blocks, near2,
+    tiles, view: new View(fs, tiles), sites: sites.length, groupOffset, groupSite, record: null, maxRange, reach, all, residual, blocks, near2,
     far2: Float64Array.from(tiles.blockSize, (d) => (FAR * d) ** 2),
     blockSeen: new Int32Array(tiles.blocks), blockStamp: new Int32Array(tiles.blocks), blockDone: new Int32Array(tiles.blocks), stamp: 0,
     acc: { gain: new Float64Array(G), rx: new Float64Array(G), best: new Float64Array(G), bestTile: new Int32Array(G), tiles: new Int32Array(G), touched: new Int32Array(G), count: 0 },
@@ -223,7 +226,7 @@ export function buildScatterIndex(tiles: ScatterTiles, fs: FlatScene, ctx: Field
 export function diffuseAt(ix: ScatterIndex, ctx: FieldContext, ux: number, uy: number, uz: number): DiffuseContribution[][] {
   const { tiles, acc } = ix;
   ix.record?.clear();
-  ix.view.see(ux, uy, uz);
+  ix.view.see(ux, uy, uz, ix.reach);
   const V = ix.view.visible, nv = ix.view.count;
   acc.count = 0;
   const stamp = ++ix.stamp;
@@ -269,11 +272,10 @@ export function diffuseAt(ix: ScatterIndex, ctx: FieldContext, ux: number, uy: n
         const px = dx - fa * u[3 * t] - fb * v[3 * t], py = dy - fa * u[3 * t + 1] - fb * v[3 * t + 1], pz = dz - fa * u[3 * t + 2] - fb * v[3 * t + 2];
         tileEntries(ix, ix.all, ctx, t, px, py, pz, px * px + py * py + pz * pz, 1 / (sub * sub), ix.scratch);
       }
-    for (let j = 0; j < m; j++) commit(ix, ix.all.group[e0 + j], t, 1, sg[j], sr[j]);
-    if (ix.record) {
-      const r = Math.sqrt(r2);
-      for (let j = 0; j < m; j++) record(ix, ix.all, e0 + j, r, -dx / r, -dy / r, -dz / r, sg[j], sr[j]);
-    }
+    // max_range_m judges a sub-sampled tile at its centre.
+    const r = Math.sqrt(r2), lim = ix.maxRange - r;
+    for (let j = 0; j < m; j++) if (!(ix.all.range[e0 + j] > lim)) commit(ix, ix.all.group[e0 + j], t, 1, sg[j], sr[j]);
+    if (ix.record) for (let j = 0; j < m; j++) if (!(ix.all.range[e0 + j] > lim)) record(ix, ix.all, e0 + j, r, -dx / r, -dy / r, -dz / r, sg[j], sr[j]);
   }
   // Touched groups in global order = by site, then group.
   const touched = acc.touched.subarray(0, acc.count).sort();
@@ -294,6 +296,7 @@ function blockEntries(ix: ScatterIndex, ctx: FieldContext, b: number, ux: number
   for (let j = T.start[b]; j < T.start[b + 1]; j++) {
     const dx = ux - T.point![3 * j], dy = uy - T.point![3 * j + 1], dz = uz - T.point![3 * j + 2];
     const r2 = dx * dx + dy * dy + dz * dz;
+    if (T.range[j] > ix.maxRange - Math.sqrt(r2)) continue;
     const t = T.tile![j];
     direction(ctx, ix.tiles.surface[t], dx, dy, dz, r2);
     if (!(ks[3] > 0)) continue;
@@ -316,7 +319,9 @@ function tileEntries(ix: ScatterIndex, T: EntryTable, ctx: FieldContext, t: numb
   const p = ctx.surfaceScattering[s];
   const scale = w / r2;
   const gain = T.gain, gainArray = T.gainArray, group = T.group, rec = ix.record;
+  const lim = into ? Infinity : ix.maxRange - ks[4];
   for (let e = e0; e < e1; e++) {
+    if (T.range[e] > lim) continue;
     const f = lobes(p, T.geom, e) * scale;
     const ge = gain[e] * f, ra = gainArray[e] * f;
     if (into) {

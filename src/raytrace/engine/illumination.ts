@@ -5,6 +5,7 @@ import type { Vec3 } from '../../scene/types.ts';
 import type { ImageTree } from './candidates.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
+import { surfaceReach } from './range.ts';
 import type { ArrayGainFn } from './link.ts';
 import { SUB, type ScatterTiles } from './tiles.ts';
 
@@ -17,6 +18,8 @@ import { SUB, type ScatterTiles } from './tiles.ts';
 //   g0 = |E_i|^2 S^2 Gamma^2 cos(theta_i) A share,  so that a receiver at r_s in direction k_s gets
 //   g = g0 f_s(k_i, k_s) / r_s^2  (the tile formula of src/radio/scattering.ts, antennas excluded).
 // A tile closer to its source than NEAR tile edges gets cos(theta_i) / r_i^2 averaged over 4 x 4 sub-points.
+// max_range_m (range.ts): a tile lit from farther than `maxRange` (unfolded) is not lit; surfaces farther than `reach`
+// from the site are not tried.
 
 export const NEAR = 2;
 
@@ -62,6 +65,8 @@ export function illuminate(
   orientation: number,
   arrayGain: ArrayGainFn,
   maxBefore: number,
+  maxRange = Infinity,
+  reach = Infinity,
 ): SiteIllumination {
   const site: Vec3 = [tree.image[0], tree.image[1], tree.image[2]];
   const next = nextSurfaces(tree);
@@ -77,6 +82,7 @@ export function illuminate(
     const ix = tree.image[3 * n], iy = tree.image[3 * n + 1], iz = tree.image[3 * n + 2];
     for (const s of next[n]) {
       if (s === (n > 0 ? tree.surface[n] : -1) || tiles.surfaceStart[s + 1] === tiles.surfaceStart[s]) continue;
+      if (reach < Infinity && surfaceReach(fs, s, site[0], site[1]) > reach) continue;
       const params = ctx.surfaceScattering[s];
       const S2 = params.coefficient ** 2;
       const nx = nrm[3 * s], ny = nrm[3 * s + 1], nz = nrm[3 * s + 2];
@@ -93,7 +99,7 @@ export function illuminate(
         for (let j = 0; j < k; j++) vertices.push([pts[3 * j], pts[3 * j + 1], pts[3 * j + 2]]);
         vertices.push([cx, cy, cz]);
         const inc = surfaceIncidence(ctx, { vertices, kinds, ids }, s);
-        if (!(inc.cosThetaI > 0)) continue;
+        if (!(inc.cosThetaI > 0) || inc.lengthMeters > maxRange) continue;
         const near = nearFieldFactor(tiles, t, ix, iy, iz, nx, ny, nz);
         const g0 = inc.power * S2 * inc.gamma2 * inc.cosThetaI * tiles.area[t] * polarizationShare(params.crossPolarizedFraction, inc.coPolarShare) * near;
         const d = vertices[1];

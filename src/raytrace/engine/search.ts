@@ -6,6 +6,7 @@ import { buildSiteEdges, diffractedPath, type SiteEdges } from './diffraction.ts
 import type { FlatScene } from './flat-scene.ts';
 import type { SiteIllumination } from './illumination.ts';
 import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
+import { pruneTree } from './range.ts';
 import { segmentBlocked } from './occlusion.ts';
 import { DEFAULT_CANDIDATE_RAYS } from './settings.ts';
 import type { View } from './visibility.ts';
@@ -37,14 +38,15 @@ export interface SitePrecomputed {
   illumination?: SiteIllumination | null;
 }
 
-export function precomputeSite(fs: FlatScene, scene: Scene, site: Vec3, settings: SearchSettings): SitePrecomputed {
+/** `reach`: culling radius of max_range_m (range.ts): the surfaces and edges farther from the site are left out. */
+export function precomputeSite(fs: FlatScene, scene: Scene, site: Vec3, settings: SearchSettings, reach = Infinity): SitePrecomputed {
   // RD needs the first-order images even when reflections alone are off; scattering after k reflections needs
   // the surfaces the candidate rays hit after them, the nodes of depth k + 1.
   let order = settings.diffraction && settings.diffractionReflections ? Math.max(1, settings.maxReflectionOrder) : settings.maxReflectionOrder;
   if (settings.scatterReflections !== undefined) order = Math.max(order, settings.scatterReflections + 1);
-  const tree = buildImageTree(fs, site, order, settings.candidateRays ?? DEFAULT_CANDIDATE_RAYS);
-  const edges = settings.diffraction ? buildSiteEdges(fs, scene.edges, site) : null;
-  const combined = edges && settings.diffractionReflections ? buildSiteCombined(fs, tree, edges) : null;
+  const tree = pruneTree(fs, buildImageTree(fs, site, order, settings.candidateRays ?? DEFAULT_CANDIDATE_RAYS), reach);
+  const edges = settings.diffraction ? buildSiteEdges(fs, scene.edges, site, reach) : null;
+  const combined = edges && settings.diffractionReflections ? buildSiteCombined(fs, tree, edges, reach) : null;
   return { site, tree, edges, combined, reflectionOrder: settings.maxReflectionOrder };
 }
 
@@ -75,7 +77,8 @@ export function findPaths(fs: FlatScene, sp: SitePrecomputed, r: Vec3, view: Vie
 
   const se = sp.edges;
   if (se) {
-    for (let e = 0; e < se.count; e++) {
+    for (let j = 0; j < se.seen.length; j++) {
+      const e = se.seen[j];
       if (!diffractedPath(fs, se, e, sx, sy, sz, rx, ry, rz, q)) continue;
       out.push({ vertices: [[sx, sy, sz], [q[0], q[1], q[2]], [rx, ry, rz]], kinds: ['D'], ids: [e] });
     }

@@ -14,6 +14,8 @@ export interface TraceSettings {
   link: LinkSettings;
   /** Diffuse scattering: tile size (m) and reflections before the scattering; null when off. */
   scattering: { tileM: number; reflectionsBefore: number } | null;
+  /** max_range_m: no path longer than this (m) is traced (range.ts); absent when unset (the input_key stays that of before). */
+  maxRangeM?: number;
 }
 
 export function traceSettings(c: RaytraceConfig): TraceSettings {
@@ -21,6 +23,7 @@ export function traceSettings(c: RaytraceConfig): TraceSettings {
   return {
     search: { maxReflectionOrder: c.maxReflectionOrder, diffraction: c.diffraction, diffractionReflections: c.diffractionReflections, scatterReflections: sc?.reflectionsBefore },
     scattering: sc && { tileM: sc.tileM, reflectionsBefore: sc.reflectionsBefore },
+    ...(c.maxRangeM !== null && { maxRangeM: c.maxRangeM }),
     link: {
       txPowerDbm: c.txPowerDbm,
       cutoffDb: c.pathLossCutoffDb,

@@ -12,6 +12,7 @@ import { illuminate } from './illumination.ts';
 import { DiffuseRecord } from './diffuse-record.ts';
 import { type ArrayGainFn, departureAtSite, type DiffuseLinkPath, directionAngles, evaluateLink, type LinkResult, type PathRecord } from './link.ts';
 import { rayCounter } from './occlusion.ts';
+import { pathLength } from './range.ts';
 import { findPaths, precomputeSite, type SitePrecomputed } from './search.ts';
 import { type TraceSettings, traceSettings } from './settings.ts';
 import { buildTiles, type ScatterTiles } from './tiles.ts';
@@ -46,6 +47,9 @@ export interface Tracer {
   tiles: ScatterTiles | null;
   pre: SitePrecomputed[];
   scatter: ScatterIndex | null;
+  /** max_range_m (Infinity when unset): no path longer is kept; `reach` is the culling radius (range.ts), Infinity when culling is off. */
+  maxRange: number;
+  reach: number;
 }
 
 /** The sites in the order a tracer traces them (ascending id): the order of a block's links. */
@@ -53,8 +57,11 @@ export function sitesInOrder<S extends { id: number }>(sites: S[]): S[] {
   return [...sites].sort((a, b) => a.id - b.id);
 }
 
-/** Builds everything but the per-site precomputation; UserError on a material outside its range. */
-export function makeTracer(input: TraceInput): Tracer {
+/**
+ * Builds everything but the per-site precomputation; UserError on a material outside its range. `cull: false` keeps
+ * the geometry beyond max_range_m (the paths are the same, test/raytrace-range.test.ts checks it).
+ */
+export function makeTracer(input: TraceInput, { cull = true } = {}): Tracer {
   const c = input.raytrace;
   const scene = buildScene(input.map);
   const settings = traceSettings(c);
@@ -71,19 +78,29 @@ export function makeTracer(input: TraceInput): Tracer {
     tiles,
     pre: [],
     scatter: null,
+    maxRange: settings.maxRangeM ?? Infinity,
+    reach: cull ? (settings.maxRangeM ?? Infinity) : Infinity,
   };
 }
 
 export function precomputeTracerSite(t: Tracer, i: number): SitePrecomputed {
-  const pre = precomputeSite(t.fs, t.scene, t.sites[i].position, t.settings.search);
-  if (t.tiles) pre.illumination = illuminate(t.fs, t.field, t.tiles, pre.tree, t.sites[i].orientation, t.arrayGain, t.settings.scattering!.reflectionsBefore);
+  const pre = precomputeSite(t.fs, t.scene, t.sites[i].position, t.settings.search, t.reach);
+  if (t.tiles) pre.illumination = illuminate(t.fs, t.field, t.tiles, pre.tree, t.sites[i].orientation, t.arrayGain, t.settings.scattering!.reflectionsBefore, t.maxRange, t.reach);
   return pre;
 }
 
 /** Hands the tracer every site's precomputation (in site order) and indexes the tiles they light. */
 export function setSites(t: Tracer, pre: SitePrecomputed[]): void {
   t.pre = pre;
-  t.scatter = t.tiles ? buildScatterIndex(t.tiles, t.fs, t.field, pre.map((p) => p.illumination!)) : null;
+  t.scatter = t.tiles ? buildScatterIndex(t.tiles, t.fs, t.field, pre.map((p) => p.illumination!), t.maxRange, t.reach) : null;
+}
+
+/** The paths between site s and receiver rx no longer than max_range_m; none without a search when the site is beyond the culling radius. */
+function sitePaths(t: Tracer, s: number, rx: Vec3) {
+  const [x, y, z] = t.sites[s].position;
+  if (t.reach < Infinity && Math.hypot(rx[0] - x, rx[1] - y, rx[2] - z) > t.reach) return [];
+  const paths = findPaths(t.fs, t.pre[s], rx, t.scatter?.view);
+  return t.maxRange < Infinity ? paths.filter((p) => pathLength(p) <= t.maxRange) : paths;
 }
 
 /** Per-link columns of a block, row = receiver * sites + site. */
@@ -167,7 +184,7 @@ export function traceBlock(t: Tracer, receivers: Float64Array, withPaths: boolea
     scatterMs += performance.now() - t0;
     for (let s = 0; s < ns; s++) {
       const row = r * ns + s;
-      const paths = findPaths(t.fs, t.pre[s], rx, t.scatter?.view);
+      const paths = sitePaths(t, s, rx);
       const pre = t.pre[s];
       const dl: DiffuseLinkPath[] = diffuse
         ? diffuse[s].map((d) => ({ gain: d.gain, rxGain: d.rxGain, tiles: d.tiles, path: () => diffusePath(t.fs, pre.tree, pre.illumination!, d, t.tiles!, rx) }))
@@ -268,7 +285,7 @@ export function makeLinkTracer(input: TraceInput, record: { coarseCellDeg: numbe
       const diffuse = t.scatter ? diffuseAt(t.scatter, t.field, rx[0], rx[1], rx[2]) : null;
       const links = t.sites.map((site, s): SiteLink => {
         const pre = t.pre[s];
-        const paths = findPaths(t.fs, pre, rx, t.scatter?.view);
+        const paths = sitePaths(t, s, rx);
         const dl: DiffuseLinkPath[] = diffuse
           ? diffuse[s].map((d) => ({ gain: d.gain, rxGain: d.rxGain, tiles: d.tiles, path: () => diffusePath(t.fs, pre.tree, pre.illumination!, d, t.tiles!, rx) }))
           : [];

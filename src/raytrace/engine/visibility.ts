@@ -1,5 +1,6 @@
 import { beginWalk, gather, walkSteps } from './building-grid.ts';
 import type { FlatScene } from './flat-scene.ts';
+import { surfaceReach } from './range.ts';
 import type { ScatterTiles } from './tiles.ts';
 
 // Which scattering tiles a point (a receiver) sees, for every tile at once. simgen's scenes are extruded
@@ -123,8 +124,11 @@ export class View {
     this.visible = new Int32Array(Math.max(16, tiles.count));
   }
 
-  /** Fills `visible` / `count` with the tiles point (ux, uy, uz) sees, in a fixed order (surfaces by id). */
-  see(ux: number, uy: number, uz: number): void {
+  /**
+   * Fills `visible` / `count` with the tiles point (ux, uy, uz) sees, in a fixed order (surfaces by id). Walls and
+   * roofs farther than `reach` (max_range_m's culling, range.ts) are left out; the ground is always looked at.
+   */
+  see(ux: number, uy: number, uz: number, reach = Infinity): void {
     this.outline(ux, uy, uz);
     this.count = 0;
     const fs = this.fs;
@@ -134,6 +138,7 @@ export class View {
     for (let s = 0; s < T.surfaceStart.length - 1; s++) {
       if (T.surfaceStart[s + 1] === T.surfaceStart[s]) continue;
       const k = fs.surfaceWall[s];
+      if (reach < Infinity && fs.surfaceBuilding[s] >= 0 && surfaceReach(fs, s, ux, uy) > reach) continue;
       if (k >= 0) this.seeWall(s, k);
       else if (fs.surfaceBuilding[s] >= 0) this.seeRoof(s, fs.surfaceBuilding[s]);
       else this.seeGround();
