@@ -18,9 +18,9 @@ import type { View } from './visibility.ts';
 //      precomputed, and a link tries only Q next to such a sample.
 //  DR: Q must lie next to an edge sample the site sees (the D precomputation), s runs over the faces
 //      the UE is in front of. All segments are then tested exactly.
-// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge set and runs
-// of DR_CHUNK edges of the site's list) are ruled out first when they lie behind the face, or, for a wall, outside the
-// plan cone from the image through it.
+// On a large map most (face, edge) pairs are far apart; whole edges (for DR: a face's whole edge set, then runs of
+// DR_CHUNK edges of the site's list, then each edge) are ruled out first when they lie behind the face, or, for a
+// wall, outside the plan cone from the image through it.
 
 const T_MARGIN = 1e-7;
 const FRONT = 1e-9;
@@ -129,11 +129,14 @@ function wallCone(fs: FlatScene, s: number, ix: number, iy: number, c: Cone): Co
 
 const scratchCone: Cone = { ix: 0, iy: 0, u0x: 0, u0y: 0, u1x: 0, u1y: 0, m0: 0, m1: 0 };
 
-/** Do both ends of edge e (in plan) lie outside the same side of the cone? Then the whole edge does. */
+/**
+ * Do both ends of edge e (in plan) lie outside the same side of the cone? Then the whole edge does. Each end's
+ * margin is taken at |x| + |y| + 1, an upper bound on its distance (as outsideBox does), which spares a hypot.
+ */
 function outsideCone(c: Cone, se: SiteEdges, e: number): boolean {
   const ax = se.a[3 * e] - c.ix, ay = se.a[3 * e + 1] - c.iy;
   const bx = ax + se.len[e] * se.dir[3 * e], by = ay + se.len[e] * se.dir[3 * e + 1];
-  const la = Math.hypot(ax, ay) + 1, lb = Math.hypot(bx, by) + 1;
+  const la = Math.abs(ax) + Math.abs(ay) + 1, lb = Math.abs(bx) + Math.abs(by) + 1;
   return (
     (c.u0x * ay - c.u0y * ax < -c.m0 * la && c.u0x * by - c.u0y * bx < -c.m0 * lb) ||
     (c.u1x * ay - c.u1y * ax > c.m1 * la && c.u1x * by - c.u1y * bx > c.m1 * lb)
@@ -306,6 +309,7 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
       // The chunk's qualifying edges, lowest bit first (ascending edge order).
       for (; mask !== 0; mask &= mask - 1) {
         const e = seen[DR_CHUNK * c + 31 - Math.clz32(mask & -mask)];
+        if (cone && outsideCone(cone, se, e)) continue;
         const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
         const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
         if (t !== t || !nearVisibleSample(se, se.visible, e, t)) continue;
