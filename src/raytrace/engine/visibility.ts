@@ -184,7 +184,7 @@ export class View {
   /**
    * wallHidden's index of the polygon: per sample, the height of the building its wall belongs to (-Infinity for the
    * map boundary or a hit within NEAR_WALL_M of U: no wall behind such a sample is hidden), the least of those per
-   * aligned block of BLOCK samples, and which walls the polygon hits at all (hitStamp[w] === indexStamp).
+   * aligned block of BLOCK samples, and which walls the polygon hits at all (hitStamp[w] === polygonStamp).
    */
   private readonly blocks: boolean;
   private indexStamp = 0;
