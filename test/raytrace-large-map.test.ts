@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { GRID_MIN_BUILDINGS } from '../src/raytrace/engine/building-grid.ts';
 import { findPaths } from '../src/raytrace/engine/search.ts';
 import { makeTracer, precomputeTracerSite, setSites, traceBlock, type TraceInput } from '../src/raytrace/engine/tracer.ts';
+import { View } from '../src/raytrace/engine/visibility.ts';
 import type { Vec3 } from '../src/scene/types.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { ROOT } from './fixtures/bad-inputs.ts';
@@ -45,11 +46,23 @@ test('the building grid and the DR visibility rule change no path: a 150-buildin
     }
   }
   assert.ok(dr > 0, 'DR paths among them');
-  const view = t.scatter!.view, walls = t.fs.wallSurface.length;
-  view.outline(rx[0], rx[1], rx[2]);
+  // wallHidden steps over blocks of polygon samples: the same verdicts as sample by sample, from the receivers and
+  // from a 40 x 40 grid of points over the whole map.
+  const view = t.scatter!.view, byOne = new View(t.fs, t.tiles!, { blocks: false }), walls = t.fs.wallSurface.length;
+  const points = [...rx];
+  for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) points.push(((i + 0.5) / 40) * t.fs.mapWidth, ((j + 0.5) / 40) * t.fs.mapDepth, 1.5);
   let hidden = 0;
-  for (let k = 0; k < walls; k++) if (view.wallHidden(k)) hidden++;
-  assert.ok(hidden > walls / 4 && hidden < walls, `${hidden} of ${walls} walls hidden from the first receiver`);
+  for (let q = 0; q < points.length; q += 3) {
+    view.outline(points[q], points[q + 1], points[q + 2]);
+    byOne.outline(points[q], points[q + 1], points[q + 2]);
+    for (let k = 0; k < walls; k++) {
+      const h = view.wallHidden(k);
+      if (h !== byOne.wallHidden(k)) assert.fail(`wall ${k} from (${points[q]}, ${points[q + 1]}): ${h} in blocks, ${!h} sample by sample`);
+      if (h) hidden++;
+    }
+  }
+  const count = points.length / 3;
+  assert.ok(hidden > (walls * count) / 4, `${hidden} of ${walls} walls x ${count} points hidden`);
   assert.ok(a.pathCount > 10 * rx.length / 3, `${a.pathCount} paths`);
   assert.ok(a.paths!.interactions.some((s) => s === 'RD') && a.paths!.interactions.some((s) => s === 'DR'), 'RD and DR paths are among them');
   assert.deepEqual(a.links, b.links);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,5 +13,10 @@ const files = (fs.readdirSync(here, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => path.join('test', f))
   .sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files], { cwd: path.dirname(here), stdio: 'inherit' });
+// The tests' temporary folders go in one folder of their own, removed afterwards: a test killed mid-way (or a
+// child it killed on purpose) leaves nothing in the machine's temp folder.
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'simgen-test-'));
+const env = { ...process.env, TMPDIR: tmp, TEMP: tmp, TMP: tmp };
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files], { cwd: path.dirname(here), stdio: 'inherit', env });
+fs.rmSync(tmp, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -17,10 +17,11 @@ import type { View } from './visibility.ts';
 //      per node, the edge samples the image sees through face s (P inside s, S-P and P-Q unblocked) are
 //      precomputed, and a link tries only Q next to such a sample.
 //  DR: Q must lie next to an edge sample the site sees (the D precomputation), s runs over the faces
-//      the UE is in front of. All segments are then tested exactly.
-// On a large map most (face, edge) pairs are far apart; whole edges (and, for DR, a face's whole edge set and runs
-// of DR_CHUNK edges of the site's list) are ruled out first when they lie behind the face, or, for a wall, outside the
-// plan cone from the image through it.
+//      the UE is in front of and can see (listed once per receiver, for every site). All segments are then
+//      tested exactly.
+// On a large map most (face, edge) pairs are far apart; whole edges (for DR: a face's whole edge set, then runs of
+// DR_CHUNK edges of the site's list, then each edge) are ruled out first when they lie behind the face, or, for a
+// wall, outside the plan cone from the image through it.
 
 const T_MARGIN = 1e-7;
 const FRONT = 1e-9;
@@ -43,11 +44,15 @@ export interface SiteCombined {
    * of its faces. Bits, not lists: a list per face would hold faces x seen edges entries (10^8 on a 5,000-building map).
    */
   drMask: Uint16Array;
-  /** DR: per face, whether any edge qualifies, and the plan bounding box of those that do (min x, min y, max x, max y). */
-  drAny: Uint8Array;
+  /** DR: per face, the plan bounding box of the edges that qualify (min x, min y, max x, max y). */
   drBox: Float64Array;
+  /** DR: per face, its first and last nonzero word of drMask (chunk numbers; last -1 when no edge qualifies). */
+  drFirst: Int32Array;
+  drLast: Int32Array;
   /** DR: the plan bounding box of se.seen[DR_CHUNK * c ..< DR_CHUNK * (c + 1)) at 4c, to rule out a run of edges at once. */
   drChunkBox: Float64Array;
+  /** DR: se.seen[j]'s plan start and extent (a, len * dir) at 4j, side by side for the per-edge cone test. */
+  drSeg: Float64Array;
 }
 
 /**
@@ -129,11 +134,19 @@ function wallCone(fs: FlatScene, s: number, ix: number, iy: number, c: Cone): Co
 
 const scratchCone: Cone = { ix: 0, iy: 0, u0x: 0, u0y: 0, u1x: 0, u1y: 0, m0: 0, m1: 0 };
 
-/** Do both ends of edge e (in plan) lie outside the same side of the cone? Then the whole edge does. */
+/**
+ * Do both ends of edge e (in plan) lie outside the same side of the cone? Then the whole edge does. Each end's
+ * margin is taken at |x| + |y| + 1, an upper bound on its distance (as outsideBox does), which spares a hypot.
+ */
 function outsideCone(c: Cone, se: SiteEdges, e: number): boolean {
-  const ax = se.a[3 * e] - c.ix, ay = se.a[3 * e + 1] - c.iy;
-  const bx = ax + se.len[e] * se.dir[3 * e], by = ay + se.len[e] * se.dir[3 * e + 1];
-  const la = Math.hypot(ax, ay) + 1, lb = Math.hypot(bx, by) + 1;
+  return outsideSegment(c, se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1]);
+}
+
+/** outsideCone for the plan segment from (x, y) along (lx, ly). */
+function outsideSegment(c: Cone, x: number, y: number, lx: number, ly: number): boolean {
+  const ax = x - c.ix, ay = y - c.iy;
+  const bx = ax + lx, by = ay + ly;
+  const la = Math.abs(ax) + Math.abs(ay) + 1, lb = Math.abs(bx) + Math.abs(by) + 1;
   return (
     (c.u0x * ay - c.u0y * ax < -c.m0 * la && c.u0x * by - c.u0y * bx < -c.m0 * lb) ||
     (c.u1x * ay - c.u1y * ax > c.m1 * la && c.u1x * by - c.u1y * bx > c.m1 * lb)
@@ -197,7 +210,8 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
     visibleStart.push(Int32Array.from(start));
   }
   const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK);
-  const drMask = new Uint16Array(fs.numSurfaces * chunks), drAny = new Uint8Array(fs.numSurfaces), drBox = new Float64Array(4 * fs.numSurfaces);
+  const drMask = new Uint16Array(fs.numSurfaces * chunks), drBox = new Float64Array(4 * fs.numSurfaces);
+  const drFirst = new Int32Array(fs.numSurfaces), drLast = new Int32Array(fs.numSurfaces).fill(-1);
   const mine: number[] = [];
   for (let s = 0; s < fs.numSurfaces; s++) {
     if (reach < Infinity && surfaceReach(fs, s, sx, sy) > reach) continue;
@@ -219,12 +233,21 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
       drMask[s * chunks + Math.floor(j / DR_CHUNK)] |= 1 << j % DR_CHUNK;
       mine.push(e);
     }
-    drAny[s] = mine.length > 0 ? 1 : 0;
+    for (let c = 0; c < chunks; c++) {
+      if (drMask[s * chunks + c] === 0) continue;
+      if (drLast[s] < 0) drFirst[s] = c;
+      drLast[s] = c;
+    }
     planBox(se, mine, 0, mine.length, drBox, s);
   }
   const drChunkBox = new Float64Array(4 * chunks);
   for (let c = 0; c < chunks; c++) planBox(se, seen, DR_CHUNK * c, Math.min(DR_CHUNK * (c + 1), seen.length), drChunkBox, c);
-  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drAny, drBox, drChunkBox };
+  const drSeg = new Float64Array(4 * seen.length);
+  for (let j = 0; j < seen.length; j++) {
+    const e = seen[j];
+    drSeg.set([se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1]], 4 * j);
+  }
+  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drSeg };
 }
 
 /** The plan bounding box of edges list[from .. to), written to box at 4k (min x, min y, max x, max y). */
@@ -283,29 +306,78 @@ export function findRD(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
   return out;
 }
 
-/** Every DR path for receiver R, by surface then edge; `view` (the receiver's, when the tracer has one) rules out hidden walls. */
-export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCombined, rx: number, ry: number, rz: number, view: View | null = null): CombinedHit[] {
-  const out: CombinedHit[] = [];
+/**
+ * DR's faces for one receiver, the same for every site: those the UE is in front of and, with a view, can see
+ * (fs.numSurfaces-long scratch; one per thread, rebuilt when the receiver, the view or the scene changes). Per
+ * face: the UE's image R' in it and, for a wall, the plan cone from R' through it.
+ */
+interface ReceiverFaces {
+  fs: FlatScene | null;
+  view: View | null;
+  x: number;
+  y: number;
+  z: number;
+  count: number;
+  face: Int32Array;
+  image: Float64Array;
+  /** cones[j] holds face[j]'s cone when isWall[j] is 1 (the objects are reused from receiver to receiver). */
+  isWall: Uint8Array;
+  cones: Cone[];
+}
+
+const faces: ReceiverFaces = { fs: null, view: null, x: NaN, y: NaN, z: NaN, count: 0, face: new Int32Array(0), image: new Float64Array(0), isWall: new Uint8Array(0), cones: [] };
+
+function receiverFaces(fs: FlatScene, rx: number, ry: number, rz: number, view: View | null): ReceiverFaces {
+  const F = faces;
+  if (F.fs === fs && F.view === view && F.x === rx && F.y === ry && F.z === rz) return F;
+  if (F.fs !== fs) {
+    F.face = new Int32Array(fs.numSurfaces);
+    F.image = new Float64Array(3 * fs.numSurfaces);
+    F.isWall = new Uint8Array(fs.numSurfaces);
+  }
+  Object.assign(F, { fs, view, x: rx, y: ry, z: rz, count: 0 });
   view?.outline(rx, ry, rz);
   const pl = fs.plane;
-  const sx = tree.image[0], sy = tree.image[1], sz = tree.image[2];
-  const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK);
   for (let s = 0; s < fs.numSurfaces; s++) {
     const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
     const h = nx * rx + ny * ry + nz * rz - d;
-    if (h <= FRONT || sc.drAny[s] === 0) continue;
-    // P on a wall the UE cannot see at all (visibility.ts) never passes the P-UE test below.
+    if (h <= FRONT) continue;
+    // P on a wall the UE cannot see at all (visibility.ts) never passes the P-UE test of findDR.
     if (view && fs.surfaceWall[s] >= 0 && view.wallHidden(fs.surfaceWall[s])) continue;
-    const ix = rx - 2 * h * nx, iy = ry - 2 * h * ny, iz = rz - 2 * h * nz; // the UE's image R'
+    const j = F.count++;
+    const ix = rx - 2 * h * nx, iy = ry - 2 * h * ny, iz = rz - 2 * h * nz;
+    F.face[j] = s;
+    F.image[3 * j] = ix;
+    F.image[3 * j + 1] = iy;
+    F.image[3 * j + 2] = iz;
+    F.cones[j] ??= { ix: 0, iy: 0, u0x: 0, u0y: 0, u1x: 0, u1y: 0, m0: 0, m1: 0 };
+    F.isWall[j] = wallCone(fs, s, ix, iy, F.cones[j]) ? 1 : 0;
+  }
+  return F;
+}
+
+/** Every DR path for receiver R, by surface then edge; `view` (the receiver's, when the tracer has one) rules out hidden walls. */
+export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCombined, rx: number, ry: number, rz: number, view: View | null = null): CombinedHit[] {
+  const out: CombinedHit[] = [];
+  const F = receiverFaces(fs, rx, ry, rz, view);
+  const pl = fs.plane;
+  const sx = tree.image[0], sy = tree.image[1], sz = tree.image[2];
+  const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK), seg = sc.drSeg;
+  for (let k = 0; k < F.count; k++) {
+    const s = F.face[k];
+    if (sc.drLast[s] < 0) continue;
+    const nx = pl[4 * s], ny = pl[4 * s + 1], nz = pl[4 * s + 2], d = pl[4 * s + 3];
+    const ix = F.image[3 * k], iy = F.image[3 * k + 1], iz = F.image[3 * k + 2]; // the UE's image R'
     // Q lies in the plan cone from R' through a wall s (as for RD from the site's image).
-    const cone = wallCone(fs, s, ix, iy, scratchCone);
+    const cone = F.isWall[k] === 1 ? F.cones[k] : null;
     if (cone && outsideBox(cone, sc.drBox, s)) continue;
-    for (let c = 0, row = s * chunks; c < chunks; c++) {
+    for (let c = sc.drFirst[s], row = s * chunks; c <= sc.drLast[s]; c++) {
       let mask = sc.drMask[row + c];
       if (mask === 0 || (cone && outsideBox(cone, sc.drChunkBox, c))) continue;
       // The chunk's qualifying edges, lowest bit first (ascending edge order).
       for (; mask !== 0; mask &= mask - 1) {
-        const e = seen[DR_CHUNK * c + 31 - Math.clz32(mask & -mask)];
+        const j = DR_CHUNK * c + 31 - Math.clz32(mask & -mask), e = seen[j];
+        if (cone && outsideSegment(cone, seg[4 * j], seg[4 * j + 1], seg[4 * j + 2], seg[4 * j + 3])) continue;
         const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
         const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
         if (t !== t || !nearVisibleSample(se, se.visible, e, t)) continue;

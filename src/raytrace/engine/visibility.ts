@@ -24,6 +24,8 @@ const EPS_ANGLE = 1e-9;
 const ANGLE_SLACK = 1e-6;
 const NEAR_WALL_M = 1e-3;
 const T_EDGE = 1e-9;
+/** wallHidden steps over aligned runs of this many polygon samples whose walls are all tall enough. */
+const BLOCK = 32;
 
 /** Monotonic stand-in for the angle of (dx, dy) in [0, 4) (the "diamond angle"): cheaper than atan2, same order. */
 export function pseudoAngle(dx: number, dy: number): number {
@@ -106,9 +108,11 @@ export class View {
   visible: Int32Array;
   count = 0;
 
-  constructor(fs: FlatScene, tiles: ScatterTiles) {
+  /** `blocks: false` makes wallHidden look at every polygon sample (the reference its block steps are tested against). */
+  constructor(fs: FlatScene, tiles: ScatterTiles, { blocks = true } = {}) {
     this.fs = fs;
     this.tiles = tiles;
+    this.blocks = blocks;
     const corners = fs.wallSeg.length / 4 + 4;
     this.angles = new Float64Array(corners);
     this.order = new Int32Array(2 * corners);
@@ -118,6 +122,9 @@ export class View {
     this.hseg = new Int32Array(2 * corners);
     this.hiddenStamp = new Int32Array(corners);
     this.hidden = new Uint8Array(corners);
+    this.hitStamp = new Int32Array(corners);
+    this.lowest = new Float64Array(2 * corners);
+    this.blockLowest = new Float64Array(Math.ceil((2 * corners) / BLOCK));
     this.rowCount = new Int32Array(tiles.ground.ny);
     this.rowStart = new Int32Array(tiles.ground.ny + 1);
     this.xs = new Float64Array(64);
@@ -174,6 +181,32 @@ export class View {
   private readonly hiddenStamp: Int32Array;
   private readonly hidden: Uint8Array;
 
+  /**
+   * wallHidden's index of the polygon: per sample, the height of the building its wall belongs to (-Infinity for the
+   * map boundary or a hit within NEAR_WALL_M of U: no wall behind such a sample is hidden), the least of those per
+   * aligned block of BLOCK samples, and which walls the polygon hits at all (hitStamp[w] === polygonStamp).
+   */
+  private readonly blocks: boolean;
+  private indexStamp = 0;
+  private readonly hitStamp: Int32Array;
+  private readonly lowest: Float64Array;
+  private readonly blockLowest: Float64Array;
+
+  private indexPolygon(): void {
+    const fs = this.fs, n = this.n;
+    for (let i = 0; i < n; i++) {
+      const w = this.hseg[i];
+      if (w >= 0) this.hitStamp[w] = this.polygonStamp;
+      this.lowest[i] = w < 0 || Math.hypot(this.hx[i] - this.ux, this.hy[i] - this.uy) < NEAR_WALL_M ? -Infinity : fs.buildingHeight[fs.wallBuilding[w]];
+    }
+    for (let b = 0; b * BLOCK < n; b++) {
+      let m = Infinity;
+      for (let i = b * BLOCK; i < Math.min(n, (b + 1) * BLOCK); i++) m = Math.min(m, this.lowest[i]);
+      this.blockLowest[b] = m;
+    }
+    this.indexStamp = this.polygonStamp;
+  }
+
   private isWallHidden(k: number): boolean {
     const fs = this.fs, H = fs.buildingHeight[fs.wallBuilding[k]];
     if (!(H > this.uz)) return false;
@@ -184,11 +217,19 @@ export class View {
     if ((hi - lo + 4) % 4 > 2) [lo, hi] = [hi, lo];
     lo = (lo - ANGLE_SLACK + 4) % 4;
     const span = (hi - lo + 4) % 4 + ANGLE_SLACK;
-    for (let i = this.sampleAt(lo), steps = 0; steps < this.n; steps++) {
-      const w = this.hseg[i];
-      if (w < 0 || w === k || fs.buildingHeight[fs.wallBuilding[w]] < H) return false;
-      if (Math.hypot(this.hx[i] - this.ux, this.hy[i] - this.uy) < NEAR_WALL_M) return false;
-      i = i + 1 === this.n ? 0 : i + 1;
+    if (this.indexStamp !== this.polygonStamp) this.indexPolygon();
+    // A block can be stepped over whole when wall k is not among the polygon's walls: every sample in it then
+    // passes, and the pseudo-angles rise through it, so the span ends inside it iff it ends by its last sample.
+    const n = this.n, byOne = !this.blocks || this.hitStamp[k] === this.polygonStamp;
+    for (let i = this.sampleAt(lo), steps = 0; steps < n; ) {
+      if (!byOne && i % BLOCK === 0 && i + BLOCK < n && this.blockLowest[i / BLOCK] >= H) {
+        i += BLOCK;
+        steps += BLOCK;
+      } else {
+        if (this.hseg[i] === k || this.lowest[i] < H) return false;
+        i = i + 1 === n ? 0 : i + 1;
+        steps++;
+      }
       if ((this.pa[i] - lo + 4) % 4 > span) return true; // the next sample lies beyond the span
     }
     return false;
