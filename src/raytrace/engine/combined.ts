@@ -51,8 +51,6 @@ export interface SiteCombined {
   drLast: Int32Array;
   /** DR: the plan bounding box of se.seen[DR_CHUNK * c ..< DR_CHUNK * (c + 1)) at 4c, to rule out a run of edges at once. */
   drChunkBox: Float64Array;
-  /** DR: se.seen[j]'s plan start and extent (a, len * dir) at 4j, side by side for the per-edge cone test. */
-  drSeg: Float64Array;
 }
 
 /**
@@ -139,13 +137,8 @@ const scratchCone: Cone = { ix: 0, iy: 0, u0x: 0, u0y: 0, u1x: 0, u1y: 0, m0: 0,
  * margin is taken at |x| + |y| + 1, an upper bound on its distance (as outsideBox does), which spares a hypot.
  */
 function outsideCone(c: Cone, se: SiteEdges, e: number): boolean {
-  return outsideSegment(c, se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1]);
-}
-
-/** outsideCone for the plan segment from (x, y) along (lx, ly). */
-function outsideSegment(c: Cone, x: number, y: number, lx: number, ly: number): boolean {
-  const ax = x - c.ix, ay = y - c.iy;
-  const bx = ax + lx, by = ay + ly;
+  const ax = se.a[3 * e] - c.ix, ay = se.a[3 * e + 1] - c.iy;
+  const bx = ax + se.len[e] * se.dir[3 * e], by = ay + se.len[e] * se.dir[3 * e + 1];
   const la = Math.abs(ax) + Math.abs(ay) + 1, lb = Math.abs(bx) + Math.abs(by) + 1;
   return (
     (c.u0x * ay - c.u0y * ax < -c.m0 * la && c.u0x * by - c.u0y * bx < -c.m0 * lb) ||
@@ -242,12 +235,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   }
   const drChunkBox = new Float64Array(4 * chunks);
   for (let c = 0; c < chunks; c++) planBox(se, seen, DR_CHUNK * c, Math.min(DR_CHUNK * (c + 1), seen.length), drChunkBox, c);
-  const drSeg = new Float64Array(4 * seen.length);
-  for (let j = 0; j < seen.length; j++) {
-    const e = seen[j];
-    drSeg.set([se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1]], 4 * j);
-  }
-  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drSeg };
+  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox };
 }
 
 /** The plan bounding box of edges list[from .. to), written to box at 4k (min x, min y, max x, max y). */
@@ -362,7 +350,7 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
   const F = receiverFaces(fs, rx, ry, rz, view);
   const pl = fs.plane;
   const sx = tree.image[0], sy = tree.image[1], sz = tree.image[2];
-  const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK), seg = sc.drSeg;
+  const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK);
   for (let k = 0; k < F.count; k++) {
     const s = F.face[k];
     if (sc.drLast[s] < 0) continue;
@@ -376,8 +364,8 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
       if (mask === 0 || (cone && outsideBox(cone, sc.drChunkBox, c))) continue;
       // The chunk's qualifying edges, lowest bit first (ascending edge order).
       for (; mask !== 0; mask &= mask - 1) {
-        const j = DR_CHUNK * c + 31 - Math.clz32(mask & -mask), e = seen[j];
-        if (cone && outsideSegment(cone, seg[4 * j], seg[4 * j + 1], seg[4 * j + 2], seg[4 * j + 3])) continue;
+        const e = seen[DR_CHUNK * c + 31 - Math.clz32(mask & -mask)];
+        if (cone && outsideCone(cone, se, e)) continue;
         const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
         const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
         if (t !== t || !nearVisibleSample(se, se.visible, e, t)) continue;

@@ -120,8 +120,6 @@ export class View {
     this.hx = new Float64Array(2 * corners);
     this.hy = new Float64Array(2 * corners);
     this.hseg = new Int32Array(2 * corners);
-    this.hiddenStamp = new Int32Array(corners);
-    this.hidden = new Uint8Array(corners);
     this.hitStamp = new Int32Array(corners);
     this.lowest = new Float64Array(2 * corners);
     this.blockLowest = new Float64Array(Math.ceil((2 * corners) / BLOCK));
@@ -166,48 +164,10 @@ export class View {
    * Is wall k hidden from the outline's point U, in 3D? It is when U is lower than the wall's building and, in every
    * direction toward the wall, the polygon's nearest wall is another one, of a building at least as tall: a
    * segment from U to any point of wall k (no higher than that building) crosses that wall below its top. Exact
-   * up to the rays beside the corners (ANGLE_SLACK); false whenever in doubt.
+   * up to the rays beside the corners (ANGLE_SLACK); false whenever in doubt. (DR asks once per wall and receiver,
+   * for every site at once: combined.ts's receiverFaces.)
    */
   wallHidden(k: number): boolean {
-    // Asked once per site: the answer is kept for the polygon it came from.
-    if (this.hiddenStamp[k] === this.polygonStamp) return this.hidden[k] === 1;
-    const h = this.isWallHidden(k);
-    this.hiddenStamp[k] = this.polygonStamp;
-    this.hidden[k] = h ? 1 : 0;
-    return h;
-  }
-
-  private polygonStamp = 0;
-  private readonly hiddenStamp: Int32Array;
-  private readonly hidden: Uint8Array;
-
-  /**
-   * wallHidden's index of the polygon: per sample, the height of the building its wall belongs to (-Infinity for the
-   * map boundary or a hit within NEAR_WALL_M of U: no wall behind such a sample is hidden), the least of those per
-   * aligned block of BLOCK samples, and which walls the polygon hits at all (hitStamp[w] === polygonStamp).
-   */
-  private readonly blocks: boolean;
-  private indexStamp = 0;
-  private readonly hitStamp: Int32Array;
-  private readonly lowest: Float64Array;
-  private readonly blockLowest: Float64Array;
-
-  private indexPolygon(): void {
-    const fs = this.fs, n = this.n;
-    for (let i = 0; i < n; i++) {
-      const w = this.hseg[i];
-      if (w >= 0) this.hitStamp[w] = this.polygonStamp;
-      this.lowest[i] = w < 0 || Math.hypot(this.hx[i] - this.ux, this.hy[i] - this.uy) < NEAR_WALL_M ? -Infinity : fs.buildingHeight[fs.wallBuilding[w]];
-    }
-    for (let b = 0; b * BLOCK < n; b++) {
-      let m = Infinity;
-      for (let i = b * BLOCK; i < Math.min(n, (b + 1) * BLOCK); i++) m = Math.min(m, this.lowest[i]);
-      this.blockLowest[b] = m;
-    }
-    this.indexStamp = this.polygonStamp;
-  }
-
-  private isWallHidden(k: number): boolean {
     const fs = this.fs, H = fs.buildingHeight[fs.wallBuilding[k]];
     if (!(H > this.uz)) return false;
     const ax = fs.wallSeg[4 * k] - this.ux, ay = fs.wallSeg[4 * k + 1] - this.uy, bx = fs.wallSeg[4 * k + 2] - this.ux, by = fs.wallSeg[4 * k + 3] - this.uy;
@@ -233,6 +193,34 @@ export class View {
       if ((this.pa[i] - lo + 4) % 4 > span) return true; // the next sample lies beyond the span
     }
     return false;
+  }
+
+  private polygonStamp = 0;
+
+  /**
+   * wallHidden's index of the polygon: per sample, the height of the building its wall belongs to (-Infinity for the
+   * map boundary or a hit within NEAR_WALL_M of U: no wall behind such a sample is hidden), the least of those per
+   * aligned block of BLOCK samples, and which walls the polygon hits at all (hitStamp[w] === polygonStamp).
+   */
+  private readonly blocks: boolean;
+  private indexStamp = 0;
+  private readonly hitStamp: Int32Array;
+  private readonly lowest: Float64Array;
+  private readonly blockLowest: Float64Array;
+
+  private indexPolygon(): void {
+    const fs = this.fs, n = this.n;
+    for (let i = 0; i < n; i++) {
+      const w = this.hseg[i];
+      if (w >= 0) this.hitStamp[w] = this.polygonStamp;
+      this.lowest[i] = w < 0 || Math.hypot(this.hx[i] - this.ux, this.hy[i] - this.uy) < NEAR_WALL_M ? -Infinity : fs.buildingHeight[fs.wallBuilding[w]];
+    }
+    for (let b = 0; b * BLOCK < n; b++) {
+      let m = Infinity;
+      for (let i = b * BLOCK; i < Math.min(n, (b + 1) * BLOCK); i++) m = Math.min(m, this.lowest[i]);
+      this.blockLowest[b] = m;
+    }
+    this.indexStamp = this.polygonStamp;
   }
 
   /** Index of the last sample at or before pseudo-angle a (cyclic). */
