@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { GRID_MIN_BUILDINGS } from '../src/raytrace/engine/building-grid.ts';
+import { segmentBlocked } from '../src/raytrace/engine/occlusion.ts';
 import { findPaths } from '../src/raytrace/engine/search.ts';
-import { makeTracer, precomputeTracerSite, setSites, traceBlock, type TraceInput } from '../src/raytrace/engine/tracer.ts';
+import { makeTracer, precomputeTracerSite, setSites, traceBlock, type TraceInput, type Tracer } from '../src/raytrace/engine/tracer.ts';
 import { View } from '../src/raytrace/engine/visibility.ts';
 import type { Vec3 } from '../src/scene/types.ts';
 import { loadScenario } from '../src/scenario/load.ts';
@@ -13,7 +14,8 @@ import { loadDistrict } from './fixtures/district.ts';
 // On a large map the tracer's segment tests, nearest-wall rays and visibility heights look only at the buildings
 // along each segment (src/raytrace/engine/building-grid.ts), and DR skips the walls the UE cannot see. Neither may
 // change an answer: a district of 150 buildings traced with the grid and without it (every building tested, as
-// on a small map) gives the same links and the same paths, bit for bit; so do DR with and without the view.
+// on a small map) gives the same links and the same paths, bit for bit; so do DR with and without the view (the
+// walls it skips, and on walls seen only above some height the edges it skips).
 
 test('the building grid and the DR visibility rule change no path: a 150-building district traced both ways', () => {
   const map = loadDistrict(150);
@@ -36,35 +38,86 @@ test('the building grid and the DR visibility rule change no path: a 150-buildin
   // DR drops the walls the UE cannot see (the view's polygon): with and without that rule, the same paths.
   const t = makeTracer(input);
   setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
-  let dr = 0;
-  for (let r = 0; r < rx.length / 3; r++) {
-    const p: Vec3 = [rx[3 * r], rx[3 * r + 1], rx[3 * r + 2]];
-    for (const pre of t.pre) {
-      const withView = findPaths(t.fs, pre, p, t.scatter!.view);
-      assert.deepEqual(withView, findPaths(t.fs, pre, p, null));
-      dr += withView.filter((q) => q.kinds.join('') === 'DR').length;
-    }
-  }
-  assert.ok(dr > 0, 'DR paths among them');
-  // wallHidden steps over blocks of polygon samples: the same verdicts as sample by sample, from the receivers and
+  assert.ok(sameDRWithView(t, rx).dr > 0, 'DR paths among them');
+  // hiddenBelow steps over blocks of polygon samples: the same bound as sample by sample, from the receivers and
   // from a 40 x 40 grid of points over the whole map.
   const view = t.scatter!.view, byOne = new View(t.fs, t.tiles!, { blocks: false }), walls = t.fs.wallSurface.length;
   const points = [...rx];
   for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) points.push(((i + 0.5) / 40) * t.fs.mapWidth, ((j + 0.5) / 40) * t.fs.mapDepth, 1.5);
-  let hidden = 0;
+  let hidden = 0, bounded = 0;
   for (let q = 0; q < points.length; q += 3) {
     view.outline(points[q], points[q + 1], points[q + 2]);
     byOne.outline(points[q], points[q + 1], points[q + 2]);
     for (let k = 0; k < walls; k++) {
-      const h = view.wallHidden(k);
-      if (h !== byOne.wallHidden(k)) assert.fail(`wall ${k} from (${points[q]}, ${points[q + 1]}): ${h} in blocks, ${!h} sample by sample`);
-      if (h) hidden++;
+      const z = view.hiddenBelow(k);
+      if (!Object.is(z, byOne.hiddenBelow(k))) assert.fail(`wall ${k} from (${points[q]}, ${points[q + 1]}): ${z} in blocks, ${byOne.hiddenBelow(k)} sample by sample`);
+      if (z >= t.fs.buildingHeight[t.fs.wallBuilding[k]]) hidden++;
+      else if (z > 5) bounded++; // seen, but only above the sites' and the receivers' heights
     }
   }
   const count = points.length / 3;
   assert.ok(hidden > (walls * count) / 4, `${hidden} of ${walls} walls x ${count} points hidden`);
+  assert.ok(bounded > (walls * count) / 20, `${bounded} of ${walls} walls x ${count} points seen only above 5 m`);
   assert.ok(a.pathCount > 10 * rx.length / 3, `${a.pathCount} paths`);
   assert.ok(a.paths!.interactions.some((s) => s === 'RD') && a.paths!.interactions.some((s) => s === 'DR'), 'RD and DR paths are among them');
   assert.deepEqual(a.links, b.links);
   assert.deepEqual(a.paths, b.paths);
+});
+
+/** findPaths from every receiver to every site, with the receiver's view and without: the same paths. */
+function sameDRWithView(t: Tracer, rx: Float64Array): { dr: number; above: number } {
+  const view = t.scatter!.view;
+  let dr = 0, above = 0;
+  for (let r = 0; r < rx.length / 3; r++) {
+    const p: Vec3 = [rx[3 * r], rx[3 * r + 1], rx[3 * r + 2]];
+    for (const pre of t.pre) {
+      const withView = findPaths(t.fs, pre, p, view);
+      assert.deepEqual(withView, findPaths(t.fs, pre, p, null));
+      for (const q of withView) {
+        if (q.kinds.join('') !== 'DR') continue;
+        dr++;
+        view.outline(p[0], p[1], p[2]);
+        if (view.hiddenBelow(t.fs.surfaceWall[q.ids[1]]) > p[2]) above++;
+      }
+    }
+  }
+  return { dr, above };
+}
+
+test('DR on walls seen only above lower buildings: the height rule loses no path, and hiddenBelow bounds what is seen', () => {
+  // Every third building of the district cut to 3 m: the taller walls behind them are seen from the street only
+  // above 3 m, below the sites' 5 m, so that DR paths from vertical edges reach them (and a wrong rule would lose them).
+  const map = loadDistrict(150);
+  map.buildings.forEach((b, i) => {
+    if (i % 3 === 0) b.height = 3;
+  });
+  const { raytrace } = loadScenario(path.join(ROOT, 'scenarios/smoke.yaml'));
+  const along = map.streets.flatMap((s) => s.centerline.slice(0, -1).map((p, k) => [(p[0] + s.centerline[k + 1][0]) / 2, (p[1] + s.centerline[k + 1][1]) / 2]));
+  const sites = [3, 11, 19].map((k, i) => ({ id: i + 1, x: along[k][0], y: along[k][1], z: 5, orientation: 0 }));
+  const rx = Float64Array.from(along.flatMap(([x, y]) => [x - 0.9, y + 1.1, 1.5, x + 2.1, y + 0.4, 1.5]));
+  const t = makeTracer({ map, raytrace, sites });
+  setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
+  const { dr, above } = sameDRWithView(t, rx);
+  assert.ok(above > 0, `${above} of ${dr} DR paths reflect on a wall seen only above some height`);
+
+  // The bound itself: points of a wall below hiddenBelow, seen from the receivers, are all blocked.
+  const fs = t.fs, view = t.scatter!.view;
+  let checked = 0;
+  for (let r = 0; r < rx.length / 3; r++) {
+    const [ux, uy, uz] = [rx[3 * r], rx[3 * r + 1], rx[3 * r + 2]];
+    view.outline(ux, uy, uz);
+    for (let k = 0; k < fs.wallSurface.length; k++) {
+      const z = view.hiddenBelow(k);
+      if (!(z > uz)) continue;
+      const H = fs.buildingHeight[fs.wallBuilding[k]];
+      for (const f of [0.01, 0.3, 0.5, 0.7, 0.99])
+        for (const h of [0, 0.5, 0.999]) {
+          const px = fs.wallSeg[4 * k] + f * (fs.wallSeg[4 * k + 2] - fs.wallSeg[4 * k]), py = fs.wallSeg[4 * k + 1] + f * (fs.wallSeg[4 * k + 3] - fs.wallSeg[4 * k + 1]);
+          const pz = h * Math.min(z, H);
+          if (!segmentBlocked(fs, px, py, pz, ux - px, uy - py, uz - pz, 1e-7, 1 - 1e-7, fs.wallSurface[k], -1)) assert.fail(`wall ${k} at (${px}, ${py}, ${pz}) is seen from receiver ${r} below its bound ${z}`);
+          checked++;
+        }
+    }
+  }
+  assert.ok(checked > 1000, `${checked} points checked`);
 });

@@ -17,14 +17,17 @@ import type { View } from './visibility.ts';
 //      per node, the edge samples the image sees through face s (P inside s, S-P and P-Q unblocked) are
 //      precomputed, and a link tries only Q next to such a sample.
 //  DR: Q must lie next to an edge sample the site sees (the D precomputation), s runs over the faces
-//      the UE is in front of and can see (listed once per receiver, for every site). All segments are then
-//      tested exactly.
+//      the UE is in front of and can see (listed once per receiver, for every site). A wall the UE sees only above
+//      some height (behind lower buildings: View.hiddenBelow) needs P, and so Q, above that height; a vertical
+//      edge's Q lies between the site's height and the UE's. All segments are then tested exactly.
 // On a large map most (face, edge) pairs are far apart; whole edges (for DR: a face's whole edge set, then runs of
 // DR_CHUNK edges of the site's list, then each edge) are ruled out first when they lie behind the face, or, for a
 // wall, outside the plan cone from the image through it.
 
 const T_MARGIN = 1e-7;
 const FRONT = 1e-9;
+/** Heights within this of hiddenBelow's bound are kept (m): far above the rounding of P's height. */
+const HEIGHT_MARGIN = 1e-6;
 
 /** Per site: the first-order image nodes and, per node, which edge samples its image sees through its face. */
 export interface SiteCombined {
@@ -51,6 +54,11 @@ export interface SiteCombined {
   drLast: Int32Array;
   /** DR: the plan bounding box of se.seen[DR_CHUNK * c ..< DR_CHUNK * (c + 1)) at 4c, to rule out a run of edges at once. */
   drChunkBox: Float64Array;
+  /** DR: per chunk, the bits of its vertical edges, and the top of its highest other edge (-Infinity if none). */
+  drVertical: Uint16Array;
+  drChunkTop: Float64Array;
+  /** DR: per face, the top of the highest edge that qualifies and is not vertical (-Infinity if none). */
+  drTop: Float64Array;
 }
 
 /**
@@ -205,6 +213,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK);
   const drMask = new Uint16Array(fs.numSurfaces * chunks), drBox = new Float64Array(4 * fs.numSurfaces);
   const drFirst = new Int32Array(fs.numSurfaces), drLast = new Int32Array(fs.numSurfaces).fill(-1);
+  const drTop = new Float64Array(fs.numSurfaces).fill(-Infinity);
   const mine: number[] = [];
   for (let s = 0; s < fs.numSurfaces; s++) {
     if (reach < Infinity && surfaceReach(fs, s, sx, sy) > reach) continue;
@@ -225,6 +234,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
       if (!ok) continue;
       drMask[s * chunks + Math.floor(j / DR_CHUNK)] |= 1 << j % DR_CHUNK;
       mine.push(e);
+      if (!isVertical(se, e)) drTop[s] = Math.max(drTop[s], edgeTop(se, e));
     }
     for (let c = 0; c < chunks; c++) {
       if (drMask[s * chunks + c] === 0) continue;
@@ -233,10 +243,20 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
     }
     planBox(se, mine, 0, mine.length, drBox, s);
   }
-  const drChunkBox = new Float64Array(4 * chunks);
+  const drChunkBox = new Float64Array(4 * chunks), drVertical = new Uint16Array(chunks), drChunkTop = new Float64Array(chunks).fill(-Infinity);
   for (let c = 0; c < chunks; c++) planBox(se, seen, DR_CHUNK * c, Math.min(DR_CHUNK * (c + 1), seen.length), drChunkBox, c);
-  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox };
+  for (let j = 0; j < seen.length; j++) {
+    const c = Math.floor(j / DR_CHUNK);
+    if (isVertical(se, seen[j])) drVertical[c] |= 1 << j % DR_CHUNK;
+    else drChunkTop[c] = Math.max(drChunkTop[c], edgeTop(se, seen[j]));
+  }
+  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drVertical, drChunkTop, drTop };
 }
+
+/** A vertical edge (extruded footprints: exactly so): its diffraction point lies between the heights of its two ends' points (equal angles). */
+const isVertical = (se: SiteEdges, e: number) => Math.abs(se.dir[3 * e + 2]) === 1;
+/** The height of edge e's higher end. */
+const edgeTop = (se: SiteEdges, e: number) => Math.max(se.a[3 * e + 2], se.a[3 * e + 2] + se.len[e] * se.dir[3 * e + 2]);
 
 /** The plan bounding box of edges list[from .. to), written to box at 4k (min x, min y, max x, max y). */
 function planBox(se: SiteEdges, list: ArrayLike<number>, from: number, to: number, box: Float64Array, k: number): void {
@@ -311,9 +331,11 @@ interface ReceiverFaces {
   /** cones[j] holds face[j]'s cone when isWall[j] is 1 (the objects are reused from receiver to receiver). */
   isWall: Uint8Array;
   cones: Cone[];
+  /** Per face: no point of it lower than this is visible from the UE (View.hiddenBelow; -Infinity without a view). */
+  below: Float64Array;
 }
 
-const faces: ReceiverFaces = { fs: null, view: null, x: NaN, y: NaN, z: NaN, count: 0, face: new Int32Array(0), image: new Float64Array(0), isWall: new Uint8Array(0), cones: [] };
+const faces: ReceiverFaces = { fs: null, view: null, x: NaN, y: NaN, z: NaN, count: 0, face: new Int32Array(0), image: new Float64Array(0), isWall: new Uint8Array(0), cones: [], below: new Float64Array(0) };
 
 function receiverFaces(fs: FlatScene, rx: number, ry: number, rz: number, view: View | null): ReceiverFaces {
   const F = faces;
@@ -322,6 +344,7 @@ function receiverFaces(fs: FlatScene, rx: number, ry: number, rz: number, view: 
     F.face = new Int32Array(fs.numSurfaces);
     F.image = new Float64Array(3 * fs.numSurfaces);
     F.isWall = new Uint8Array(fs.numSurfaces);
+    F.below = new Float64Array(fs.numSurfaces);
   }
   Object.assign(F, { fs, view, x: rx, y: ry, z: rz, count: 0 });
   view?.outline(rx, ry, rz);
@@ -331,8 +354,10 @@ function receiverFaces(fs: FlatScene, rx: number, ry: number, rz: number, view: 
     const h = nx * rx + ny * ry + nz * rz - d;
     if (h <= FRONT) continue;
     // P on a wall the UE cannot see at all (visibility.ts) never passes the P-UE test of findDR.
-    if (view && fs.surfaceWall[s] >= 0 && view.wallHidden(fs.surfaceWall[s])) continue;
+    const k = fs.surfaceWall[s], below = view && k >= 0 ? view.hiddenBelow(k) : -Infinity;
+    if (below >= fs.buildingHeight[fs.wallBuilding[Math.max(k, 0)]]) continue;
     const j = F.count++;
+    F.below[j] = below;
     const ix = rx - 2 * h * nx, iy = ry - 2 * h * ny, iz = rz - 2 * h * nz;
     F.face[j] = s;
     F.image[3 * j] = ix;
@@ -358,13 +383,23 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
     const ix = F.image[3 * k], iy = F.image[3 * k + 1], iz = F.image[3 * k + 2]; // the UE's image R'
     // Q lies in the plan cone from R' through a wall s (as for RD from the site's image).
     const cone = F.isWall[k] === 1 ? F.cones[k] : null;
+    // A wall seen only above `floor`: P, on Q-R' (R' at the UE's height), needs Q above it, which rules out the
+    // vertical edges when the site and the UE are both below it, and the other edges whose top is.
+    const floor = F.below[k] - HEIGHT_MARGIN, high = floor > iz;
+    const vertical = !high || Math.max(sz, iz) > floor;
+    if (high && !vertical && !(sc.drTop[s] > floor)) continue;
     if (cone && outsideBox(cone, sc.drBox, s)) continue;
     for (let c = sc.drFirst[s], row = s * chunks; c <= sc.drLast[s]; c++) {
       let mask = sc.drMask[row + c];
+      if (high) {
+        if (!vertical) mask &= ~sc.drVertical[c];
+        if (!(sc.drChunkTop[c] > floor)) mask &= sc.drVertical[c];
+      }
       if (mask === 0 || (cone && outsideBox(cone, sc.drChunkBox, c))) continue;
       // The chunk's qualifying edges, lowest bit first (ascending edge order).
       for (; mask !== 0; mask &= mask - 1) {
         const e = seen[DR_CHUNK * c + 31 - Math.clz32(mask & -mask)];
+        if (high && !isVertical(se, e) && !(edgeTop(se, e) > floor)) continue;
         if (cone && outsideCone(cone, se, e)) continue;
         const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
         const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);

@@ -20,11 +20,11 @@ import type { ScatterTiles } from './tiles.ts';
 // Everything is exact up to the 1e-9 rad rays beside the corners. One View per thread (not re-entrant).
 
 const EPS_ANGLE = 1e-9;
-/** wallHidden's margins: the span widened by this much pseudo-angle (~1e-6 rad), and no verdict within this distance of a wall (m). */
+/** hiddenBelow's margins: the span widened by this much pseudo-angle (~1e-6 rad), and no verdict within this distance of a wall (m). */
 const ANGLE_SLACK = 1e-6;
 const NEAR_WALL_M = 1e-3;
 const T_EDGE = 1e-9;
-/** wallHidden steps over aligned runs of this many polygon samples whose walls are all tall enough. */
+/** hiddenBelow steps over aligned runs of this many polygon samples. */
 const BLOCK = 32;
 
 /** Monotonic stand-in for the angle of (dx, dy) in [0, 4) (the "diamond angle"): cheaper than atan2, same order. */
@@ -108,7 +108,7 @@ export class View {
   visible: Int32Array;
   count = 0;
 
-  /** `blocks: false` makes wallHidden look at every polygon sample (the reference its block steps are tested against). */
+  /** `blocks: false` makes hiddenBelow look at every polygon sample (the reference its block steps are tested against). */
   constructor(fs: FlatScene, tiles: ScatterTiles, { blocks = true } = {}) {
     this.fs = fs;
     this.tiles = tiles;
@@ -161,44 +161,48 @@ export class View {
   }
 
   /**
-   * Is wall k hidden from the outline's point U, in 3D? It is when U is lower than the wall's building and, in every
-   * direction toward the wall, the polygon's nearest wall is another one, of a building at least as tall: a
-   * segment from U to any point of wall k (no higher than that building) crosses that wall below its top. Exact
-   * up to the rays beside the corners (ANGLE_SLACK); false whenever in doubt. (DR asks once per wall and receiver,
-   * for every site at once: combined.ts's receiverFaces.)
+   * A height below which no point of wall k is visible from the outline's point U, in 3D (DR's faces: combined.ts's
+   * receiverFaces, once per wall and receiver). In a direction where the polygon's nearest wall is another one, of a
+   * building of height H' > U's, a segment from U to a point of wall k at height z crosses that wall at a fraction
+   * t <= 1 of the way, at uz + t (z - uz), which is below H' unless z > H'. So the least H' over the wall's angular
+   * span bounds every visible point from below; the wall is hidden when that is at least its own building's height.
+   * -Infinity when the wall itself, the map boundary, a wall within NEAR_WALL_M or a building no taller than U is
+   * the nearest somewhere in the span, or in doubt. Exact up to the rays beside the corners (ANGLE_SLACK).
    */
-  wallHidden(k: number): boolean {
-    const fs = this.fs, H = fs.buildingHeight[fs.wallBuilding[k]];
-    if (!(H > this.uz)) return false;
+  hiddenBelow(k: number): number {
+    const fs = this.fs, H = fs.buildingHeight[fs.wallBuilding[k]], uz = this.uz;
+    if (!(H > uz)) return -Infinity;
     const ax = fs.wallSeg[4 * k] - this.ux, ay = fs.wallSeg[4 * k + 1] - this.uy, bx = fs.wallSeg[4 * k + 2] - this.ux, by = fs.wallSeg[4 * k + 3] - this.uy;
-    if (Math.min(Math.hypot(ax, ay), Math.hypot(bx, by)) < NEAR_WALL_M) return false;
+    if (Math.min(Math.hypot(ax, ay), Math.hypot(bx, by)) < NEAR_WALL_M) return -Infinity;
     // The wall's angular span from U: the shorter arc between its ends (U stands in front of it), widened.
     let lo = pseudoAngle(ax, ay), hi = pseudoAngle(bx, by);
     if ((hi - lo + 4) % 4 > 2) [lo, hi] = [hi, lo];
     lo = (lo - ANGLE_SLACK + 4) % 4;
     const span = (hi - lo + 4) % 4 + ANGLE_SLACK;
     if (this.indexStamp !== this.polygonStamp) this.indexPolygon();
-    // A block can be stepped over whole when wall k is not among the polygon's walls: every sample in it then
-    // passes, and the pseudo-angles rise through it, so the span ends inside it iff it ends by its last sample.
+    // A block that cannot lower the least height is stepped over whole when wall k is not among the polygon's walls
+    // (its samples past the span's end, if any, cannot lower it either).
     const n = this.n, byOne = !this.blocks || this.hitStamp[k] === this.polygonStamp;
+    let z = Infinity;
     for (let i = this.sampleAt(lo), steps = 0; steps < n; ) {
-      if (!byOne && i % BLOCK === 0 && i + BLOCK < n && this.blockLowest[i / BLOCK] >= H) {
+      if (!byOne && i % BLOCK === 0 && i + BLOCK < n && this.blockLowest[i / BLOCK] >= z) {
         i += BLOCK;
         steps += BLOCK;
       } else {
-        if (this.hseg[i] === k || this.lowest[i] < H) return false;
+        if (this.hseg[i] === k || !(this.lowest[i] > uz)) return -Infinity;
+        z = Math.min(z, this.lowest[i]);
         i = i + 1 === n ? 0 : i + 1;
         steps++;
       }
-      if ((this.pa[i] - lo + 4) % 4 > span) return true; // the next sample lies beyond the span
+      if ((this.pa[i] - lo + 4) % 4 > span) return z; // the next sample lies beyond the span
     }
-    return false;
+    return -Infinity;
   }
 
   private polygonStamp = 0;
 
   /**
-   * wallHidden's index of the polygon: per sample, the height of the building its wall belongs to (-Infinity for the
+   * hiddenBelow's index of the polygon: per sample, the height of the building its wall belongs to (-Infinity for the
    * map boundary or a hit within NEAR_WALL_M of U: no wall behind such a sample is hidden), the least of those per
    * aligned block of BLOCK samples, and which walls the polygon hits at all (hitStamp[w] === polygonStamp).
    */
