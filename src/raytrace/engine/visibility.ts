@@ -24,6 +24,8 @@ const EPS_ANGLE = 1e-9;
 const ANGLE_SLACK = 1e-6;
 const NEAR_WALL_M = 1e-3;
 const T_EDGE = 1e-9;
+/** nearerWall's slab test widens each building's box by this much (m). */
+const BOX_SLACK = 1e-6;
 /** hiddenBelow steps over aligned runs of this many polygon samples. */
 const BLOCK = 32;
 
@@ -280,6 +282,8 @@ export class View {
     const tb = Math.min(tx, ty);
     this.best = Infinity;
     this.bestSeg = -1;
+    this.idx = 1 / dx;
+    this.idy = 1 / dy;
     const g = fs.grid;
     if (!g || !(tb > 0)) for (let b = 0; b < fs.buildingHeight.length; b++) this.nearerWall(b, dx, dy);
     else {
@@ -304,9 +308,19 @@ export class View {
   /** castRay's nearest wall so far: building b's walls, if taller than U (ties to the lower wall index, as in index order). */
   private best = Infinity;
   private bestSeg = -1;
+  private idx = 0;
+  private idy = 0;
   private nearerWall(b: number, dx: number, dy: number): void {
     const fs = this.fs;
     if (!(fs.buildingHeight[b] > this.uz)) return;
+    // The ray's stretch (0, best] against the building's box widened by BOX_SLACK (slab test): a wall it crosses
+    // lies in the box, so a miss rules out every wall of b (a crossing a rounding error outside it is still kept).
+    const box = fs.buildingBox, o = 4 * b;
+    let a0 = (box[o] - BOX_SLACK - this.ux) * this.idx, a1 = (box[o + 2] + BOX_SLACK - this.ux) * this.idx;
+    let b0 = (box[o + 1] - BOX_SLACK - this.uy) * this.idy, b1 = (box[o + 3] + BOX_SLACK - this.uy) * this.idy;
+    if (a0 > a1) [a0, a1] = [a1, a0];
+    if (b0 > b1) [b0, b1] = [b1, b0];
+    if (Math.max(a0, b0, 0) > Math.min(a1, b1, this.best * (1 + 1e-9) + BOX_SLACK)) return;
     for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
       const t = wallCrossing(fs, k, this.ux, this.uy, dx, dy);
       if (t > 0 && (t < this.best || (t === this.best && k < this.bestSeg))) {
