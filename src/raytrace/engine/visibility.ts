@@ -168,8 +168,8 @@ export class View {
    * building of height H' > U's, a segment from U to a point of wall k at height z crosses that wall at a fraction
    * t <= 1 of the way, at uz + t (z - uz), which is below H' unless z > H'. So the least H' over the wall's angular
    * span bounds every visible point from below; the wall is hidden when that is at least its own building's height.
-   * -Infinity when the wall itself, the map boundary, a wall within NEAR_WALL_M or a building no taller than U is
-   * the nearest somewhere in the span, or in doubt. Exact up to the rays beside the corners (ANGLE_SLACK).
+   * -Infinity when the wall itself, the map boundary or a wall within NEAR_WALL_M is the nearest somewhere in the
+   * span, or in doubt. Exact up to the rays beside the corners (ANGLE_SLACK).
    */
   hiddenBelow(k: number): number {
     const fs = this.fs, H = fs.buildingHeight[fs.wallBuilding[k]], uz = this.uz;
