@@ -57,8 +57,6 @@ export interface SiteCombined {
   /** DR: per chunk, the bits of its vertical edges, and the top of its highest other edge (-Infinity if none). */
   drVertical: Uint16Array;
   drChunkTop: Float64Array;
-  /** DR: per face, the top of the highest edge that qualifies and is not vertical (-Infinity if none). */
-  drTop: Float64Array;
 }
 
 /**
@@ -213,7 +211,6 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK);
   const drMask = new Uint16Array(fs.numSurfaces * chunks), drBox = new Float64Array(4 * fs.numSurfaces);
   const drFirst = new Int32Array(fs.numSurfaces), drLast = new Int32Array(fs.numSurfaces).fill(-1);
-  const drTop = new Float64Array(fs.numSurfaces).fill(-Infinity);
   const mine: number[] = [];
   for (let s = 0; s < fs.numSurfaces; s++) {
     if (reach < Infinity && surfaceReach(fs, s, sx, sy) > reach) continue;
@@ -234,7 +231,6 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
       if (!ok) continue;
       drMask[s * chunks + Math.floor(j / DR_CHUNK)] |= 1 << j % DR_CHUNK;
       mine.push(e);
-      if (!isVertical(se, e)) drTop[s] = Math.max(drTop[s], edgeTop(se, e));
     }
     for (let c = 0; c < chunks; c++) {
       if (drMask[s * chunks + c] === 0) continue;
@@ -250,7 +246,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
     if (isVertical(se, seen[j])) drVertical[c] |= 1 << j % DR_CHUNK;
     else drChunkTop[c] = Math.max(drChunkTop[c], edgeTop(se, seen[j]));
   }
-  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drVertical, drChunkTop, drTop };
+  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drVertical, drChunkTop };
 }
 
 /** A vertical edge (extruded footprints: exactly so): its diffraction point lies between the heights of its two ends' points (equal angles). */
@@ -387,19 +383,19 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
     // vertical edges when the site and the UE are both below it, and the other edges whose top is.
     const floor = F.below[k] - HEIGHT_MARGIN, high = floor > iz;
     const vertical = !high || Math.max(sz, iz) > floor;
-    if (high && !vertical && !(sc.drTop[s] > floor)) continue;
     if (cone && outsideBox(cone, sc.drBox, s)) continue;
     for (let c = sc.drFirst[s], row = s * chunks; c <= sc.drLast[s]; c++) {
+      const vert = sc.drVertical[c];
       let mask = sc.drMask[row + c];
       if (high) {
-        if (!vertical) mask &= ~sc.drVertical[c];
-        if (!(sc.drChunkTop[c] > floor)) mask &= sc.drVertical[c];
+        if (!vertical) mask &= ~vert;
+        if (!(sc.drChunkTop[c] > floor)) mask &= vert;
       }
       if (mask === 0 || (cone && outsideBox(cone, sc.drChunkBox, c))) continue;
       // The chunk's qualifying edges, lowest bit first (ascending edge order).
       for (; mask !== 0; mask &= mask - 1) {
-        const e = seen[DR_CHUNK * c + 31 - Math.clz32(mask & -mask)];
-        if (high && !isVertical(se, e) && !(edgeTop(se, e) > floor)) continue;
+        const b = 31 - Math.clz32(mask & -mask), e = seen[DR_CHUNK * c + b];
+        if (high && ((vert >> b) & 1) === 0 && !(edgeTop(se, e) > floor)) continue;
         if (cone && outsideCone(cone, se, e)) continue;
         const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
         const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
