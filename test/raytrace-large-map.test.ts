@@ -64,10 +64,15 @@ test('the building grid and the DR visibility rule change no path: a 150-buildin
   assert.deepEqual(a.paths, b.paths);
 });
 
-/** findPaths from every receiver to every site, with the receiver's view and without: the same paths. */
-function sameDRWithView(t: Tracer, rx: Float64Array): { dr: number; above: number } {
+/**
+ * findPaths from every receiver to every site, with the receiver's view and without: the same paths. Of the DR
+ * paths, `above` reflect on a wall seen only above some height z (above the UE); `slack` is the least height by which
+ * such a path's edge clears z as findDR's rule measures it (a vertical edge: the site's or the UE's height, whichever
+ * is higher; another edge: its top), so that a rule off by more than `slack` would lose a path.
+ */
+function sameDRWithView(t: Tracer, rx: Float64Array): { dr: number; above: number; slack: number } {
   const view = t.scatter!.view;
-  let dr = 0, above = 0;
+  let dr = 0, above = 0, slack = Infinity;
   for (let r = 0; r < rx.length / 3; r++) {
     const p: Vec3 = [rx[3 * r], rx[3 * r + 1], rx[3 * r + 2]];
     for (const pre of t.pre) {
@@ -77,28 +82,34 @@ function sameDRWithView(t: Tracer, rx: Float64Array): { dr: number; above: numbe
         if (q.kinds.join('') !== 'DR') continue;
         dr++;
         view.outline(p[0], p[1], p[2]);
-        if (view.hiddenBelow(t.fs.surfaceWall[q.ids[1]]) > p[2]) above++;
+        const z = view.hiddenBelow(t.fs.surfaceWall[q.ids[1]]);
+        if (!(z > p[2])) continue;
+        above++;
+        const se = pre.edges!, e = q.ids[0], top = se.a[3 * e + 2] + Math.max(0, se.len[e] * se.dir[3 * e + 2]);
+        slack = Math.min(slack, (Math.abs(se.dir[3 * e + 2]) === 1 ? Math.max(pre.site[2], p[2]) : top) - z);
       }
     }
   }
-  return { dr, above };
+  return { dr, above, slack };
 }
 
 test('DR on walls seen only above lower buildings: the height rule loses no path, and hiddenBelow bounds what is seen', () => {
   // Every third building of the district cut to 3 m: the taller walls behind them are seen from the street only
-  // above 3 m, below the sites' 5 m, so that DR paths from vertical edges reach them (and a wrong rule would lose them).
+  // above 3 m, below the sites' 3.8 m, so that DR paths from vertical edges reach them, with less than a metre to
+  // spare (a rule wrong by a metre would lose them).
   const map = loadDistrict(150);
   map.buildings.forEach((b, i) => {
     if (i % 3 === 0) b.height = 3;
   });
   const { raytrace } = loadScenario(path.join(ROOT, 'scenarios/smoke.yaml'));
   const along = map.streets.flatMap((s) => s.centerline.slice(0, -1).map((p, k) => [(p[0] + s.centerline[k + 1][0]) / 2, (p[1] + s.centerline[k + 1][1]) / 2]));
-  const sites = [3, 11, 19].map((k, i) => ({ id: i + 1, x: along[k][0], y: along[k][1], z: 5, orientation: 0 }));
+  const sites = [3, 11, 19].map((k, i) => ({ id: i + 1, x: along[k][0], y: along[k][1], z: 3.8, orientation: 0 }));
   const rx = Float64Array.from(along.flatMap(([x, y]) => [x - 0.9, y + 1.1, 1.5, x + 2.1, y + 0.4, 1.5]));
   const t = makeTracer({ map, raytrace, sites });
   setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
-  const { dr, above } = sameDRWithView(t, rx);
+  const { dr, above, slack } = sameDRWithView(t, rx);
   assert.ok(above > 0, `${above} of ${dr} DR paths reflect on a wall seen only above some height`);
+  assert.ok(slack < 1, `the DR paths on such walls clear the height by ${slack} m or more`);
 
   // The bound itself: points of a wall below hiddenBelow, seen from the receivers, are all blocked.
   const fs = t.fs, view = t.scatter!.view;
