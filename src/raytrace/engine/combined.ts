@@ -1,7 +1,7 @@
 import type { ImageTree } from './candidates.ts';
 import { diffractionParameter, EDGE_SAMPLE_M, nearVisible, nearVisibleSample, type SiteEdges } from './diffraction.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
-import { segmentBlocked } from './occlusion.ts';
+import { segmentBlocked, segmentBlockedNear } from './occlusion.ts';
 import { segmentReach, surfaceReach } from './range.ts';
 import type { View } from './visibility.ts';
 
@@ -20,9 +20,9 @@ import type { View } from './visibility.ts';
 //      the UE is in front of and can see (listed once per receiver, for every site). A wall the UE sees only above
 //      some height (behind lower buildings: View.hiddenBelow) needs P, and so Q, above that height; a vertical
 //      edge's Q lies between the site's height and the UE's. All segments are then tested exactly.
-// On a large map most (face, edge) pairs are far apart; whole edges (for DR: a face's whole edge set, then runs of
-// DR_CHUNK edges of the site's list, then each edge) are ruled out first when they lie behind the face, or, for a
-// wall, outside the plan cone from the image through it.
+// On a large map most (face, edge) pairs are far apart; whole edges (for DR: a face's whole edge set, then groups of
+// DR_GROUP runs of DR_CHUNK edges of the site's list, then each run, then each edge) are ruled out first when they
+// lie behind the face, or, for a wall, outside the plan cone from the image through it.
 
 const T_MARGIN = 1e-7;
 const FRONT = 1e-9;
@@ -54,6 +54,13 @@ export interface SiteCombined {
   drLast: Int32Array;
   /** DR: the plan bounding box of se.seen[DR_CHUNK * c ..< DR_CHUNK * (c + 1)) at 4c, to rule out a run of edges at once. */
   drChunkBox: Float64Array;
+  /** DR: the plan bounding box of chunks DR_GROUP * g ..< DR_GROUP * (g + 1) at 4g (each chunk's box lies within it). */
+  drGroupBox: Float64Array;
+  /**
+   * DR: per seen edge j (se.seen[j]), what its cone and height tests read, side by side at 5j (a few cache lines per
+   * chunk, not five arrays indexed by edge): the start's x and y, the length times the direction's x and y, the top.
+   */
+  drEdge: Float64Array;
   /** DR: per chunk, the bits of its vertical edges, and the top of its highest other edge (-Infinity if none). */
   drVertical: Uint16Array;
   drChunkTop: Float64Array;
@@ -64,6 +71,8 @@ export interface SiteCombined {
  * small enough to fall outside most cones, large enough to save the per-edge work.
  */
 const DR_CHUNK = 16;
+/** Chunks per group, whose box DR tests before its chunks' boxes. */
+const DR_GROUP = 4;
 
 /** Reflection point of segment a -> b on the plane of s (a and b on opposite sides), written to out. */
 function planeCrossing(pl: Float64Array, s: number, ax: number, ay: number, az: number, bx: number, by: number, bz: number, out: Float64Array): void {
@@ -139,12 +148,12 @@ function wallCone(fs: FlatScene, s: number, ix: number, iy: number, c: Cone): Co
 const scratchCone: Cone = { ix: 0, iy: 0, u0x: 0, u0y: 0, u1x: 0, u1y: 0, m0: 0, m1: 0 };
 
 /**
- * Do both ends of edge e (in plan) lie outside the same side of the cone? Then the whole edge does. Each end's
- * margin is taken at |x| + |y| + 1, an upper bound on its distance (as outsideBox does), which spares a hypot.
+ * Does the plan segment from (ax, ay) to (ax + lx, ay + ly) lie outside one side of the cone? Both ends are tested,
+ * each against the margin at |x| + |y| + 1, an upper bound on its distance (as outsideBox does), which spares a hypot.
  */
-function outsideCone(c: Cone, se: SiteEdges, e: number): boolean {
-  const ax = se.a[3 * e] - c.ix, ay = se.a[3 * e + 1] - c.iy;
-  const bx = ax + se.len[e] * se.dir[3 * e], by = ay + se.len[e] * se.dir[3 * e + 1];
+function outsideCone(c: Cone, x: number, y: number, lx: number, ly: number): boolean {
+  const ax = x - c.ix, ay = y - c.iy;
+  const bx = ax + lx, by = ay + ly;
   const la = Math.abs(ax) + Math.abs(ay) + 1, lb = Math.abs(bx) + Math.abs(by) + 1;
   return (
     (c.u0x * ay - c.u0y * ax < -c.m0 * la && c.u0x * by - c.u0y * bx < -c.m0 * lb) ||
@@ -175,6 +184,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   let most = 0;
   for (let e = 0; e < se.count; e++) most = Math.max(most, se.sampleStart[e + 1] - se.sampleStart[e]);
   const flags = new Uint8Array(most);
+  const pqHint = { building: -1 }, spHint = { building: -1 };
   for (const n of nodes) {
     const s = tree.surface[n];
     const ix = tree.image[3 * n], iy = tree.image[3 * n + 1], iz = tree.image[3 * n + 2];
@@ -183,7 +193,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
     const list: number[] = [], bits: number[] = [], start = [0];
     for (let e = 0; e < se.count; e++) {
       const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
-      if (s === f0 || s === f1 || behind(pl, s, se, e) || (cone && outsideCone(cone, se, e))) continue;
+      if (s === f0 || s === f1 || behind(pl, s, se, e) || (cone && outsideCone(cone, se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1]))) continue;
       if (reach < Infinity && segmentReach(se.a, se.dir, se.len[e], e, sx, sy, sz) > reach) continue;
       const m = se.sampleStart[e + 1] - se.sampleStart[e];
       let any = false;
@@ -194,8 +204,8 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
         if (nx * qx + ny * qy + nz * qz - d <= FRONT) continue;
         planeCrossing(pl, s, ix, iy, iz, qx, qy, qz, p);
         if (!insideSurface(fs, s, p[0], p[1], p[2])) continue;
-        if (segmentBlocked(fs, p[0], p[1], p[2], qx - p[0], qy - p[1], qz - p[2], T_MARGIN, 1 - T_MARGIN, s, f0, f1)) continue;
-        if (segmentBlocked(fs, sx, sy, sz, p[0] - sx, p[1] - sy, p[2] - sz, T_MARGIN, 1 - T_MARGIN, s, -1)) continue;
+        if (segmentBlockedNear(pqHint, fs, p[0], p[1], p[2], qx - p[0], qy - p[1], qz - p[2], T_MARGIN, 1 - T_MARGIN, s, f0, f1)) continue;
+        if (segmentBlockedNear(spHint, fs, sx, sy, sz, p[0] - sx, p[1] - sy, p[2] - sz, T_MARGIN, 1 - T_MARGIN, s, -1)) continue;
         flags[i] = 1;
         any = true;
       }
@@ -241,12 +251,19 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   }
   const drChunkBox = new Float64Array(4 * chunks), drVertical = new Uint16Array(chunks), drChunkTop = new Float64Array(chunks).fill(-Infinity);
   for (let c = 0; c < chunks; c++) planBox(se, seen, DR_CHUNK * c, Math.min(DR_CHUNK * (c + 1), seen.length), drChunkBox, c);
+  const groups = Math.ceil(chunks / DR_GROUP), drGroupBox = new Float64Array(4 * groups);
+  for (let g = 0; g < groups; g++) planBox(se, seen, DR_CHUNK * DR_GROUP * g, Math.min(DR_CHUNK * DR_GROUP * (g + 1), seen.length), drGroupBox, g);
+  const drEdge = new Float64Array(5 * seen.length);
+  for (let j = 0; j < seen.length; j++) {
+    const e = seen[j];
+    drEdge.set([se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1], edgeTop(se, e)], 5 * j);
+  }
   for (let j = 0; j < seen.length; j++) {
     const c = Math.floor(j / DR_CHUNK);
     if (isVertical(se, seen[j])) drVertical[c] |= 1 << j % DR_CHUNK;
     else drChunkTop[c] = Math.max(drChunkTop[c], edgeTop(se, seen[j]));
   }
-  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drVertical, drChunkTop };
+  return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drGroupBox, drEdge, drVertical, drChunkTop };
 }
 
 /** A vertical edge (extruded footprints: exactly so): its diffraction point lies between the heights of its two ends' points (equal angles). */
@@ -371,7 +388,7 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
   const F = receiverFaces(fs, rx, ry, rz, view);
   const pl = fs.plane;
   const sx = tree.image[0], sy = tree.image[1], sz = tree.image[2];
-  const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK);
+  const seen = se.seen, chunks = Math.ceil(seen.length / DR_CHUNK), E = sc.drEdge;
   for (let k = 0; k < F.count; k++) {
     const s = F.face[k];
     if (sc.drLast[s] < 0) continue;
@@ -384,7 +401,12 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
     const floor = F.below[k] - HEIGHT_MARGIN, high = floor > iz;
     const vertical = !high || Math.max(sz, iz) > floor;
     if (cone && outsideBox(cone, sc.drBox, s)) continue;
-    for (let c = sc.drFirst[s], row = s * chunks; c <= sc.drLast[s]; c++) {
+    for (let c = sc.drFirst[s], row = s * chunks, last = sc.drLast[s]; c <= last; c++) {
+      // Runs of DR_GROUP chunks whose box lies outside the cone are stepped over whole.
+      if (cone && (c === sc.drFirst[s] || c % DR_GROUP === 0) && outsideBox(cone, sc.drGroupBox, Math.floor(c / DR_GROUP))) {
+        c = Math.min(last, (Math.floor(c / DR_GROUP) + 1) * DR_GROUP - 1);
+        continue;
+      }
       const vert = sc.drVertical[c];
       let mask = sc.drMask[row + c];
       if (high) {
@@ -394,9 +416,10 @@ export function findDR(fs: FlatScene, tree: ImageTree, se: SiteEdges, sc: SiteCo
       if (mask === 0 || (cone && outsideBox(cone, sc.drChunkBox, c))) continue;
       // The chunk's qualifying edges, lowest bit first (ascending edge order).
       for (; mask !== 0; mask &= mask - 1) {
-        const b = 31 - Math.clz32(mask & -mask), e = seen[DR_CHUNK * c + b];
-        if (high && ((vert >> b) & 1) === 0 && !(edgeTop(se, e) > floor)) continue;
-        if (cone && outsideCone(cone, se, e)) continue;
+        const b = 31 - Math.clz32(mask & -mask), j = DR_CHUNK * c + b;
+        if (high && ((vert >> b) & 1) === 0 && !(E[5 * j + 4] > floor)) continue;
+        if (cone && outsideCone(cone, E[5 * j], E[5 * j + 1], E[5 * j + 2], E[5 * j + 3])) continue;
+        const e = seen[j];
         const f0 = se.faces[2 * e], f1 = se.faces[2 * e + 1];
         const t = diffractionParameter(se, e, sx, sy, sz, ix, iy, iz);
         if (t !== t || !nearVisibleSample(se, se.visible, e, t)) continue;

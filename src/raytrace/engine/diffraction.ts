@@ -1,6 +1,6 @@
 import type { Edge } from '../../scene/types.ts';
 import type { FlatScene } from './flat-scene.ts';
-import { segmentBlocked } from './occlusion.ts';
+import { segmentBlocked, segmentBlockedNear } from './occlusion.ts';
 import { segmentReach } from './range.ts';
 
 // First-order edge diffraction (path kind 'D'): the diffraction point Q on an edge obeys the equal-angle
@@ -50,6 +50,7 @@ export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [num
   const visible = new Uint8Array(sampleStart[n]);
   const [sx, sy, sz] = site;
   const seen: number[] = [];
+  const hint = { building: -1 };
   for (let e = 0; e < n; e++) {
     if (reach < Infinity && segmentReach(a, dir, len[e], e, sx, sy, sz) > reach) continue;
     const m = sampleStart[e + 1] - sampleStart[e];
@@ -57,7 +58,7 @@ export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [num
     for (let i = 0; i < m; i++) {
       const t = Math.min(i * EDGE_SAMPLE_M, len[e]);
       const qx = a[3 * e] + t * dir[3 * e], qy = a[3 * e + 1] + t * dir[3 * e + 1], qz = a[3 * e + 2] + t * dir[3 * e + 2];
-      any |= visible[sampleStart[e] + i] = segmentBlocked(fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, faces[2 * e], faces[2 * e + 1]) ? 0 : 1;
+      any |= visible[sampleStart[e] + i] = segmentBlockedNear(hint, fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, faces[2 * e], faces[2 * e + 1]) ? 0 : 1;
     }
     if (any) seen.push(e);
   }

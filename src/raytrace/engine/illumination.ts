@@ -73,6 +73,8 @@ export function illuminate(
   const groupNode: number[] = [], groupSurface: number[] = [];
   const tile: number[] = [], group: number[] = [], gain: number[] = [], gainArray: number[] = [], geom: number[] = [], range: number[] = [], departure: number[] = [];
   const pts = new Float64Array(3 * 8);
+  // Neighbouring tiles are mostly blocked by the same building: one hint per segment of a path.
+  const hints = Array.from({ length: maxBefore + 1 }, () => ({ building: -1 }));
   const nrm = ctx.surfaceNormal;
   for (let n = 0; n < tree.count; n++) {
     if (tree.depth[n] > maxBefore) continue;
@@ -94,7 +96,7 @@ export function illuminate(
         // The ray must reach the tile from its front: the last point before it (site or reflection) in front.
         const lx = k > 0 ? pts[3 * k - 3] : site[0], ly = k > 0 ? pts[3 * k - 2] : site[1], lz = k > 0 ? pts[3 * k - 1] : site[2];
         if ((lx - cx) * nx + (ly - cy) * ny + (lz - cz) * nz <= 1e-9) continue;
-        if (reflectedPathBlocked(fs, tree, n, cx, cy, cz, pts, s)) continue;
+        if (reflectedPathBlocked(fs, tree, n, cx, cy, cz, pts, s, hints)) continue;
         const vertices: Vec3[] = [site];
         for (let j = 0; j < k; j++) vertices.push([pts[3 * j], pts[3 * j + 1], pts[3 * j + 2]]);
         vertices.push([cx, cy, cz]);

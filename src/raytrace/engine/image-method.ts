@@ -1,6 +1,6 @@
 import type { ImageTree } from './candidates.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
-import { segmentBlocked } from './occlusion.ts';
+import { segmentBlocked, segmentBlockedNear } from './occlusion.ts';
 
 // Step 2 of the path search: the image method. For one candidate sequence (an image-tree node) and one
 // receiver, walk back from the receiver toward the site's images: the reflection point on surface s_j is
@@ -43,13 +43,15 @@ export function reflectionPoints(fs: FlatScene, tree: ImageTree, node: number, r
 
 /**
  * Is any segment of the reflected path site -> pts[0] -> ... -> receiver blocked? `endSurface`: the surface
- * the receiver point lies on (a scattering tile), excluded from the last segment's test.
+ * the receiver point lies on (a scattering tile), excluded from the last segment's test. `hints`, one per segment
+ * from the receiver's end: the buildings that blocked the caller's previous path there, tried first
+ * (segmentBlockedNear; the same answer).
  */
-export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: number, rx: number, ry: number, rz: number, pts: Float64Array, endSurface = -1): boolean {
+export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: number, rx: number, ry: number, rz: number, pts: Float64Array, endSurface = -1, hints: { building: number }[] | null = null): boolean {
   // Walk from the receiver back to the site; the receiver-side segments are the likelier to be blocked.
   let bx = rx, by = ry, bz = rz;
   let bSurf = endSurface;
-  for (let n = node; n >= 0; n = tree.parent[n]) {
+  for (let n = node, j = 0; n >= 0; n = tree.parent[n], j++) {
     let ax: number, ay: number, az: number;
     if (n > 0) {
       const k = 3 * (tree.depth[n] - 1);
@@ -62,7 +64,7 @@ export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: numbe
       az = tree.image[2];
     }
     const aSurf = n > 0 ? tree.surface[n] : -1;
-    if (segmentBlocked(fs, ax, ay, az, bx - ax, by - ay, bz - az, T_MARGIN, 1 - T_MARGIN, aSurf, bSurf)) return true;
+    if (hints ? segmentBlockedNear(hints[j], fs, ax, ay, az, bx - ax, by - ay, bz - az, T_MARGIN, 1 - T_MARGIN, aSurf, bSurf) : segmentBlocked(fs, ax, ay, az, bx - ax, by - ay, bz - az, T_MARGIN, 1 - T_MARGIN, aSurf, bSurf)) return true;
     bx = ax;
     by = ay;
     bz = az;

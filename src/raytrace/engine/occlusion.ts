@@ -69,7 +69,7 @@ export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number
   if (!g) {
     for (let b = 0; b < fs.buildingHeight.length; b++) {
       if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) continue;
-      if (wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return true;
+      if (wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return blockedBy(b);
     }
     return false;
   }
@@ -83,12 +83,38 @@ export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number
     for (let i = 0; i < n; i++) {
       const b = g.found[i];
       if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) continue;
-      if (wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return true;
+      if (wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return blockedBy(b);
     }
     x0 = x1;
     y0 = y1;
   }
   return false;
+}
+
+/** The building in which segmentBlocked last found a blocking wall. */
+let lastBlocker = -1;
+function blockedBy(b: number): true {
+  lastBlocker = b;
+  return true;
+}
+
+/**
+ * segmentBlocked, trying first the building that blocked the caller's previous segment (hint.building, -1 for none)
+ * and keeping the one that blocks this one: a site's rays to the samples along an edge are mostly blocked by one
+ * building near the site. The answer is segmentBlocked's: the hint is tested as segmentBlocked tests a building
+ * (the segment's box, then the walls), and segmentBlocked meets every building whose wall the segment crosses
+ * (building-grid.ts).
+ */
+export function segmentBlockedNear(hint: { building: number }, fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1): boolean {
+  const b = hint.building;
+  if (b >= 0) {
+    const xa = ox + t0 * dx, xb = ox + t1 * dx, ya = oy + t0 * dy, yb = oy + t1 * dy, box = fs.buildingBox;
+    if (!(Math.max(xa, xb) < box[4 * b] || Math.min(xa, xb) > box[4 * b + 2] || Math.max(ya, yb) < box[4 * b + 1] || Math.min(ya, yb) > box[4 * b + 3]) && wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3))
+      return true;
+  }
+  if (!segmentBlocked(fs, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return false;
+  hint.building = lastBlocker;
+  return true;
 }
 
 /** segmentBlocked's test against the walls of building b. */
