@@ -1,7 +1,7 @@
 import type { ImageTree } from './candidates.ts';
 import { diffractionParameter, EDGE_SAMPLE_M, nearVisible, nearVisibleSample, type SiteEdges } from './diffraction.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
-import { segmentBlocked, segmentBlockedNear } from './occlusion.ts';
+import { type BlockerHint, segmentBlocked, segmentBlockedNear } from './occlusion.ts';
 import { segmentReach, surfaceReach } from './range.ts';
 import type { View } from './visibility.ts';
 
@@ -184,7 +184,7 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   let most = 0;
   for (let e = 0; e < se.count; e++) most = Math.max(most, se.sampleStart[e + 1] - se.sampleStart[e]);
   const flags = new Uint8Array(most);
-  const pqHint = { building: -1 }, spHint = { building: -1 };
+  const pqHint: BlockerHint = { building: -1 }, spHint: BlockerHint = { building: -1 };
   for (const n of nodes) {
     const s = tree.surface[n];
     const ix = tree.image[3 * n], iy = tree.image[3 * n + 1], iz = tree.image[3 * n + 2];
@@ -255,13 +255,10 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   for (let g = 0; g < groups; g++) planBox(se, seen, DR_CHUNK * DR_GROUP * g, Math.min(DR_CHUNK * DR_GROUP * (g + 1), seen.length), drGroupBox, g);
   const drEdge = new Float64Array(5 * seen.length);
   for (let j = 0; j < seen.length; j++) {
-    const e = seen[j];
+    const e = seen[j], c = Math.floor(j / DR_CHUNK);
     drEdge.set([se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1], edgeTop(se, e)], 5 * j);
-  }
-  for (let j = 0; j < seen.length; j++) {
-    const c = Math.floor(j / DR_CHUNK);
-    if (isVertical(se, seen[j])) drVertical[c] |= 1 << j % DR_CHUNK;
-    else drChunkTop[c] = Math.max(drChunkTop[c], edgeTop(se, seen[j]));
+    if (isVertical(se, e)) drVertical[c] |= 1 << j % DR_CHUNK;
+    else drChunkTop[c] = Math.max(drChunkTop[c], edgeTop(se, e));
   }
   return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drGroupBox, drEdge, drVertical, drChunkTop };
 }

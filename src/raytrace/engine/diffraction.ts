@@ -1,6 +1,6 @@
 import type { Edge } from '../../scene/types.ts';
 import type { FlatScene } from './flat-scene.ts';
-import { segmentBlocked, segmentBlockedNear } from './occlusion.ts';
+import { type BlockerHint, segmentBlocked, segmentBlockedNear } from './occlusion.ts';
 import { segmentReach } from './range.ts';
 
 // First-order edge diffraction (path kind 'D'): the diffraction point Q on an edge obeys the equal-angle
@@ -50,7 +50,7 @@ export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [num
   const visible = new Uint8Array(sampleStart[n]);
   const [sx, sy, sz] = site;
   const seen: number[] = [];
-  const hint = { building: -1 };
+  const hint: BlockerHint = { building: -1 };
   for (let e = 0; e < n; e++) {
     if (reach < Infinity && segmentReach(a, dir, len[e], e, sx, sy, sz) > reach) continue;
     const m = sampleStart[e + 1] - sampleStart[e];

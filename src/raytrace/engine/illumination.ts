@@ -5,6 +5,7 @@ import type { Vec3 } from '../../scene/types.ts';
 import type { ImageTree } from './candidates.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { reflectedPathBlocked, reflectionPoints } from './image-method.ts';
+import type { BlockerHint } from './occlusion.ts';
 import { surfaceReach } from './range.ts';
 import type { ArrayGainFn } from './link.ts';
 import { SUB, type ScatterTiles } from './tiles.ts';
@@ -74,7 +75,7 @@ export function illuminate(
   const tile: number[] = [], group: number[] = [], gain: number[] = [], gainArray: number[] = [], geom: number[] = [], range: number[] = [], departure: number[] = [];
   const pts = new Float64Array(3 * 8);
   // Neighbouring tiles are mostly blocked by the same building: one hint per segment of a path.
-  const hints = Array.from({ length: maxBefore + 1 }, () => ({ building: -1 }));
+  const hints: BlockerHint[] = Array.from({ length: maxBefore + 1 }, () => ({ building: -1 }));
   const nrm = ctx.surfaceNormal;
   for (let n = 0; n < tree.count; n++) {
     if (tree.depth[n] > maxBefore) continue;

@@ -1,6 +1,6 @@
 import type { ImageTree } from './candidates.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
-import { segmentBlocked, segmentBlockedNear } from './occlusion.ts';
+import { type BlockerHint, segmentBlocked, segmentBlockedNear } from './occlusion.ts';
 
 // Step 2 of the path search: the image method. For one candidate sequence (an image-tree node) and one
 // receiver, walk back from the receiver toward the site's images: the reflection point on surface s_j is
@@ -47,7 +47,7 @@ export function reflectionPoints(fs: FlatScene, tree: ImageTree, node: number, r
  * from the receiver's end: the buildings that blocked the caller's previous path there, tried first
  * (segmentBlockedNear; the same answer).
  */
-export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: number, rx: number, ry: number, rz: number, pts: Float64Array, endSurface = -1, hints: { building: number }[] | null = null): boolean {
+export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: number, rx: number, ry: number, rz: number, pts: Float64Array, endSurface = -1, hints: BlockerHint[] | null = null): boolean {
   // Walk from the receiver back to the site; the receiver-side segments are the likelier to be blocked.
   let bx = rx, by = ry, bz = rz;
   let bSurf = endSurface;

@@ -91,6 +91,11 @@ export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number
   return false;
 }
 
+/** A caller's guess at the building that blocks its next segment (segmentBlockedNear); -1: none. */
+export interface BlockerHint {
+  building: number;
+}
+
 /** The building in which segmentBlocked last found a blocking wall. */
 let lastBlocker = -1;
 function blockedBy(b: number): true {
@@ -105,7 +110,7 @@ function blockedBy(b: number): true {
  * (the segment's box, then the walls), and segmentBlocked meets every building whose wall the segment crosses
  * (building-grid.ts).
  */
-export function segmentBlockedNear(hint: { building: number }, fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1): boolean {
+export function segmentBlockedNear(hint: BlockerHint, fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1): boolean {
   const b = hint.building;
   if (b >= 0) {
     const xa = ox + t0 * dx, xb = ox + t1 * dx, ya = oy + t0 * dy, yb = oy + t1 * dy, box = fs.buildingBox;
