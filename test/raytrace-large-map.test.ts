@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { GRID_MIN_BUILDINGS } from '../src/raytrace/engine/building-grid.ts';
-import { segmentBlocked, segmentBlockedNear } from '../src/raytrace/engine/occlusion.ts';
+import { edgeTop, isVertical } from '../src/raytrace/engine/diffraction.ts';
+import { segmentBlocked } from '../src/raytrace/engine/occlusion.ts';
 import { findPaths } from '../src/raytrace/engine/search.ts';
 import { makeTracer, precomputeTracerSite, setSites, traceBlock, type TraceInput, type Tracer } from '../src/raytrace/engine/tracer.ts';
 import { View } from '../src/raytrace/engine/visibility.ts';
 import type { Vec3 } from '../src/scene/types.ts';
 import { loadScenario } from '../src/scenario/load.ts';
+import { randInt, rngFor } from '../src/util/rng.ts';
 import { ROOT } from './fixtures/bad-inputs.ts';
 import { loadDistrict } from './fixtures/district.ts';
 
@@ -85,8 +87,8 @@ function sameDRWithView(t: Tracer, rx: Float64Array): { dr: number; above: numbe
         const z = view.hiddenBelow(t.fs.surfaceWall[q.ids[1]]);
         if (!(z > p[2])) continue;
         above++;
-        const se = pre.edges!, e = q.ids[0], top = se.a[3 * e + 2] + Math.max(0, se.len[e] * se.dir[3 * e + 2]);
-        slack = Math.min(slack, (Math.abs(se.dir[3 * e + 2]) === 1 ? Math.max(pre.site[2], p[2]) : top) - z);
+        const se = pre.edges!, e = q.ids[0];
+        slack = Math.min(slack, (isVertical(se, e) ? Math.max(pre.site[2], p[2]) : edgeTop(se, e)) - z);
       }
     }
   }
@@ -133,15 +135,14 @@ test('DR on walls seen only above lower buildings: the height rule loses no path
   assert.ok(checked > 1000, `${checked} points checked`);
 });
 
-test('segmentBlockedNear answers as segmentBlocked, whatever building it is told to try first', () => {
-  // The sites' precomputation tries first the building that blocked the previous segment (occlusion.ts): a wrong
-  // hint may cost time, never change an answer.
+test('segmentBlocked gives the same answer whatever building it is told to try first', () => {
+  // The sites' precomputation hints the building that blocked the previous segment (occlusion.ts): a wrong hint may
+  // cost time, never change an answer.
   const map = loadDistrict(150);
   const { raytrace } = loadScenario(path.join(ROOT, 'scenarios/smoke.yaml'));
   const fs = makeTracer({ map, raytrace, sites: [{ id: 1, x: 0, y: 0, z: 5, orientation: 0 }] }).fs;
   const nb = fs.buildingHeight.length;
-  let seed = 7;
-  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = rngFor(7, 'segment-hints');
   const point = () => [rand() * fs.mapWidth, rand() * fs.mapDepth, 60 * rand()];
   const hint = { building: -1 };
   let blocked = 0;
@@ -149,14 +150,14 @@ test('segmentBlockedNear answers as segmentBlocked, whatever building it is told
     // Segments from one start (every 50th from a random point), as a site's rays: the hint is often right.
     const [ox, oy, oz] = i % 50 === 0 ? point() : [fs.mapWidth / 2, fs.mapDepth / 3, 40];
     const [qx, qy, qz] = point();
-    const ex = rand() < 0.3 ? Math.floor(rand() * fs.numSurfaces) : -1;
+    const ex = rand() < 0.3 ? randInt(rand, fs.numSurfaces) : -1;
     const want = segmentBlocked(fs, ox, oy, oz, qx - ox, qy - oy, qz - oz, 1e-7, 1 - 1e-7, ex, -1);
     if (want) blocked++;
-    for (const b of [hint.building, Math.floor(rand() * nb), -1]) {
+    for (const b of [hint.building, randInt(rand, nb), -1]) {
       const h = { building: b };
-      assert.equal(segmentBlockedNear(h, fs, ox, oy, oz, qx - ox, qy - oy, qz - oz, 1e-7, 1 - 1e-7, ex, -1), want, `segment ${i} with building ${b} tried first`);
+      assert.equal(segmentBlocked(fs, ox, oy, oz, qx - ox, qy - oy, qz - oz, 1e-7, 1 - 1e-7, ex, -1, -1, h), want, `segment ${i} with building ${b} tried first`);
     }
-    segmentBlockedNear(hint, fs, ox, oy, oz, qx - ox, qy - oy, qz - oz, 1e-7, 1 - 1e-7, ex, -1);
+    segmentBlocked(fs, ox, oy, oz, qx - ox, qy - oy, qz - oz, 1e-7, 1 - 1e-7, ex, -1, -1, hint);
   }
   assert.ok(blocked > 1000 && blocked < 3900, `${blocked} of 4000 segments blocked`);
 });

@@ -1,7 +1,7 @@
 import type { ImageTree } from './candidates.ts';
-import { diffractionParameter, EDGE_SAMPLE_M, nearVisible, nearVisibleSample, type SiteEdges } from './diffraction.ts';
+import { diffractionParameter, EDGE_SAMPLE_M, edgeTop, isVertical, nearVisible, nearVisibleSample, type SiteEdges } from './diffraction.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
-import { type BlockerHint, segmentBlocked, segmentBlockedNear } from './occlusion.ts';
+import { type BlockerHint, segmentBlocked } from './occlusion.ts';
 import { segmentReach, surfaceReach } from './range.ts';
 import type { View } from './visibility.ts';
 
@@ -204,8 +204,8 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
         if (nx * qx + ny * qy + nz * qz - d <= FRONT) continue;
         planeCrossing(pl, s, ix, iy, iz, qx, qy, qz, p);
         if (!insideSurface(fs, s, p[0], p[1], p[2])) continue;
-        if (segmentBlockedNear(pqHint, fs, p[0], p[1], p[2], qx - p[0], qy - p[1], qz - p[2], T_MARGIN, 1 - T_MARGIN, s, f0, f1)) continue;
-        if (segmentBlockedNear(spHint, fs, sx, sy, sz, p[0] - sx, p[1] - sy, p[2] - sz, T_MARGIN, 1 - T_MARGIN, s, -1)) continue;
+        if (segmentBlocked(fs, p[0], p[1], p[2], qx - p[0], qy - p[1], qz - p[2], T_MARGIN, 1 - T_MARGIN, s, f0, f1, pqHint)) continue;
+        if (segmentBlocked(fs, sx, sy, sz, p[0] - sx, p[1] - sy, p[2] - sz, T_MARGIN, 1 - T_MARGIN, s, -1, -1, spHint)) continue;
         flags[i] = 1;
         any = true;
       }
@@ -255,18 +255,14 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   for (let g = 0; g < groups; g++) planBox(se, seen, DR_CHUNK * DR_GROUP * g, Math.min(DR_CHUNK * DR_GROUP * (g + 1), seen.length), drGroupBox, g);
   const drEdge = new Float64Array(5 * seen.length);
   for (let j = 0; j < seen.length; j++) {
-    const e = seen[j], c = Math.floor(j / DR_CHUNK);
-    drEdge.set([se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1], edgeTop(se, e)], 5 * j);
+    const e = seen[j], c = Math.floor(j / DR_CHUNK), top = edgeTop(se, e);
+    drEdge.set([se.a[3 * e], se.a[3 * e + 1], se.len[e] * se.dir[3 * e], se.len[e] * se.dir[3 * e + 1], top], 5 * j);
     if (isVertical(se, e)) drVertical[c] |= 1 << j % DR_CHUNK;
-    else drChunkTop[c] = Math.max(drChunkTop[c], edgeTop(se, e));
+    else drChunkTop[c] = Math.max(drChunkTop[c], top);
   }
   return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drGroupBox, drEdge, drVertical, drChunkTop };
 }
 
-/** A vertical edge (extruded footprints: exactly so): its diffraction point lies between the heights of its two ends' points (equal angles). */
-const isVertical = (se: SiteEdges, e: number) => Math.abs(se.dir[3 * e + 2]) === 1;
-/** The height of edge e's higher end. */
-const edgeTop = (se: SiteEdges, e: number) => Math.max(se.a[3 * e + 2], se.a[3 * e + 2] + se.len[e] * se.dir[3 * e + 2]);
 
 /** The plan bounding box of edges list[from .. to), written to box at 4k (min x, min y, max x, max y). */
 function planBox(se: SiteEdges, list: ArrayLike<number>, from: number, to: number, box: Float64Array, k: number): void {

@@ -1,6 +1,6 @@
 import type { Edge } from '../../scene/types.ts';
 import type { FlatScene } from './flat-scene.ts';
-import { type BlockerHint, segmentBlocked, segmentBlockedNear } from './occlusion.ts';
+import { type BlockerHint, segmentBlocked } from './occlusion.ts';
 import { segmentReach } from './range.ts';
 
 // First-order edge diffraction (path kind 'D'): the diffraction point Q on an edge obeys the equal-angle
@@ -27,6 +27,11 @@ export interface SiteEdges {
   /** The edges with at least one visible sample, ascending: the only ones a path through the site can use. */
   seen: Int32Array;
 }
+
+/** A vertical edge (extruded footprints: exactly so): its diffraction point lies between the heights of its two ends' points (equal angles). */
+export const isVertical = (se: SiteEdges, e: number) => Math.abs(se.dir[3 * e + 2]) === 1;
+/** The height of edge e's higher end. */
+export const edgeTop = (se: SiteEdges, e: number) => Math.max(se.a[3 * e + 2], se.a[3 * e + 2] + se.len[e] * se.dir[3 * e + 2]);
 
 /** Edges farther than `reach` from the site (max_range_m's culling, range.ts) are left unseen, their samples unsampled. */
 export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [number, number, number], reach = Infinity): SiteEdges {
@@ -58,7 +63,7 @@ export function buildSiteEdges(fs: FlatScene, edges: Edge[], site: readonly [num
     for (let i = 0; i < m; i++) {
       const t = Math.min(i * EDGE_SAMPLE_M, len[e]);
       const qx = a[3 * e] + t * dir[3 * e], qy = a[3 * e + 1] + t * dir[3 * e + 1], qz = a[3 * e + 2] + t * dir[3 * e + 2];
-      any |= visible[sampleStart[e] + i] = segmentBlockedNear(hint, fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, faces[2 * e], faces[2 * e + 1]) ? 0 : 1;
+      any |= visible[sampleStart[e] + i] = segmentBlocked(fs, sx, sy, sz, qx - sx, qy - sy, qz - sz, T_MARGIN, 1 - T_MARGIN, faces[2 * e], faces[2 * e + 1], -1, hint) ? 0 : 1;
     }
     if (any) seen.push(e);
   }

@@ -1,6 +1,6 @@
 import type { ImageTree } from './candidates.ts';
 import { type FlatScene, insideSurface } from './flat-scene.ts';
-import { type BlockerHint, segmentBlocked, segmentBlockedNear } from './occlusion.ts';
+import { type BlockerHint, segmentBlocked } from './occlusion.ts';
 
 // Step 2 of the path search: the image method. For one candidate sequence (an image-tree node) and one
 // receiver, walk back from the receiver toward the site's images: the reflection point on surface s_j is
@@ -45,7 +45,7 @@ export function reflectionPoints(fs: FlatScene, tree: ImageTree, node: number, r
  * Is any segment of the reflected path site -> pts[0] -> ... -> receiver blocked? `endSurface`: the surface
  * the receiver point lies on (a scattering tile), excluded from the last segment's test. `hints`, one per segment
  * from the receiver's end: the buildings that blocked the caller's previous path there, tried first
- * (segmentBlockedNear; the same answer).
+ * (segmentBlocked's hint; the same answer).
  */
 export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: number, rx: number, ry: number, rz: number, pts: Float64Array, endSurface = -1, hints: BlockerHint[] | null = null): boolean {
   // Walk from the receiver back to the site; the receiver-side segments are the likelier to be blocked.
@@ -64,7 +64,7 @@ export function reflectedPathBlocked(fs: FlatScene, tree: ImageTree, node: numbe
       az = tree.image[2];
     }
     const aSurf = n > 0 ? tree.surface[n] : -1;
-    if (hints ? segmentBlockedNear(hints[j], fs, ax, ay, az, bx - ax, by - ay, bz - az, T_MARGIN, 1 - T_MARGIN, aSurf, bSurf) : segmentBlocked(fs, ax, ay, az, bx - ax, by - ay, bz - az, T_MARGIN, 1 - T_MARGIN, aSurf, bSurf)) return true;
+    if (segmentBlocked(fs, ax, ay, az, bx - ax, by - ay, bz - az, T_MARGIN, 1 - T_MARGIN, aSurf, bSurf, -1, hints?.[j])) return true;
     bx = ax;
     by = ay;
     bz = az;

@@ -58,19 +58,20 @@ function triHit(tri: Float64Array, k: number, ox: number, oy: number, oz: number
  * every building (at or above the ground) is blocked exactly when it crosses a wall at a height between the
  * ground and the roof: a segment that enters a building through its roof must leave it through a wall below
  * the roof, and ground and roofs never block otherwise. Each building's 2D box is tested first.
+ * `hint`: a caller's guess at the blocking building, tried before the walk and replaced by the building found.
+ * The site precomputation's segments come in runs of neighbours (a site's rays to the samples along an edge), mostly
+ * blocked by one building near the site. The answer does not depend on it: a segment one building blocks is
+ * blocked, and the walk meets every building whose wall the segment crosses (building-grid.ts).
  */
-export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1): boolean {
+export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1, hint?: BlockerHint): boolean {
   rayCounter.rays++;
   const g = fs.grid;
   // The 2D extent of the segment's part in (t0, t1).
   const xa = ox + t0 * dx, xb = ox + t1 * dx, ya = oy + t0 * dy, yb = oy + t1 * dy;
   const minX = Math.min(xa, xb), maxX = Math.max(xa, xb), minY = Math.min(ya, yb), maxY = Math.max(ya, yb);
-  const box = fs.buildingBox;
+  if (hint && hint.building >= 0 && buildingBlocks(fs, hint.building, minX, maxX, minY, maxY, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return true;
   if (!g) {
-    for (let b = 0; b < fs.buildingHeight.length; b++) {
-      if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) continue;
-      if (wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return blockedBy(b);
-    }
+    for (let b = 0; b < fs.buildingHeight.length; b++) if (buildingBlocks(fs, b, minX, maxX, minY, maxY, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return blockedBy(hint, b);
     return false;
   }
   // Along the segment, the buildings of the cells it passes through (building-grid.ts).
@@ -82,8 +83,7 @@ export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number
     const n = gather(g, x0, y0, x1, y1);
     for (let i = 0; i < n; i++) {
       const b = g.found[i];
-      if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) continue;
-      if (wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return blockedBy(b);
+      if (buildingBlocks(fs, b, minX, maxX, minY, maxY, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return blockedBy(hint, b);
     }
     x0 = x1;
     y0 = y1;
@@ -91,39 +91,20 @@ export function segmentBlocked(fs: FlatScene, ox: number, oy: number, oz: number
   return false;
 }
 
-/** A caller's guess at the building that blocks its next segment (segmentBlockedNear); -1: none. */
+/** A caller's guess at the building that blocks its next segment (segmentBlocked); -1: none. */
 export interface BlockerHint {
   building: number;
 }
 
-/** The building in which segmentBlocked last found a blocking wall. */
-let lastBlocker = -1;
-function blockedBy(b: number): true {
-  lastBlocker = b;
+function blockedBy(hint: BlockerHint | undefined, b: number): true {
+  if (hint) hint.building = b;
   return true;
 }
 
-/**
- * segmentBlocked, trying first the building that blocked the caller's previous segment (hint.building, -1 for none)
- * and keeping the one that blocks this one: a site's rays to the samples along an edge are mostly blocked by one
- * building near the site. The answer is segmentBlocked's: the hint is tested as segmentBlocked tests a building
- * (the segment's box, then the walls), and segmentBlocked meets every building whose wall the segment crosses
- * (building-grid.ts).
- */
-export function segmentBlockedNear(hint: BlockerHint, fs: FlatScene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3 = -1): boolean {
-  const b = hint.building;
-  if (b >= 0) {
-    const xa = ox + t0 * dx, xb = ox + t1 * dx, ya = oy + t0 * dy, yb = oy + t1 * dy, box = fs.buildingBox;
-    if (!(Math.max(xa, xb) < box[4 * b] || Math.min(xa, xb) > box[4 * b + 2] || Math.max(ya, yb) < box[4 * b + 1] || Math.min(ya, yb) > box[4 * b + 3]) && wallsBlock(fs, b, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3))
-      return true;
-  }
-  if (!segmentBlocked(fs, ox, oy, oz, dx, dy, dz, t0, t1, ex1, ex2, ex3)) return false;
-  hint.building = lastBlocker;
-  return true;
-}
-
-/** segmentBlocked's test against the walls of building b. */
-function wallsBlock(fs: FlatScene, b: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3: number): boolean {
+/** segmentBlocked's test of building b: its 2D box against the segment's extent, then its walls. */
+function buildingBlocks(fs: FlatScene, b: number, minX: number, maxX: number, minY: number, maxY: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, t0: number, t1: number, ex1: number, ex2: number, ex3: number): boolean {
+  const box = fs.buildingBox;
+  if (maxX < box[4 * b] || minX > box[4 * b + 2] || maxY < box[4 * b + 1] || minY > box[4 * b + 3]) return false;
   const seg = fs.wallSeg;
   const H = fs.buildingHeight[b];
   for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) {
