@@ -361,7 +361,7 @@ function receiverFaces(fs: FlatScene, rx: number, ry: number, rz: number, view: 
     if (h <= FRONT) continue;
     // P on a wall the UE cannot see at all (visibility.ts) never passes the P-UE test of findDR.
     const k = fs.surfaceWall[s], below = view && k >= 0 ? view.hiddenBelow(k) : -Infinity;
-    if (k >= 0 && below >= fs.buildingHeight[fs.wallBuilding[k]]) continue;
+    if (k >= 0 && below - HEIGHT_MARGIN >= fs.buildingHeight[fs.wallBuilding[k]]) continue;
     const j = F.count++;
     F.below[j] = below;
     const ix = rx - 2 * h * nx, iy = ry - 2 * h * ny, iz = rz - 2 * h * nz;
