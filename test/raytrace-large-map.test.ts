@@ -41,25 +41,31 @@ test('the building grid and the DR visibility rule change no path: a 150-buildin
   const t = makeTracer(input);
   setSites(t, t.sites.map((_, i) => precomputeTracerSite(t, i)));
   assert.ok(sameDRWithView(t, rx).dr > 0, 'DR paths among them');
-  // hiddenBelow steps over blocks of polygon samples: the same bound as sample by sample, from the receivers and
-  // from a 40 x 40 grid of points over the whole map.
-  const view = t.scatter!.view, byOne = new View(t.fs, t.tiles!, { blocks: false }), walls = t.fs.wallSurface.length;
+  // From the receivers and from a 40 x 40 grid of points over the whole map: the polygon's shortcut (rays of far
+  // corners ended on a near wall without a walk) gives the samples of casting every ray, number for number; and
+  // hiddenBelow's whole blocks of samples give a bound no higher than sample by sample, and almost as high.
+  const view = t.scatter!.view, reference = new View(t.fs, t.tiles!, { blocks: false, shortcut: false }), walls = t.fs.wallSurface.length;
   const points = [...rx];
   for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) points.push(((i + 0.5) / 40) * t.fs.mapWidth, ((j + 0.5) / 40) * t.fs.mapDepth, 1.5);
-  let hidden = 0, bounded = 0;
+  let hidden = 0, hiddenByOne = 0, bounded = 0, shortcuts = 0;
   for (let q = 0; q < points.length; q += 3) {
     view.outline(points[q], points[q + 1], points[q + 2]);
-    byOne.outline(points[q], points[q + 1], points[q + 2]);
+    reference.outline(points[q], points[q + 1], points[q + 2]);
+    const a = view.samples(), b = reference.samples();
+    shortcuts += a.shortcuts;
+    for (const key of ['angle', 'x', 'y', 'wall'] as const) assert.deepEqual(a[key], b[key], `polygon ${key}s from (${points[q]}, ${points[q + 1]})`);
     for (let k = 0; k < walls; k++) {
-      const z = view.hiddenBelow(k);
-      if (!Object.is(z, byOne.hiddenBelow(k))) assert.fail(`wall ${k} from (${points[q]}, ${points[q + 1]}): ${z} in blocks, ${byOne.hiddenBelow(k)} sample by sample`);
-      if (z >= t.fs.buildingHeight[t.fs.wallBuilding[k]]) hidden++;
+      const z = view.hiddenBelow(k), one = reference.hiddenBelow(k), H = t.fs.buildingHeight[t.fs.wallBuilding[k]];
+      if (!(one === -Infinity ? Object.is(z, one) : z <= one && z > -Infinity)) assert.fail(`wall ${k} from (${points[q]}, ${points[q + 1]}): ${z} in blocks, ${one} sample by sample`);
+      if (z >= H) hidden++;
       else if (z > 5) bounded++; // seen, but only above the sites' and the receivers' heights
+      if (one >= H) hiddenByOne++;
     }
   }
   const count = points.length / 3;
-  assert.ok(hidden > (walls * count) / 4, `${hidden} of ${walls} walls x ${count} points hidden`);
-  assert.ok(bounded > (walls * count) / 20, `${bounded} of ${walls} walls x ${count} points seen only above 5 m`);
+  assert.ok(shortcuts > count * 100, `${shortcuts} rays ended without a walk from ${count} points`);
+  assert.ok(hidden > (walls * count) / 2 && hidden > 0.95 * hiddenByOne, `${hidden} of ${walls} walls x ${count} points hidden (${hiddenByOne} sample by sample)`);
+  assert.ok(bounded > (walls * count) / 50, `${bounded} of ${walls} walls x ${count} points seen only above 5 m`);
   assert.ok(a.pathCount > 10 * rx.length / 3, `${a.pathCount} paths`);
   assert.ok(a.paths!.interactions.some((s) => s === 'RD') && a.paths!.interactions.some((s) => s === 'DR'), 'RD and DR paths are among them');
   assert.deepEqual(a.links, b.links);
@@ -94,6 +100,30 @@ function sameDRWithView(t: Tracer, rx: Float64Array): { dr: number; above: numbe
   }
   return { dr, above, slack };
 }
+
+test('the polygon shortcut walks the rays of a stretch whose wall lies beyond its near radius', () => {
+  // A kiosk stands far down a gap between two near buildings, in front of a far wall. The two near samples that
+  // bound the gap both end on that wall, but beyond the near radius, where the kiosk's corners lie: their rays must
+  // be walked (ending them on the wall, as for a stretch nearer than the radius, would miss the kiosk).
+  const template = loadDistrict(GRID_MIN_BUILDINGS);
+  const box = (id: number, x0: number, y0: number, x1: number, y1: number, height: number) => ({
+    ...template.buildings[0], id, height, footprint: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] as [number, number][],
+  });
+  const buildings = [box(1, 80, 250, 90, 295, 20), box(2, 80, 305, 90, 350, 20), box(3, 450, 150, 470, 450, 20), box(4, 300, 298, 304, 302, 3)];
+  for (let i = 0; i < GRID_MIN_BUILDINGS; i++) buildings.push(box(5 + i, 5 + 8 * i, 590, 7 + 8 * i, 592, 10)); // far away: the grid's
+  const map = { ...template, width: 600, height: 600, buildings, streets: [], pedestrianAreas: [] };
+  const { raytrace } = loadScenario(path.join(ROOT, 'scenarios/smoke.yaml'));
+  const t = makeTracer({ map, raytrace, sites: [{ id: 1, x: 20, y: 20, z: 5, orientation: 0 }] });
+  assert.ok(t.fs.grid && 4 * t.fs.grid.cell < 250, 'the kiosk and the far wall lie beyond the near radius');
+  const view = new View(t.fs, t.tiles!), reference = new View(t.fs, t.tiles!, { shortcut: false });
+  view.outline(50, 300, 1.5);
+  reference.outline(50, 300, 1.5);
+  const a = view.samples(), b = reference.samples();
+  assert.deepEqual(a.wall, b.wall);
+  assert.deepEqual(a.x, b.x);
+  const kiosk = t.fs.buildingWalls[3];
+  assert.ok(a.wall.some((w) => w >= kiosk && w < t.fs.buildingWalls[4]), 'the kiosk is seen');
+});
 
 test('DR on walls seen only above lower buildings: the height rule loses no path, and hiddenBelow bounds what is seen', () => {
   // Every third building of the district cut to 3 m: the taller walls behind them are seen from the street only

@@ -21,12 +21,16 @@ import type { ScatterTiles } from './tiles.ts';
 // Everything is exact up to the 1e-9 rad rays beside the corners. One View per thread (not re-entrant).
 
 const EPS_ANGLE = 1e-9;
+/** seeWall skips a wall whose hiddenBelow bound is this far above its top row's centre (m). */
+const HIDDEN_MARGIN = 1e-6;
 /** hiddenBelow's margins: the span widened by this much pseudo-angle (~1e-6 rad), and no verdict within this distance of a wall (m). */
 const ANGLE_SLACK = 1e-6;
 const NEAR_WALL_M = 1e-3;
 const T_EDGE = 1e-9;
 /** nearerWall's slab test widens each building's box by this much (m). */
 const BOX_SLACK = 1e-6;
+/** buildPolygon casts the rays of the corners within this many grid cells of U first (see there). */
+const NEAR_CELLS = 4;
 /** hiddenBelow steps over aligned runs of this many polygon samples. */
 const BLOCK = 32;
 
@@ -101,6 +105,12 @@ export class View {
   private hy: Float64Array;
   private hseg: Int32Array;
   private angles: Float64Array;
+  private readonly cornerD2: Float64Array;
+  private readonly shortcut: boolean;
+  /** buildPolygon's near samples: their pseudo-angles and sample numbers, then both in angular order. */
+  private readonly nearKey: Float64Array;
+  private readonly nearM: Int32Array;
+  private readonly nearIdx: Int32Array;
   private order: Int32Array;
   private readonly sorter = new RadixSorter();
   /** Some building is not taller than the point (it then needs the exact per-tile height test). */
@@ -108,31 +118,46 @@ export class View {
   private rowCount: Int32Array;
   private rowStart: Int32Array;
   private xs: Float64Array;
+  private readonly rowH: Float64Array;
   /** Visible tiles of the last `see`. */
   visible: Int32Array;
   count = 0;
 
-  /** `blocks: false` makes hiddenBelow look at every polygon sample (the reference its block steps are tested against). */
-  constructor(fs: FlatScene, tiles: ScatterTiles, { blocks = true } = {}) {
+  /**
+   * `blocks: false` makes hiddenBelow look at every polygon sample, `shortcut: false` the polygon cast every ray (the
+   * references their shortcuts are tested against).
+   */
+  constructor(fs: FlatScene, tiles: ScatterTiles, { blocks = true, shortcut = true } = {}) {
     this.fs = fs;
     this.tiles = tiles;
     this.blocks = blocks;
+    this.shortcut = shortcut;
     const corners = fs.wallSeg.length / 4 + 4;
     this.angles = new Float64Array(corners);
+    this.cornerD2 = new Float64Array(corners);
+    this.nearKey = new Float64Array(2 * corners);
+    this.nearM = new Int32Array(2 * corners);
+    this.nearIdx = new Int32Array(2 * corners);
     this.order = new Int32Array(2 * corners);
     this.pa = new Float64Array(2 * corners);
     this.hx = new Float64Array(2 * corners);
     this.hy = new Float64Array(2 * corners);
     this.hseg = new Int32Array(2 * corners);
     this.hitStamp = new Int32Array(corners);
+    this.belowStamp = new Int32Array(corners).fill(-1);
+    this.below = new Float64Array(corners);
     this.lowest = new Float64Array(2 * corners);
     this.rise = new Float64Array(2 * corners);
+    this.hitDistance = new Float64Array(2 * corners);
     this.blockLowest = new Float64Array(Math.ceil((2 * corners) / BLOCK));
     this.blockRise = new Float64Array(Math.ceil((2 * corners) / BLOCK));
     this.rowCount = new Int32Array(tiles.ground.ny);
     this.rowStart = new Int32Array(tiles.ground.ny + 1);
     this.xs = new Float64Array(64);
     this.visible = new Int32Array(Math.max(16, tiles.count));
+    // A wall's row height, per surface: one load from a small array, not from the tiles' (a cache miss per wall).
+    this.rowH = new Float64Array(tiles.surfaceStart.length - 1);
+    for (let s = 0; s < this.rowH.length; s++) if (tiles.surfaceStart[s + 1] > tiles.surfaceStart[s]) this.rowH[s] = 2 * tiles.halfV[3 * tiles.surfaceStart[s] + 2];
   }
 
   /**
@@ -179,9 +204,21 @@ export class View {
    * buildings Dk / d_max is large: on a 5,000-building district this hides ~95 % of the walls in front of a
    * receiver that H' alone (the bound with t = 1) left. -Infinity when the wall itself, the map boundary or a wall
    * within NEAR_WALL_M is the nearest somewhere in the span, or in doubt. Exact up to the rays beside the corners
-   * (ANGLE_SLACK) in which wall is nearest; the distances are bounds.
+   * (ANGLE_SLACK) in which wall is nearest; the distances are bounds. Kept per wall while U stays the same point:
+   * the diffuse step (seeWall) asks first, DR's faces again.
    */
   hiddenBelow(k: number): number {
+    if (this.belowStamp[k] !== this.polygonStamp) {
+      this.belowStamp[k] = this.polygonStamp;
+      this.below[k] = this.lowestSeen(k);
+    }
+    return this.below[k];
+  }
+
+  private readonly belowStamp: Int32Array;
+  private readonly below: Float64Array;
+
+  private lowestSeen(k: number): number {
     const fs = this.fs, H = fs.buildingHeight[fs.wallBuilding[k]], uz = this.uz;
     if (!(H > uz)) return -Infinity;
     const ax = fs.wallSeg[4 * k] - this.ux, ay = fs.wallSeg[4 * k + 1] - this.uy, bx = fs.wallSeg[4 * k + 2] - this.ux, by = fs.wallSeg[4 * k + 3] - this.uy;
@@ -198,8 +235,12 @@ export class View {
     const n = this.n, byOne = !this.blocks || this.hitStamp[k] === this.polygonStamp;
     let z = Infinity;
     for (let i = this.sampleAt(lo), steps = 0; steps < n; ) {
-      // Each sample's bound is at least its block's (the same monotone arithmetic on smaller terms).
-      if (!byOne && i % BLOCK === 0 && i + BLOCK < n && uz + Math.max(this.blockLowest[i / BLOCK] - uz, dk * this.blockRise[i / BLOCK]) >= z) {
+      // A block wholly within the span counts with its own bound, from its least height and least rise: below each
+      // of its samples' bounds (the same monotone arithmetic on smaller terms), so still a bound.
+      if (!byOne && i % BLOCK === 0 && i + BLOCK < n && mod4(this.pa[i + BLOCK - 1] - lo + 4) <= span) {
+        const b = i / BLOCK;
+        if (!(this.blockLowest[b] > uz)) return -Infinity;
+        z = Math.min(z, uz + Math.max(this.blockLowest[b] - uz, dk * this.blockRise[b]));
         i += BLOCK;
         steps += BLOCK;
       } else {
@@ -226,21 +267,23 @@ export class View {
   private readonly hitStamp: Int32Array;
   private readonly lowest: Float64Array;
   private readonly rise: Float64Array;
+  /** Plan distance from U to each sample's hit. */
+  private readonly hitDistance: Float64Array;
   private readonly blockLowest: Float64Array;
   private readonly blockRise: Float64Array;
 
   private indexPolygon(): void {
-    const fs = this.fs, n = this.n, uz = this.uz;
-    const dist = (i: number) => Math.hypot(this.hx[i] - this.ux, this.hy[i] - this.uy);
+    const fs = this.fs, n = this.n, uz = this.uz, d = this.hitDistance;
     for (let i = 0; i < n; i++) {
       const w = this.hseg[i];
       if (w >= 0) this.hitStamp[w] = this.polygonStamp;
-      this.lowest[i] = w < 0 || dist(i) < NEAR_WALL_M ? -Infinity : fs.buildingHeight[fs.wallBuilding[w]];
+      d[i] = Math.hypot(this.hx[i] - this.ux, this.hy[i] - this.uy);
+      this.lowest[i] = w < 0 || d[i] < NEAR_WALL_M ? -Infinity : fs.buildingHeight[fs.wallBuilding[w]];
     }
     for (let i = 0; i < n; i++) {
       const w = this.hseg[i], i2 = i + 1 === n ? 0 : i + 1, w2 = this.hseg[i2];
       if (this.lowest[i] === -Infinity) this.rise[i] = -Infinity;
-      else if (w2 === w) this.rise[i] = (this.lowest[i] - uz) / Math.max(dist(i), dist(i2));
+      else if (w2 === w) this.rise[i] = (this.lowest[i] - uz) / Math.max(d[i], d[i2]);
       else if (this.lowest[i2] === -Infinity) this.rise[i] = 0;
       else this.rise[i] = (Math.min(this.lowest[i], this.lowest[i2]) - uz) / Math.max(this.farEnd(w), this.farEnd(w2));
     }
@@ -262,6 +305,22 @@ export class View {
     return Math.max(Math.hypot(g[4 * w] - this.ux, g[4 * w + 1] - this.uy), Math.hypot(g[4 * w + 2] - this.ux, g[4 * w + 3] - this.uy));
   }
 
+  /** sampleAt(a), looked for within a few samples of sample i first (a wall's columns follow each other in angle). */
+  private sampleNear(a: number, i: number): number {
+    const pa = this.pa, n = this.n;
+    if (i >= 0)
+      for (let step = 0; step < 4; step++) {
+        if (pa[i] <= a) {
+          if (i + 1 === n || pa[i + 1] > a) return i;
+          i++;
+        } else {
+          if (i === 0) return n - 1;
+          i--;
+        }
+      }
+    return this.sampleAt(a);
+  }
+
   /** Index of the last sample at or before pseudo-angle a (cyclic). */
   private sampleAt(a: number): number {
     if (a < this.pa[0]) return this.n - 1;
@@ -274,26 +333,69 @@ export class View {
     return lo;
   }
 
-  /** Rays just beside every corner of the taller buildings and of the map; nearest hits sorted by angle. */
+  /**
+   * Rays just beside every corner of the taller buildings and of the map; nearest hits sorted by angle. On a map with
+   * a grid most corners lie behind the walls around U, and their rays all end on those walls; so the corners within
+   * NEAR_CELLS grid cells of U are cast first, and a farther corner's rays are not walked when they fall in a
+   * stretch between two consecutive near samples on one wall w, both hits nearer than that radius: no building can
+   * stand in front of w there (it would reach into the triangle U-hit-hit, so within the radius, and have a near
+   * corner inside the stretch or cross a near ray), so the ray's nearest hit is on w, and the sample is w's crossing,
+   * computed as castRay computes it (the same numbers, checked against casting every ray in
+   * test/raytrace-large-map.test.ts). Exact up to the rays beside the corners, as the rest of this view.
+   */
   private buildPolygon(): void {
     const fs = this.fs;
     const { ux, uy, uz } = this;
     let na = 0;
     for (let b = 0; b < fs.buildingHeight.length; b++) {
       if (!(fs.buildingHeight[b] > uz)) continue;
-      for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) this.angles[na++] = Math.atan2(fs.wallSeg[4 * k + 1] - uy, fs.wallSeg[4 * k] - ux);
+      for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) this.corner(na++, fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
     }
-    for (const [cx, cy] of [[0, 0], [fs.mapWidth, 0], [fs.mapWidth, fs.mapDepth], [0, fs.mapDepth]]) this.angles[na++] = Math.atan2(cy - uy, cx - ux);
-    let m = 0;
+    for (const [cx, cy] of [[0, 0], [fs.mapWidth, 0], [fs.mapWidth, fs.mapDepth], [0, fs.mapDepth]]) this.corner(na++, cx, cy);
+    const radius = fs.grid && this.shortcut ? NEAR_CELLS * fs.grid.cell : Infinity, r2 = radius * radius;
+    // Sample 2i + side of corner i, as cast in that order (the sort's tie-break).
+    let nn = 0;
+    this.shortcuts = 0;
     for (let i = 0; i < na; i++) {
-      for (const side of [-EPS_ANGLE, EPS_ANGLE]) {
-        const a = this.angles[i] + side;
-        const dx = Math.cos(a), dy = Math.sin(a);
-        this.castRay(dx, dy, m);
-        this.pa[m] = pseudoAngle(dx, dy);
-        m++;
+      if (!(this.cornerD2[i] < r2)) continue;
+      for (let side = 0; side < 2; side++) {
+        const m = 2 * i + side;
+        this.ray(i, side);
+        this.castRay(this.rdx, this.rdy, m);
+        this.nearKey[nn] = this.pa[m];
+        this.nearM[nn++] = m;
       }
     }
+    if (radius < Infinity) {
+      this.sorter.sort(this.nearKey, nn, this.order);
+      const key = this.nearKey, idx = this.nearIdx, near = radius * (1 - 1e-6);
+      for (let j = 0; j < nn; j++) idx[j] = this.nearM[this.order[j]];
+      for (let j = 0; j < nn; j++) key[j] = this.pa[idx[j]];
+      for (let i = 0; i < na; i++) {
+        if (this.cornerD2[i] < r2) continue;
+        for (let side = 0; side < 2; side++) {
+          const m = 2 * i + side;
+          this.ray(i, side);
+          const a = this.pa[m];
+          // The near samples around the ray: j the last at or before its angle (cyclic), j2 the next.
+          let lo = 0, hi = nn - 1;
+          if (nn < 2 || a < key[0]) lo = nn - 1;
+          else
+            while (lo < hi) {
+              const mid = (lo + hi + 1) >> 1;
+              if (key[mid] <= a) lo = mid;
+              else hi = mid - 1;
+            }
+          const j = idx[lo], j2 = idx[lo + 1 === nn ? 0 : lo + 1], w = this.hseg[j];
+          if (nn >= 2 && w >= 0 && this.hseg[j2] === w && Math.hypot(this.hx[j] - ux, this.hy[j] - uy) < near && Math.hypot(this.hx[j2] - ux, this.hy[j2] - uy) < near) {
+            this.hitWall(w, this.rdx, this.rdy, m);
+            this.shortcuts++;
+          }
+          else this.castRay(this.rdx, this.rdy, m);
+        }
+      }
+    }
+    const m = 2 * na;
     // Samples by pseudo-angle, ties in the order cast.
     const o = this.order;
     this.sorter.sort(this.pa, m, o);
@@ -302,6 +404,42 @@ export class View {
     permute(this.hy, o, m);
     permute(this.hseg, o, m);
     this.n = m;
+  }
+
+  /** The polygon's samples in angular order, copied (for the tests: the shortcut against casting every ray), and how many rays ended without a walk. */
+  samples(): { angle: Float64Array; x: Float64Array; y: Float64Array; wall: Int32Array; shortcuts: number } {
+    const n = this.n;
+    return { angle: this.pa.slice(0, n), x: this.hx.slice(0, n), y: this.hy.slice(0, n), wall: this.hseg.slice(0, n), shortcuts: this.shortcuts };
+  }
+
+  private shortcuts = 0;
+
+  /** Corner i at (x, y): its angle and squared plan distance from U. */
+  private corner(i: number, x: number, y: number): void {
+    this.angles[i] = Math.atan2(y - this.uy, x - this.ux);
+    this.cornerD2[i] = (x - this.ux) ** 2 + (y - this.uy) ** 2;
+  }
+
+  /** The ray of corner i on one side (0: -EPS_ANGLE, 1: +EPS_ANGLE): its direction into rdx, rdy, its pseudo-angle into sample 2i + side. */
+  private rdx = 0;
+  private rdy = 0;
+  private ray(i: number, side: number): void {
+    const a = this.angles[i] + (side === 0 ? -EPS_ANGLE : EPS_ANGLE);
+    this.rdx = Math.cos(a);
+    this.rdy = Math.sin(a);
+    this.pa[2 * i + side] = pseudoAngle(this.rdx, this.rdy);
+  }
+
+  /** castRay's sample when its nearest wall is known to be w: the same crossing and the same map-boundary rule. */
+  private hitWall(w: number, dx: number, dy: number, m: number): void {
+    const fs = this.fs, { ux, uy } = this;
+    const tx = dx > 0 ? (fs.mapWidth - ux) / dx : dx < 0 ? -ux / dx : Infinity;
+    const ty = dy > 0 ? (fs.mapDepth - uy) / dy : dy < 0 ? -uy / dy : Infinity;
+    const tb = Math.min(tx, ty), t = wallCrossing(fs, w, ux, uy, dx, dy);
+    const best = tb < t ? tb : t;
+    this.hx[m] = ux + best * dx;
+    this.hy[m] = uy + best * dy;
+    this.hseg[m] = tb < t ? -1 : w;
   }
 
   /** Nearest hit of the ray from U along (dx, dy) with a taller building's wall or the map boundary, into sample m. */
@@ -367,9 +505,12 @@ export class View {
    * point is seen in 2D), and the building of that wall in `firstBuilding`.
    */
   private firstBuilding = -1;
-  private firstHit(qx: number, qy: number, ownSeg: number): number {
+  /** The sample firstHit looked at: where the next column's search starts (`near`, -1 for none). */
+  private firstSample = -1;
+  private firstHit(qx: number, qy: number, ownSeg: number, near: number): number {
     const dx = qx - this.ux, dy = qy - this.uy;
-    const lo = this.sampleAt(pseudoAngle(dx, dy));
+    const lo = this.sampleNear(pseudoAngle(dx, dy), near);
+    this.firstSample = lo;
     const k = this.hseg[lo];
     if (k < 0 || k === ownSeg) return Infinity;
     const fs = this.fs;
@@ -388,14 +529,18 @@ export class View {
     // Outward normal of a counter-clockwise footprint edge points right of it: U must be on that side.
     if ((by - ay) * (ux - ax) - (bx - ax) * (uy - ay) <= 0) return;
     const nc = T.wallColumns[surface], nr = T.wallRows[surface];
-    const start = T.surfaceStart[surface];
-    const rowH = 2 * T.halfV[3 * start + 2];
-    const top = (nr - 0.5) * rowH; // centre of the top row
+    const top = (nr - 0.5) * this.rowH[surface]; // centre of the top row
+    // No column shows a row when the whole wall is hidden up to there (each column's exact height below is at least
+    // the wall's bound; the margin is far above their roundings and the rows' 1e-9).
+    if (this.hiddenBelow(k) - HIDDEN_MARGIN > top) return;
+    const start = T.surfaceStart[surface], rowH = this.rowH[surface];
+    let near = -1;
     for (let c = 0; c < nc; c++) {
       const f = (c + 0.5) / nc;
       const qx = ax + f * (bx - ax), qy = ay + f * (by - ay);
       let zmin = -Infinity;
-      const t = this.firstHit(qx, qy, k);
+      const t = this.firstHit(qx, qy, k, near);
+      near = this.firstSample;
       if (t < 1 - T_EDGE) {
         zmin = uz + (fs.buildingHeight[this.firstBuilding] - uz) / t;
         if (zmin > top) continue;
