@@ -29,9 +29,9 @@ const NEAR_WALL_M = 1e-3;
 const T_EDGE = 1e-9;
 /** nearerWall's slab test widens each building's box by this much (m). */
 const BOX_SLACK = 1e-6;
-/** buildPolygon casts the rays of the corners within this many grid cells of U first (see there). */
-const NEAR_CELLS = 4;
-/** hiddenBelow steps over aligned runs of this many polygon samples. */
+/** buildPolygon's rings of corners, outer radii in grid cells (then the rest of the map; see there). */
+const RINGS = [4, 16, 64];
+/** hiddenBelow counts aligned runs of this many polygon samples wholly within a span by their own bound. */
 const BLOCK = 32;
 
 /** Monotonic stand-in for the angle of (dx, dy) in [0, 4) (the "diamond angle"): cheaper than atan2, same order. */
@@ -107,7 +107,7 @@ export class View {
   private angles: Float64Array;
   private readonly cornerD2: Float64Array;
   private readonly shortcut: boolean;
-  /** buildPolygon's near samples: their pseudo-angles and sample numbers, then both in angular order. */
+  /** buildPolygon's samples of the corners within a ring's inner radius: pseudo-angles and sample numbers, then both in angular order. */
   private readonly nearKey: Float64Array;
   private readonly nearM: Int32Array;
   private readonly nearIdx: Int32Array;
@@ -335,12 +335,13 @@ export class View {
 
   /**
    * Rays just beside every corner of the taller buildings and of the map; nearest hits sorted by angle. On a map with
-   * a grid most corners lie behind the walls around U, and their rays all end on those walls; so the corners within
-   * NEAR_CELLS grid cells of U are cast first, and a farther corner's rays are not walked when they fall in a
-   * stretch between two consecutive near samples on one wall w, both hits nearer than that radius: no building can
-   * stand in front of w there (it would reach into the triangle U-hit-hit, so within the radius, and have a near
-   * corner inside the stretch or cross a near ray), so the ray's nearest hit is on w, and the sample is w's crossing,
-   * computed as castRay computes it (the same numbers, checked against casting every ray in
+   * a grid most corners lie behind the walls around U, and their rays all end on those walls. So the corners are
+   * taken in rings of growing radius (RINGS grid cells, then the rest), each ring's against the samples of every
+   * nearer corner: a ray that falls between two consecutive such samples whose hits lie on one wall w, both nearer
+   * than the ring's inner radius, is not walked. No building can stand in front of w there: it would reach into the
+   * triangle U-hit-hit, so within that radius, and either have a corner inside the stretch (whose samples would lie
+   * between the two) or cross one of the two rays. So the ray's nearest hit is on w, and its sample is w's crossing,
+   * computed as castRay computes it: the same numbers as casting every ray (checked against that in
    * test/raytrace-large-map.test.ts). Exact up to the rays beside the corners, as the rest of this view.
    */
   private buildPolygon(): void {
@@ -352,48 +353,39 @@ export class View {
       for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) this.corner(na++, fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
     }
     for (const [cx, cy] of [[0, 0], [fs.mapWidth, 0], [fs.mapWidth, fs.mapDepth], [0, fs.mapDepth]]) this.corner(na++, cx, cy);
-    const radius = fs.grid && this.shortcut ? NEAR_CELLS * fs.grid.cell : Infinity, r2 = radius * radius;
-    // Sample 2i + side of corner i, as cast in that order (the sort's tie-break).
-    let nn = 0;
+    // Sample 2i + side belongs to corner i (the order cast: the final sort's tie-break).
+    const rings = fs.grid && this.shortcut ? RINGS.map((c) => c * fs.grid!.cell) : [];
+    rings.push(Infinity);
     this.shortcuts = 0;
-    for (let i = 0; i < na; i++) {
-      if (!(this.cornerD2[i] < r2)) continue;
-      for (let side = 0; side < 2; side++) {
-        const m = 2 * i + side;
-        this.ray(i, side);
-        this.castRay(this.rdx, this.rdy, m);
-        this.nearKey[nn] = this.pa[m];
-        this.nearM[nn++] = m;
-      }
-    }
-    if (radius < Infinity) {
-      this.sorter.sort(this.nearKey, nn, this.order);
-      const key = this.nearKey, idx = this.nearIdx, near = radius * (1 - 1e-6);
-      for (let j = 0; j < nn; j++) idx[j] = this.nearM[this.order[j]];
-      for (let j = 0; j < nn; j++) key[j] = this.pa[idx[j]];
+    let inner = 0, nn = 0;
+    for (const outer of rings) {
+      const in2 = inner * inner, out2 = outer * outer, near = inner * (1 - 1e-6);
       for (let i = 0; i < na; i++) {
-        if (this.cornerD2[i] < r2) continue;
+        const d2 = this.cornerD2[i];
+        if (!(d2 >= in2 && d2 < out2)) continue;
         for (let side = 0; side < 2; side++) {
           const m = 2 * i + side;
           this.ray(i, side);
-          const a = this.pa[m];
-          // The near samples around the ray: j the last at or before its angle (cyclic), j2 the next.
-          let lo = 0, hi = nn - 1;
-          if (nn < 2 || a < key[0]) lo = nn - 1;
-          else
-            while (lo < hi) {
-              const mid = (lo + hi + 1) >> 1;
-              if (key[mid] <= a) lo = mid;
-              else hi = mid - 1;
-            }
-          const j = idx[lo], j2 = idx[lo + 1 === nn ? 0 : lo + 1], w = this.hseg[j];
-          if (nn >= 2 && w >= 0 && this.hseg[j2] === w && Math.hypot(this.hx[j] - ux, this.hy[j] - uy) < near && Math.hypot(this.hx[j2] - ux, this.hy[j2] - uy) < near) {
+          const w = nn >= 2 ? this.closedStretch(this.pa[m], nn, near) : -1;
+          if (w >= 0) {
             this.hitWall(w, this.rdx, this.rdy, m);
             this.shortcuts++;
-          }
-          else this.castRay(this.rdx, this.rdy, m);
+          } else this.castRay(this.rdx, this.rdy, m);
         }
       }
+      if (outer === Infinity) break;
+      // The samples of every corner within `outer`, by angle, for the next ring.
+      nn = 0;
+      for (let i = 0; i < na; i++)
+        if (this.cornerD2[i] < out2)
+          for (let side = 0; side < 2; side++) {
+            this.nearKey[nn] = this.pa[2 * i + side];
+            this.nearM[nn++] = 2 * i + side;
+          }
+      this.sorter.sort(this.nearKey, nn, this.order);
+      for (let j = 0; j < nn; j++) this.nearIdx[j] = this.nearM[this.order[j]];
+      for (let j = 0; j < nn; j++) this.nearKey[j] = this.pa[this.nearIdx[j]];
+      inner = outer;
     }
     const m = 2 * na;
     // Samples by pseudo-angle, ties in the order cast.
@@ -404,6 +396,25 @@ export class View {
     permute(this.hy, o, m);
     permute(this.hseg, o, m);
     this.n = m;
+  }
+
+  /**
+   * The wall w when the nn nearer samples (by angle in nearKey / nearIdx) around pseudo-angle a, the last at or before
+   * it (cyclic) and the next, both hit w nearer than `near`; else -1.
+   */
+  private closedStretch(a: number, nn: number, near: number): number {
+    const key = this.nearKey;
+    let lo = 0, hi = nn - 1;
+    if (a < key[0]) lo = nn - 1;
+    else
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (key[mid] <= a) lo = mid;
+        else hi = mid - 1;
+      }
+    const j = this.nearIdx[lo], j2 = this.nearIdx[lo + 1 === nn ? 0 : lo + 1], w = this.hseg[j];
+    const { ux, uy } = this;
+    return w >= 0 && this.hseg[j2] === w && Math.hypot(this.hx[j] - ux, this.hy[j] - uy) < near && Math.hypot(this.hx[j2] - ux, this.hy[j2] - uy) < near ? w : -1;
   }
 
   /** The polygon's samples in angular order, copied (for the tests: the shortcut against casting every ray), and how many rays ended without a walk. */
