@@ -9,7 +9,7 @@ import { randInt, rngFor } from '../src/util/rng.ts';
 test('radix sort: the order of the comparator sort (key, then index), on keys with ties, +-0, tiny and wide-ranged values', () => {
   const rng = rngFor(7, 'radix-sort-test');
   const sorter = new RadixSorter();
-  for (const n of [0, 1, 2, 17, 1000, 50_000]) {
+  for (const n of [0, 1, 2, 17, 255, 256, 1000, 50_000]) {
     const keys = new Float64Array(n + 3);
     for (let i = 0; i < n; i++) {
       const kind = randInt(rng, 5);

@@ -7,6 +7,8 @@ const BITS = 11;
 const BUCKETS = 1 << BITS;
 /** Word (0 low, 1 high, of a little-endian double) and shift of each pass: bits 0-10, 11-21, 22-31 of each word. */
 const PASSES: [number, number][] = [[0, 0], [0, 11], [0, 22], [1, 0], [1, 11], [1, 22]];
+/** Below this many keys the comparator sort is used (the same order). */
+const SMALL = 256;
 
 export class RadixSorter {
   private keys = new Float64Array(0);
@@ -20,6 +22,12 @@ export class RadixSorter {
       this.keys = new Float64Array(n);
       this.words = new Uint32Array(this.keys.buffer);
       this.tmp = new Int32Array(n);
+    }
+    if (n < SMALL) {
+      // A few keys (a small map's polygon): the comparator sort costs less than the passes' bucket counts.
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.subarray(0, n).sort((a, b) => keys[a] - keys[b] || a - b);
+      return;
     }
     const k = this.keys, w = this.words, count = this.count;
     for (let i = 0; i < n; i++) {

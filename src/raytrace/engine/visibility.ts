@@ -30,7 +30,7 @@ const T_EDGE = 1e-9;
 /** nearerWall's slab test widens each building's box by this much (m). */
 const BOX_SLACK = 1e-6;
 /** buildPolygon's rings of corners, outer radii in grid cells (then the rest of the map; see there). */
-const RINGS = [4, 16, 64];
+const RINGS = [4, 16];
 /** hiddenBelow counts aligned runs of this many polygon samples wholly within a span by their own bound. */
 const BLOCK = 32;
 
