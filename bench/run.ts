@@ -4,11 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 // `npm run bench`: every stage benchmark in turn, each in its own process so one's heap and
 // wasm state do not distort the next. Each prints its own numbers (scale.ts: each stage's peak RSS). city.ts runs
-// twice: three district sizes with 200 receivers, then the city-scale target (5,000 buildings, 10,000 receivers)
-// with a 300 m max_range_m (docs/scale.md: without it that run takes far longer).
+// twice: three district sizes with 200 receivers, then the city-scale target (5,000 buildings, 10,000 receivers).
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = [['cli.ts'], ['raytrace.ts'], ['measure.ts'], ['scale.ts'], ['map-load.ts'], ['city.ts'], ['city.ts', '--buildings', '5000', '--receivers', '10000', '--max-range', '300'], ['radiomap.ts'], ['train.ts']];
+const benches = [['cli.ts'], ['raytrace.ts'], ['measure.ts'], ['scale.ts'], ['map-load.ts'], ['city.ts'], ['city.ts', '--buildings', '5000', '--receivers', '10000'], ['radiomap.ts'], ['train.ts']];
 let failed = false;
 for (const [b, ...args] of benches) {
   console.log(`\n=== bench/${[b, ...args].join(' ')} ===`);

@@ -367,10 +367,8 @@ export class View {
           const m = 2 * i + side;
           this.ray(i, side);
           const w = nn >= 2 ? this.closedStretch(this.pa[m], nn, near) : -1;
-          if (w >= 0) {
-            this.hitWall(w, this.rdx, this.rdy, m);
-            this.shortcuts++;
-          } else this.castRay(this.rdx, this.rdy, m);
+          if (w >= 0 && this.hitWall(w, this.rdx, this.rdy, m)) this.shortcuts++;
+          else this.castRay(this.rdx, this.rdy, m);
         }
       }
       if (outer === Infinity) break;
@@ -441,16 +439,21 @@ export class View {
     this.pa[2 * i + side] = pseudoAngle(this.rdx, this.rdy);
   }
 
-  /** castRay's sample when its nearest wall is known to be w: the same crossing and the same map-boundary rule. */
-  private hitWall(w: number, dx: number, dy: number, m: number): void {
+  /**
+   * castRay's sample when its nearest wall is known to be w: the same crossing and the same map-boundary rule; false
+   * (nothing written) when the ray misses w by a rounding at its ends (castRay then decides).
+   */
+  private hitWall(w: number, dx: number, dy: number, m: number): boolean {
     const fs = this.fs, { ux, uy } = this;
+    const t = wallCrossing(fs, w, ux, uy, dx, dy);
+    if (!(t > 0)) return false;
     const tx = dx > 0 ? (fs.mapWidth - ux) / dx : dx < 0 ? -ux / dx : Infinity;
     const ty = dy > 0 ? (fs.mapDepth - uy) / dy : dy < 0 ? -uy / dy : Infinity;
-    const tb = Math.min(tx, ty), t = wallCrossing(fs, w, ux, uy, dx, dy);
-    const best = tb < t ? tb : t;
+    const tb = Math.min(tx, ty), best = tb < t ? tb : t;
     this.hx[m] = ux + best * dx;
     this.hy[m] = uy + best * dy;
     this.hseg[m] = tb < t ? -1 : w;
+    return true;
   }
 
   /** Nearest hit of the ray from U along (dx, dy) with a taller building's wall or the map boundary, into sample m. */
