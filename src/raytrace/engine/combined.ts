@@ -263,7 +263,6 @@ export function buildSiteCombined(fs: FlatScene, tree: ImageTree, se: SiteEdges,
   return { nodes: Int32Array.from(nodes), edges, visible, visibleStart, drMask, drBox, drFirst, drLast, drChunkBox, drGroupBox, drEdge, drVertical, drChunkTop };
 }
 
-
 /** The plan bounding box of edges list[from .. to), written to box at 4k (min x, min y, max x, max y). */
 function planBox(se: SiteEdges, list: ArrayLike<number>, from: number, to: number, box: Float64Array, k: number): void {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;

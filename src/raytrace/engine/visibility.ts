@@ -107,10 +107,14 @@ export class View {
   private angles: Float64Array;
   private readonly cornerD2: Float64Array;
   private readonly shortcut: boolean;
-  /** buildPolygon's samples of the corners within a ring's inner radius: pseudo-angles and sample numbers, then both in angular order. */
+  /**
+   * buildPolygon's samples of the corners within a ring's inner radius: pseudo-angles and sample numbers, then both in
+   * angular order, with each stretch's closing wall (nearWall).
+   */
   private readonly nearKey: Float64Array;
   private readonly nearM: Int32Array;
   private readonly nearIdx: Int32Array;
+  private readonly nearWall: Int32Array;
   private order: Int32Array;
   private readonly sorter = new RadixSorter();
   /** Some building is not taller than the point (it then needs the exact per-tile height test). */
@@ -138,6 +142,7 @@ export class View {
     this.nearKey = new Float64Array(2 * corners);
     this.nearM = new Int32Array(2 * corners);
     this.nearIdx = new Int32Array(2 * corners);
+    this.nearWall = new Int32Array(2 * corners);
     this.order = new Int32Array(2 * corners);
     this.pa = new Float64Array(2 * corners);
     this.hx = new Float64Array(2 * corners);
@@ -192,8 +197,8 @@ export class View {
   }
 
   /**
-   * A height below which no point of wall k is visible from the outline's point U, in 3D (DR's faces: combined.ts's
-   * receiverFaces, once per wall and receiver). In a direction where the polygon's nearest wall is another one, at
+   * A height below which no point of wall k is visible from the outline's point U, in 3D (the diffuse step's walls,
+   * DR's faces: combined.ts's receiverFaces). In a direction where the polygon's nearest wall is another one, at
    * plan distance d, of a building of height H' > U's, a segment from U to a point of wall k at plan distance D and
    * height z crosses that wall at the fraction t = d / D <= 1 of the way, at height uz + t (z - uz), which is below
    * H' unless z >= uz + (H' - uz) D / d. D is at least Dk, wall k's least plan distance from U; d is at most the
@@ -230,8 +235,7 @@ export class View {
     lo = (lo - ANGLE_SLACK + 4) % 4;
     const span = (hi - lo + 4) % 4 + ANGLE_SLACK;
     if (this.indexStamp !== this.polygonStamp) this.indexPolygon();
-    // A block that cannot lower the least height is stepped over whole when wall k is not among the polygon's walls
-    // (its samples past the span's end, if any, cannot lower it either).
+    // Sample by sample when wall k is among the polygon's walls (a sample on it means no bound).
     const n = this.n, byOne = !this.blocks || this.hitStamp[k] === this.polygonStamp;
     let z = Infinity;
     for (let i = this.sampleAt(lo), steps = 0; steps < n; ) {
@@ -323,14 +327,7 @@ export class View {
 
   /** Index of the last sample at or before pseudo-angle a (cyclic). */
   private sampleAt(a: number): number {
-    if (a < this.pa[0]) return this.n - 1;
-    let lo = 0, hi = this.n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.pa[mid] <= a) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBefore(this.pa, this.n, a);
   }
 
   /**
@@ -359,14 +356,14 @@ export class View {
     this.shortcuts = 0;
     let inner = 0, nn = 0;
     for (const outer of rings) {
-      const in2 = inner * inner, out2 = outer * outer, near = inner * (1 - 1e-6);
+      const in2 = inner * inner, out2 = outer * outer;
       for (let i = 0; i < na; i++) {
         const d2 = this.cornerD2[i];
         if (!(d2 >= in2 && d2 < out2)) continue;
         for (let side = 0; side < 2; side++) {
           const m = 2 * i + side;
           this.ray(i, side);
-          const w = nn >= 2 ? this.closedStretch(this.pa[m], nn, near) : -1;
+          const w = nn >= 2 ? this.nearWall[lastAtOrBefore(this.nearKey, nn, this.pa[m])] : -1;
           if (w >= 0 && this.hitWall(w, this.rdx, this.rdy, m)) this.shortcuts++;
           else this.castRay(this.rdx, this.rdy, m);
         }
@@ -382,7 +379,13 @@ export class View {
           }
       this.sorter.sort(this.nearKey, nn, this.order);
       for (let j = 0; j < nn; j++) this.nearIdx[j] = this.nearM[this.order[j]];
-      for (let j = 0; j < nn; j++) this.nearKey[j] = this.pa[this.nearIdx[j]];
+      // Per stretch from near sample j to the next: its wall when both hits lie on it within `outer`, else -1.
+      const near = outer * (1 - 1e-6);
+      for (let j = 0; j < nn; j++) {
+        const m = this.nearIdx[j], m2 = this.nearIdx[j + 1 === nn ? 0 : j + 1], w = this.hseg[m];
+        this.nearKey[j] = this.pa[m];
+        this.nearWall[j] = w >= 0 && this.hseg[m2] === w && Math.hypot(this.hx[m] - ux, this.hy[m] - uy) < near && Math.hypot(this.hx[m2] - ux, this.hy[m2] - uy) < near ? w : -1;
+      }
       inner = outer;
     }
     const m = 2 * na;
@@ -394,25 +397,6 @@ export class View {
     permute(this.hy, o, m);
     permute(this.hseg, o, m);
     this.n = m;
-  }
-
-  /**
-   * The wall w when the nn nearer samples (by angle in nearKey / nearIdx) around pseudo-angle a, the last at or before
-   * it (cyclic) and the next, both hit w nearer than `near`; else -1.
-   */
-  private closedStretch(a: number, nn: number, near: number): number {
-    const key = this.nearKey;
-    let lo = 0, hi = nn - 1;
-    if (a < key[0]) lo = nn - 1;
-    else
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (key[mid] <= a) lo = mid;
-        else hi = mid - 1;
-      }
-    const j = this.nearIdx[lo], j2 = this.nearIdx[lo + 1 === nn ? 0 : lo + 1], w = this.hseg[j];
-    const { ux, uy } = this;
-    return w >= 0 && this.hseg[j2] === w && Math.hypot(this.hx[j] - ux, this.hy[j] - uy) < near && Math.hypot(this.hx[j2] - ux, this.hy[j2] - uy) < near ? w : -1;
   }
 
   /** The polygon's samples in angular order, copied (for the tests: the shortcut against casting every ray), and how many rays ended without a walk. */
@@ -447,23 +431,26 @@ export class View {
     const fs = this.fs, { ux, uy } = this;
     const t = wallCrossing(fs, w, ux, uy, dx, dy);
     if (!(t > 0)) return false;
-    const tx = dx > 0 ? (fs.mapWidth - ux) / dx : dx < 0 ? -ux / dx : Infinity;
-    const ty = dy > 0 ? (fs.mapDepth - uy) / dy : dy < 0 ? -uy / dy : Infinity;
-    const tb = Math.min(tx, ty), best = tb < t ? tb : t;
+    const tb = this.boundaryT(dx, dy), best = tb < t ? tb : t;
     this.hx[m] = ux + best * dx;
     this.hy[m] = uy + best * dy;
     this.hseg[m] = tb < t ? -1 : w;
     return true;
   }
 
+  /** Where the ray from U along (dx, dy) leaves the map's rectangle [0, W] x [0, D] (U is inside it). */
+  private boundaryT(dx: number, dy: number): number {
+    const fs = this.fs, { ux, uy } = this;
+    const tx = dx > 0 ? (fs.mapWidth - ux) / dx : dx < 0 ? -ux / dx : Infinity;
+    const ty = dy > 0 ? (fs.mapDepth - uy) / dy : dy < 0 ? -uy / dy : Infinity;
+    return Math.min(tx, ty);
+  }
+
   /** Nearest hit of the ray from U along (dx, dy) with a taller building's wall or the map boundary, into sample m. */
   private castRay(dx: number, dy: number, m: number): void {
     const fs = this.fs;
     const { ux, uy, uz } = this;
-    // The map boundary: leave the rectangle [0, W] x [0, D] (U is inside it).
-    const tx = dx > 0 ? (fs.mapWidth - ux) / dx : dx < 0 ? -ux / dx : Infinity;
-    const ty = dy > 0 ? (fs.mapDepth - uy) / dy : dy < 0 ? -uy / dy : Infinity;
-    const tb = Math.min(tx, ty);
+    const tb = this.boundaryT(dx, dy);
     this.best = Infinity;
     this.bestSeg = -1;
     this.idx = 1 / dx;
@@ -543,11 +530,11 @@ export class View {
     // Outward normal of a counter-clockwise footprint edge points right of it: U must be on that side.
     if ((by - ay) * (ux - ax) - (bx - ax) * (uy - ay) <= 0) return;
     const nc = T.wallColumns[surface], nr = T.wallRows[surface];
-    const top = (nr - 0.5) * this.rowH[surface]; // centre of the top row
+    const rowH = this.rowH[surface], top = (nr - 0.5) * rowH; // centre of the top row
     // No column shows a row when the whole wall is hidden up to there (each column's exact height below is at least
     // the wall's bound; the margin is far above their roundings and the rows' 1e-9).
     if (this.hiddenBelow(k) - HIDDEN_MARGIN > top) return;
-    const start = T.surfaceStart[surface], rowH = this.rowH[surface];
+    const start = T.surfaceStart[surface];
     let near = -1;
     for (let c = 0; c < nc; c++) {
       const f = (c + 0.5) / nc;
@@ -629,6 +616,18 @@ function segmentDistance(ax: number, ay: number, bx: number, by: number): number
   const ex = bx - ax, ey = by - ay, l2 = ex * ex + ey * ey;
   const f = l2 > 0 ? Math.min(1, Math.max(0, -(ax * ex + ay * ey) / l2)) : 0;
   return Math.hypot(ax + f * ex, ay + f * ey);
+}
+
+/** Index of the last of keys[0 ..< n) (ascending) at or before a; n - 1 when a precedes them all (cyclic). */
+function lastAtOrBefore(keys: Float64Array, n: number, a: number): number {
+  if (a < keys[0]) return n - 1;
+  let lo = 0, hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (keys[mid] <= a) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function permute<T extends Float64Array | Int32Array>(a: T, order: Int32Array, n: number): void {
