@@ -115,7 +115,14 @@ export class View {
   private readonly nearM: Int32Array;
   private readonly nearIdx: Int32Array;
   private readonly nearWall: Int32Array;
+  private readonly nearRun: Int32Array;
   private order: Int32Array;
+  /** buildPolygon's corners: which were cast for this polygon (cast[k] === castStamp), the ones near U, and the corners of each grid cell. */
+  private readonly cast: Int32Array;
+  private castStamp = 0;
+  private readonly ringCorners: Int32Array;
+  private readonly cellStart: Int32Array;
+  private readonly cellCorner: Int32Array;
   private readonly sorter = new RadixSorter();
   /** Some building is not taller than the point (it then needs the exact per-tile height test). */
   private hasLow = false;
@@ -143,7 +150,21 @@ export class View {
     this.nearM = new Int32Array(2 * corners);
     this.nearIdx = new Int32Array(2 * corners);
     this.nearWall = new Int32Array(2 * corners);
+    this.nearRun = new Int32Array(2 * corners);
     this.order = new Int32Array(2 * corners);
+    this.cast = new Int32Array(corners);
+    this.ringCorners = new Int32Array(corners);
+    // Each wall's start corner, listed under the grid cell it lies in (ascending).
+    const g = fs.grid, K = corners - 4;
+    this.cellStart = new Int32Array(g ? g.cols * g.rows + 1 : 1);
+    this.cellCorner = new Int32Array(g ? K : 0);
+    if (g) {
+      const cellOfCorner = (k: number) => cellOf(g.y0, g.cell, g.rows, fs.wallSeg[4 * k + 1]) * g.cols + cellOf(g.x0, g.cell, g.cols, fs.wallSeg[4 * k]);
+      for (let k = 0; k < K; k++) this.cellStart[cellOfCorner(k) + 1]++;
+      for (let c = 0; c < g.cols * g.rows; c++) this.cellStart[c + 1] += this.cellStart[c];
+      const next = this.cellStart.slice(0, -1);
+      for (let k = 0; k < K; k++) this.cellCorner[next[cellOfCorner(k)]++] = k;
+    }
     this.pa = new Float64Array(2 * corners);
     this.hx = new Float64Array(2 * corners);
     this.hy = new Float64Array(2 * corners);
@@ -338,58 +359,137 @@ export class View {
    * than the ring's inner radius, is not walked. No building can stand in front of w there: it would reach into the
    * triangle U-hit-hit, so within that radius, and either have a corner inside the stretch (whose samples would lie
    * between the two) or cross one of the two rays. So the ray's nearest hit is on w, and its sample is w's crossing,
-   * computed as castRay computes it: the same numbers as casting every ray (checked against that in
-   * test/raytrace-large-map.test.ts). Exact up to the rays beside the corners, as the rest of this view.
+   * computed as castRay computes it: the same numbers as casting every ray. Beyond the last ring the corners are
+   * taken grid cell by grid cell, and a cell whose whole angular extent from U lies inside one such stretch gets no
+   * samples at all: its corners' samples would all lie on w between two samples on w, points of the polygon's edge
+   * along w that change nothing it answers (test/raytrace-large-map.test.ts checks the samples against casting every
+   * ray: the same numbers, less those on the wall of both their neighbours). So a receiver pays for the corners
+   * near it and those it sees, not for the map. Exact up to the rays beside the corners, as the rest of this view.
    */
   private buildPolygon(): void {
-    const fs = this.fs;
+    const fs = this.fs, g = fs.grid;
     const { ux, uy, uz } = this;
-    let na = 0;
-    for (let b = 0; b < fs.buildingHeight.length; b++) {
-      if (!(fs.buildingHeight[b] > uz)) continue;
-      for (let k = fs.buildingWalls[b]; k < fs.buildingWalls[b + 1]; k++) this.corner(na++, fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
-    }
-    for (const [cx, cy] of [[0, 0], [fs.mapWidth, 0], [fs.mapWidth, fs.mapDepth], [0, fs.mapDepth]]) this.corner(na++, cx, cy);
-    // Sample 2i + side belongs to corner i (the order cast: the final sort's tie-break).
-    const rings = fs.grid && this.shortcut ? RINGS.map((c) => c * fs.grid!.cell) : [];
-    rings.push(Infinity);
+    const K = fs.wallSeg.length / 4, stamp = ++this.castStamp;
     this.shortcuts = 0;
-    let inner = 0, nn = 0;
-    for (const outer of rings) {
-      const in2 = inner * inner, out2 = outer * outer;
-      for (let i = 0; i < na; i++) {
-        const d2 = this.cornerD2[i];
-        if (!(d2 >= in2 && d2 < out2)) continue;
-        for (let side = 0; side < 2; side++) {
-          const m = 2 * i + side;
-          this.ray(i, side);
-          const w = nn >= 2 ? this.nearWall[lastAtOrBefore(this.nearKey, nn, this.pa[m])] : -1;
-          if (w >= 0 && this.hitWall(w, this.rdx, this.rdy, m)) this.shortcuts++;
-          else this.castRay(this.rdx, this.rdy, m);
+    this.skipped = 0;
+    // Corner k < K is wall k's start; K to K + 3 the map's corners. Sample 2k + side belongs to corner k (the final
+    // sort's tie-break: the order of k).
+    for (let c = 0; c < 4; c++) this.corner(K + c, c === 1 || c === 2 ? fs.mapWidth : 0, c >= 2 ? fs.mapDepth : 0);
+    if (!g || !this.shortcut) {
+      let n = 0;
+      for (let k = 0; k < K; k++) if (fs.buildingHeight[fs.wallBuilding[k]] > uz) this.corner((this.ringCorners[n++] = k), fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
+      for (let c = 0; c < 4; c++) this.ringCorners[n++] = K + c;
+      for (let j = 0; j < n; j++) this.sample(this.ringCorners[j], 0, stamp);
+      this.gatherSamples(K, stamp);
+      return;
+    }
+    // The corners of the cells within the last ring's radius (R) around U, in corner order, by distance.
+    const radii = RINGS.map((c) => c * g.cell), R = radii[radii.length - 1];
+    const c0 = cellOf(g.x0, g.cell, g.cols, ux - R), c1 = cellOf(g.x0, g.cell, g.cols, ux + R);
+    const r0 = cellOf(g.y0, g.cell, g.rows, uy - R), r1 = cellOf(g.y0, g.cell, g.rows, uy + R);
+    let n = 0;
+    for (let r = r0; r <= r1; r++)
+      for (let c = c0; c <= c1; c++)
+        for (let i = this.cellStart[r * g.cols + c]; i < this.cellStart[r * g.cols + c + 1]; i++) {
+          const k = this.cellCorner[i];
+          if (fs.buildingHeight[fs.wallBuilding[k]] > uz) this.corner((this.ringCorners[n++] = k), fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
         }
+    for (let c = 0; c < 4; c++) this.ringCorners[n++] = K + c;
+    this.ringCorners.subarray(0, n).sort();
+    let inner = 0, nn = 0;
+    for (const outer of [...radii, Infinity]) {
+      const in2 = inner * inner, out2 = outer * outer;
+      for (let j = 0; j < n; j++) {
+        const k = this.ringCorners[j], d2 = this.cornerD2[k];
+        if (d2 >= in2 && d2 < out2) this.sample(k, nn, stamp);
       }
       if (outer === Infinity) break;
-      // The samples of every corner within `outer`, by angle, for the next ring.
-      nn = 0;
-      for (let i = 0; i < na; i++)
-        if (this.cornerD2[i] < out2)
-          for (let side = 0; side < 2; side++) {
-            this.nearKey[nn] = this.pa[2 * i + side];
-            this.nearM[nn++] = 2 * i + side;
-          }
-      this.sorter.sort(this.nearKey, nn, this.order);
-      for (let j = 0; j < nn; j++) this.nearIdx[j] = this.nearM[this.order[j]];
-      // Per stretch from near sample j to the next: its wall when both hits lie on it within `outer`, else -1.
-      const near = outer * (1 - 1e-6);
-      for (let j = 0; j < nn; j++) {
-        const m = this.nearIdx[j], m2 = this.nearIdx[j + 1 === nn ? 0 : j + 1], w = this.hseg[m];
-        this.nearKey[j] = this.pa[m];
-        this.nearWall[j] = w >= 0 && this.hseg[m2] === w && Math.hypot(this.hx[m] - ux, this.hy[m] - uy) < near && Math.hypot(this.hx[m2] - ux, this.hy[m2] - uy) < near ? w : -1;
-      }
+      nn = this.nearTable(n, out2, outer);
       inner = outer;
     }
-    const m = 2 * na;
-    // Samples by pseudo-angle, ties in the order cast.
+    // The cells beyond: wholly outside the square of side 2R around U, so farther than R.
+    const cell = g.cell;
+    for (let r = 0; r < g.rows; r++)
+      for (let c = 0; c < g.cols; c++) {
+        if (r >= r0 && r <= r1 && c >= c0 && c <= c1) {
+          c = c1;
+          continue;
+        }
+        const a = this.cellStart[r * g.cols + c], e = this.cellStart[r * g.cols + c + 1];
+        if (a === e) continue;
+        const x0 = g.x0 + c * cell - ux, y0 = g.y0 + r * cell - uy, x1 = x0 + cell, y1 = y0 + cell;
+        const p00 = pseudoAngle(x0, y0), p10 = pseudoAngle(x1, y0), p01 = pseudoAngle(x0, y1), p11 = pseudoAngle(x1, y1);
+        const lo = Math.min(p00, p10, p01, p11) - ANGLE_SLACK, hi = Math.max(p00, p10, p01, p11) + ANGLE_SLACK;
+        // One stretch holds the cell when both ends fall in it (not across angle 0: hi - lo < 1 and no key in between).
+        if (hi - lo < 1 && (lo >= this.nearKey[0] || hi < this.nearKey[0])) {
+          const j = lastAtOrBefore(this.nearKey, nn, lo);
+          if (this.nearWall[j] >= 0 && this.nearRun[j] === this.nearRun[lastAtOrBefore(this.nearKey, nn, hi)]) {
+            this.skipped += e - a;
+            continue;
+          }
+        }
+        for (let i = a; i < e; i++) {
+          const k = this.cellCorner[i];
+          if (!(fs.buildingHeight[fs.wallBuilding[k]] > uz)) continue;
+          this.corner(k, fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
+          this.sample(k, nn, stamp);
+        }
+      }
+    this.gatherSamples(K, stamp);
+  }
+
+  /** Corner k's two samples, ended on the wall of their stretch among the nn near samples when it has one, else cast. */
+  private sample(k: number, nn: number, stamp: number): void {
+    this.cast[k] = stamp;
+    for (let side = 0; side < 2; side++) {
+      const m = 2 * k + side;
+      this.ray(k, side);
+      const w = nn >= 2 ? this.nearWall[lastAtOrBefore(this.nearKey, nn, this.pa[m])] : -1;
+      if (w >= 0 && this.hitWall(w, this.rdx, this.rdy, m)) this.shortcuts++;
+      else this.castRay(this.rdx, this.rdy, m);
+    }
+  }
+
+  /**
+   * The samples of the first n ring corners within `outer` (squared: out2), by angle, for the next ring: nearKey, and
+   * per stretch from one to the next its wall when both hits lie on it within `outer`, else -1 (nearWall). Returns
+   * how many.
+   */
+  private nearTable(n: number, out2: number, outer: number): number {
+    let nn = 0;
+    for (let j = 0; j < n; j++) {
+      const k = this.ringCorners[j];
+      if (this.cornerD2[k] < out2)
+        for (let side = 0; side < 2; side++) {
+          this.nearKey[nn] = this.pa[2 * k + side];
+          this.nearM[nn++] = 2 * k + side;
+        }
+    }
+    this.sorter.sort(this.nearKey, nn, this.order);
+    for (let j = 0; j < nn; j++) this.nearIdx[j] = this.nearM[this.order[j]];
+    const near = outer * (1 - 1e-6), { ux, uy } = this;
+    for (let j = 0; j < nn; j++) {
+      const m = this.nearIdx[j], m2 = this.nearIdx[j + 1 === nn ? 0 : j + 1], w = this.hseg[m];
+      this.nearKey[j] = this.pa[m];
+      this.nearWall[j] = w >= 0 && this.hseg[m2] === w && Math.hypot(this.hx[m] - ux, this.hy[m] - uy) < near && Math.hypot(this.hx[m2] - ux, this.hy[m2] - uy) < near ? w : -1;
+      // Consecutive stretches closed by one wall make one run (the far cells are judged per run).
+      this.nearRun[j] = j > 0 && this.nearWall[j] >= 0 && this.nearWall[j] === this.nearWall[j - 1] ? this.nearRun[j - 1] : j;
+    }
+    return nn;
+  }
+
+  /** The samples of the corners cast this time (cast[k] === stamp), moved to the front in corner order, then sorted by pseudo-angle (ties in that order). */
+  private gatherSamples(K: number, stamp: number): void {
+    let m = 0;
+    for (let k = 0; k < K + 4; k++) {
+      if (this.cast[k] !== stamp) continue;
+      for (let side = 0; side < 2; side++, m++) {
+        this.pa[m] = this.pa[2 * k + side];
+        this.hx[m] = this.hx[2 * k + side];
+        this.hy[m] = this.hy[2 * k + side];
+        this.hseg[m] = this.hseg[2 * k + side];
+      }
+    }
     const o = this.order;
     this.sorter.sort(this.pa, m, o);
     permute(this.pa, o, m);
@@ -399,13 +499,14 @@ export class View {
     this.n = m;
   }
 
-  /** The polygon's samples in angular order, copied (for the tests: the shortcut against casting every ray), and how many rays ended without a walk. */
-  samples(): { angle: Float64Array; x: Float64Array; y: Float64Array; wall: Int32Array; shortcuts: number } {
+  /** The polygon's samples in angular order, copied (for the tests: the shortcut against casting every ray), how many rays ended without a walk, and how many corners got no samples (far cells hidden whole). */
+  samples(): { angle: Float64Array; x: Float64Array; y: Float64Array; wall: Int32Array; shortcuts: number; skipped: number } {
     const n = this.n;
-    return { angle: this.pa.slice(0, n), x: this.hx.slice(0, n), y: this.hy.slice(0, n), wall: this.hseg.slice(0, n), shortcuts: this.shortcuts };
+    return { angle: this.pa.slice(0, n), x: this.hx.slice(0, n), y: this.hy.slice(0, n), wall: this.hseg.slice(0, n), shortcuts: this.shortcuts, skipped: this.skipped };
   }
 
   private shortcuts = 0;
+  private skipped = 0;
 
   /** Corner i at (x, y): its angle and squared plan distance from U. */
   private corner(i: number, x: number, y: number): void {
@@ -609,6 +710,11 @@ export class View {
 /** x % 4 for x in [0, 8], without the fmod: x - 4 is exact there (Sterbenz), and 8 gives 0 as x % 4 does. */
 function mod4(x: number): number {
   return x < 4 ? x : x - 4 < 4 ? x - 4 : 0;
+}
+
+/** The grid column (or row) holding coordinate x, for a grid starting at x0 with n cells of the given size (clamped). */
+function cellOf(x0: number, cell: number, n: number, x: number): number {
+  return Math.min(n - 1, Math.max(0, Math.floor((x - x0) / cell)));
 }
 
 /** Plan distance from the origin to the segment from (ax, ay) to (bx, by). */
