@@ -30,7 +30,7 @@ const T_EDGE = 1e-9;
 /** nearerWall's slab test widens each building's box by this much (m). */
 const BOX_SLACK = 1e-6;
 /** buildPolygon's rings of corners, outer radii in grid cells (then the rest of the map; see there). */
-const RINGS = [4, 16];
+const RINGS = [4, 12, 36];
 /** hiddenBelow counts aligned runs of this many polygon samples wholly within a span by their own bound. */
 const BLOCK = 32;
 
@@ -104,12 +104,14 @@ export class View {
   private hx: Float64Array;
   private hy: Float64Array;
   private hseg: Int32Array;
-  private angles: Float64Array;
+  /** Per corner: its offset from U. */
+  private readonly cdx: Float64Array;
+  private readonly cdy: Float64Array;
   private readonly cornerD2: Float64Array;
   private readonly shortcut: boolean;
   /**
    * buildPolygon's samples of the corners within a ring's inner radius: pseudo-angles and sample numbers, then both in
-   * angular order, with each stretch's closing wall (nearWall).
+   * angular order, with each stretch's closing wall (nearWall) and its run of stretches on that wall (nearRun).
    */
   private readonly nearKey: Float64Array;
   private readonly nearM: Int32Array;
@@ -117,10 +119,16 @@ export class View {
   private readonly nearWall: Int32Array;
   private readonly nearRun: Int32Array;
   private order: Int32Array;
-  /** buildPolygon's corners: which were cast for this polygon (cast[k] === castStamp), the ones near U, and the corners of each grid cell. */
+  /**
+   * buildPolygon's corners: which were cast for this polygon (cast[k] === castStamp), those cast so far (ringCorners),
+   * and each grid cell's (cellCorner[cellStart[c] ..< cellStart[c + 1]]).
+   */
   private readonly cast: Int32Array;
   private castStamp = 0;
   private readonly ringCorners: Int32Array;
+  /** Per ring: the corners waiting for it (ringList[q][0 ..< pending[q]]). */
+  private readonly ringList: Int32Array[];
+  private readonly pending: Int32Array;
   private readonly cellStart: Int32Array;
   private readonly cellCorner: Int32Array;
   private readonly sorter = new RadixSorter();
@@ -135,8 +143,8 @@ export class View {
   count = 0;
 
   /**
-   * `blocks: false` makes hiddenBelow look at every polygon sample, `shortcut: false` the polygon cast every ray (the
-   * references their shortcuts are tested against).
+   * `blocks: false` makes hiddenBelow look at every polygon sample, `shortcut: false` the polygon cast a ray beside
+   * every corner (the references their shortcuts are tested against).
    */
   constructor(fs: FlatScene, tiles: ScatterTiles, { blocks = true, shortcut = true } = {}) {
     this.fs = fs;
@@ -144,7 +152,8 @@ export class View {
     this.blocks = blocks;
     this.shortcut = shortcut;
     const corners = fs.wallSeg.length / 4 + 4;
-    this.angles = new Float64Array(corners);
+    this.cdx = new Float64Array(corners);
+    this.cdy = new Float64Array(corners);
     this.cornerD2 = new Float64Array(corners);
     this.nearKey = new Float64Array(2 * corners);
     this.nearM = new Int32Array(2 * corners);
@@ -154,6 +163,8 @@ export class View {
     this.order = new Int32Array(2 * corners);
     this.cast = new Int32Array(corners);
     this.ringCorners = new Int32Array(corners);
+    this.ringList = Array.from({ length: RINGS.length + 1 }, () => new Int32Array(64));
+    this.pending = new Int32Array(RINGS.length + 1);
     // Each wall's start corner, listed under the grid cell it lies in (ascending).
     const g = fs.grid, K = corners - 4;
     this.cellStart = new Int32Array(g ? g.cols * g.rows + 1 : 1);
@@ -352,25 +363,25 @@ export class View {
   }
 
   /**
-   * Rays just beside every corner of the taller buildings and of the map; nearest hits sorted by angle. On a map with
-   * a grid most corners lie behind the walls around U, and their rays all end on those walls. So the corners are
-   * taken in rings of growing radius (RINGS grid cells, then the rest), each ring's against the samples of every
-   * nearer corner: a ray that falls between two consecutive such samples whose hits lie on one wall w, both nearer
-   * than the ring's inner radius, is not walked. No building can stand in front of w there: it would reach into the
-   * triangle U-hit-hit, so within that radius, and either have a corner inside the stretch (whose samples would lie
-   * between the two) or cross one of the two rays. So the ray's nearest hit is on w, and its sample is w's crossing,
-   * computed as castRay computes it: the same numbers as casting every ray. Beyond the last ring the corners are
-   * taken grid cell by grid cell, and a cell whose whole angular extent from U lies inside one such stretch gets no
-   * samples at all: its corners' samples would all lie on w between two samples on w, points of the polygon's edge
-   * along w that change nothing it answers (test/raytrace-large-map.test.ts checks the samples against casting every
-   * ray: the same numbers, less those on the wall of both their neighbours). So a receiver pays for the corners
-   * near it and those it sees, not for the map. Exact up to the rays beside the corners, as the rest of this view.
+   * Rays just beside every corner of the taller buildings and of the map that U may see; nearest hits sorted by
+   * angle. On a map with a grid most corners lie behind the walls around U, so the corners are taken in rings of
+   * growing radius (RINGS grid cells, then the rest), each ring's against the samples of every nearer corner. When
+   * two consecutive such samples hit one wall w, both nearer than the ring's inner radius, no building stands in
+   * front of w between them: it would reach into the triangle U-hit-hit, so within that radius, and either have a
+   * corner there that U sees (whose samples would lie between the two) or cross one of the two rays. So a corner of
+   * the ring within such a stretch (or a run of them on one wall), by its pseudo-angle with a margin of ANGLE_SLACK,
+   * lies behind w and gets no samples; so does a whole grid cell of corners beyond the radius (cellHidden). Its
+   * samples would be points of the polygon's edge along w, between two samples on w: leaving them out changes
+   * nothing the polygon answers (the wall in each direction; hiddenBelow's bound can only get lower, so it is still
+   * a bound). Nor does it weaken the next ring's stretches: a corner U sees is never left out. The rays cast are
+   * walked as with every ray cast: test/raytrace-large-map.test.ts checks the samples against casting every ray (the
+   * same numbers, less some on the wall of both their neighbours). So a receiver pays for the corners near it and
+   * those it sees, not for the map. Exact up to the rays beside the corners, as the rest of this view.
    */
   private buildPolygon(): void {
     const fs = this.fs, g = fs.grid;
     const { ux, uy, uz } = this;
     const K = fs.wallSeg.length / 4, stamp = ++this.castStamp;
-    this.shortcuts = 0;
     this.skipped = 0;
     // Corner k < K is wall k's start; K to K + 3 the map's corners. Sample 2k + side belongs to corner k (the final
     // sort's tie-break: the order of k).
@@ -383,79 +394,106 @@ export class View {
       this.gatherSamples(K, stamp);
       return;
     }
-    // The corners of the cells within the last ring's radius (R) around U, in corner order, by distance.
-    const radii = RINGS.map((c) => c * g.cell), R = radii[radii.length - 1];
-    const c0 = cellOf(g.x0, g.cell, g.cols, ux - R), c1 = cellOf(g.x0, g.cell, g.cols, ux + R);
-    const r0 = cellOf(g.y0, g.cell, g.rows, uy - R), r1 = cellOf(g.y0, g.cell, g.rows, uy + R);
-    let n = 0;
-    for (let r = r0; r <= r1; r++)
-      for (let c = c0; c <= c1; c++)
-        for (let i = this.cellStart[r * g.cols + c]; i < this.cellStart[r * g.cols + c + 1]; i++) {
-          const k = this.cellCorner[i];
-          if (fs.buildingHeight[fs.wallBuilding[k]] > uz) this.corner((this.ringCorners[n++] = k), fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
-        }
-    for (let c = 0; c < 4; c++) this.ringCorners[n++] = K + c;
-    this.ringCorners.subarray(0, n).sort();
-    let inner = 0, nn = 0;
-    for (const outer of [...radii, Infinity]) {
-      const in2 = inner * inner, out2 = outer * outer;
-      for (let j = 0; j < n; j++) {
-        const k = this.ringCorners[j], d2 = this.cornerD2[k];
-        if (d2 >= in2 && d2 < out2) this.sample(k, nn, stamp);
-      }
-      if (outer === Infinity) break;
-      nn = this.nearTable(n, out2, outer);
-      inner = outer;
-    }
-    // The cells beyond: wholly outside the square of side 2R around U, so farther than R.
-    const cell = g.cell;
-    for (let r = 0; r < g.rows; r++)
-      for (let c = 0; c < g.cols; c++) {
-        if (r >= r0 && r <= r1 && c >= c0 && c <= c1) {
-          c = c1;
-          continue;
-        }
-        const a = this.cellStart[r * g.cols + c], e = this.cellStart[r * g.cols + c + 1];
-        if (a === e) continue;
-        const x0 = g.x0 + c * cell - ux, y0 = g.y0 + r * cell - uy, x1 = x0 + cell, y1 = y0 + cell;
-        const p00 = pseudoAngle(x0, y0), p10 = pseudoAngle(x1, y0), p01 = pseudoAngle(x0, y1), p11 = pseudoAngle(x1, y1);
-        const lo = Math.min(p00, p10, p01, p11) - ANGLE_SLACK, hi = Math.max(p00, p10, p01, p11) + ANGLE_SLACK;
-        // One stretch holds the cell when both ends fall in it (not across angle 0: hi - lo < 1 and no key in between).
-        if (hi - lo < 1 && (lo >= this.nearKey[0] || hi < this.nearKey[0])) {
-          const j = lastAtOrBefore(this.nearKey, nn, lo);
-          if (this.nearWall[j] >= 0 && this.nearRun[j] === this.nearRun[lastAtOrBefore(this.nearKey, nn, hi)]) {
+    // Stage r takes the cells that first fall within ring r's square (side 2 radii[r] around U; the last stage: the
+    // rest of the map). Past the first, a cell wholly inside one run of stretches closed by one wall (within the
+    // previous radius, nearer than the cell) gets no samples; the others' corners wait for their ring by distance.
+    // Then ring r's corners are sampled, against the samples of every nearer corner.
+    const radii = RINGS.map((c) => c * g.cell), last = radii.length;
+    const box = (r: number) => r < last ? [cellOf(g.x0, g.cell, g.cols, ux - radii[r]), cellOf(g.x0, g.cell, g.cols, ux + radii[r]), cellOf(g.y0, g.cell, g.rows, uy - radii[r]), cellOf(g.y0, g.cell, g.rows, uy + radii[r])] : [0, g.cols - 1, 0, g.rows - 1];
+    const ringOf = (d2: number) => {
+      let q = 0;
+      while (q < last && !(d2 < radii[q] * radii[q])) q++;
+      return q;
+    };
+    for (let q = 0; q <= last; q++) this.pending[q] = 0;
+    for (let c = 0; c < 4; c++) this.wait(ringOf(this.cornerD2[K + c]), K + c);
+    let nn = 0, sampled = 0, inside = [0, -1, 0, -1];
+    for (let stage = 0; stage <= last; stage++) {
+      const [c0, c1, r0, r1] = box(stage);
+      for (let r = r0; r <= r1; r++)
+        for (let c = c0; c <= c1; c++) {
+          if (r >= inside[2] && r <= inside[3] && c >= inside[0] && c <= inside[1]) {
+            c = inside[1];
+            continue;
+          }
+          const a = this.cellStart[r * g.cols + c], e = this.cellStart[r * g.cols + c + 1];
+          if (a === e) continue;
+          if (stage > 0 && this.cellHidden(g.x0 + c * g.cell - ux, g.y0 + r * g.cell - uy, g.cell, nn)) {
             this.skipped += e - a;
             continue;
           }
+          for (let i = a; i < e; i++) {
+            const k = this.cellCorner[i];
+            if (!(fs.buildingHeight[fs.wallBuilding[k]] > uz)) continue;
+            this.corner(k, fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
+            this.wait(ringOf(this.cornerD2[k]), k);
+          }
         }
-        for (let i = a; i < e; i++) {
-          const k = this.cellCorner[i];
-          if (!(fs.buildingHeight[fs.wallBuilding[k]] > uz)) continue;
-          this.corner(k, fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
-          this.sample(k, nn, stamp);
-        }
-      }
+      inside = [c0, c1, r0, r1];
+      const list = this.ringList[stage];
+      for (let j = 0; j < this.pending[stage]; j++) if (this.sample(list[j], nn, stamp)) this.ringCorners[sampled++] = list[j];
+      if (stage < last) nn = this.nearTable(sampled, radii[stage]);
+    }
     this.gatherSamples(K, stamp);
   }
 
-  /** Corner k's two samples, ended on the wall of their stretch among the nn near samples when it has one, else cast. */
-  private sample(k: number, nn: number, stamp: number): void {
-    this.cast[k] = stamp;
-    for (let side = 0; side < 2; side++) {
-      const m = 2 * k + side;
-      this.ray(k, side);
-      const w = nn >= 2 ? this.nearWall[lastAtOrBefore(this.nearKey, nn, this.pa[m])] : -1;
-      if (w >= 0 && this.hitWall(w, this.rdx, this.rdy, m)) this.shortcuts++;
-      else this.castRay(this.rdx, this.rdy, m);
+  /** Corner k waits for ring q. */
+  private wait(q: number, k: number): void {
+    if (this.ringList[q].length <= this.pending[q]) {
+      const grown = new Int32Array(Math.max(64, 2 * this.ringList[q].length));
+      grown.set(this.ringList[q]);
+      this.ringList[q] = grown;
     }
+    this.ringList[q][this.pending[q]++] = k;
   }
 
   /**
-   * The samples of the first n ring corners within `outer` (squared: out2), by angle, for the next ring: nearKey, and
-   * per stretch from one to the next its wall when both hits lie on it within `outer`, else -1 (nearWall). Returns
-   * how many.
+   * Does the cell at (x0, y0) to (x0 + size, y0 + size) relative to U lie, in angle, inside one run of the nn near
+   * stretches closed by one wall? Its angular extent is that of its four corners (U lies outside it), widened by
+   * ANGLE_SLACK; one that crosses angle 0 (or holds a key there) is never judged hidden, nor any without two near samples.
    */
-  private nearTable(n: number, out2: number, outer: number): number {
+  private cellHidden(x0: number, y0: number, size: number, nn: number): boolean {
+    const x1 = x0 + size, y1 = y0 + size;
+    const p00 = pseudoAngle(x0, y0), p10 = pseudoAngle(x1, y0), p01 = pseudoAngle(x0, y1), p11 = pseudoAngle(x1, y1);
+    return this.runHidden(Math.min(p00, p10, p01, p11) - ANGLE_SLACK, Math.max(p00, p10, p01, p11) + ANGLE_SLACK, nn);
+  }
+
+  /** Do pseudo-angles lo to hi fall inside one run of the nn near stretches closed by one wall (not across angle 0)? */
+  private runHidden(lo: number, hi: number, nn: number): boolean {
+    if (nn < 2 || !(hi - lo < 1 && (lo >= this.nearKey[0] || hi < this.nearKey[0]))) return false;
+    const j = lastAtOrBefore(this.nearKey, nn, lo);
+    return this.nearWall[j] >= 0 && this.nearRun[j] === this.nearRun[lastAtOrBefore(this.nearKey, nn, hi)];
+  }
+
+  /**
+   * Corner k's two samples, cast; none (false) when its pseudo-angle lies inside a run of the nn near stretches closed
+   * by one wall: it is behind that wall.
+   */
+  private sample(k: number, nn: number, stamp: number): boolean {
+    if (nn >= 2) {
+      const p = pseudoAngle(this.cdx[k], this.cdy[k]);
+      if (this.runHidden(p - ANGLE_SLACK, p + ANGLE_SLACK, nn)) {
+        this.skipped++;
+        return false;
+      }
+    }
+    this.cast[k] = stamp;
+    const a = Math.atan2(this.cdy[k], this.cdx[k]);
+    for (let side = 0; side < 2; side++) {
+      const m = 2 * k + side;
+      this.ray(a, m);
+      this.castRay(this.rdx, this.rdy, m);
+    }
+    return true;
+  }
+
+  /**
+   * The samples of the first n corners cast (ringCorners) within `outer`, by angle, for the next ring: nearKey, and
+   * per stretch from one to the next its wall when both hits lie on it within `outer`, else -1 (nearWall), and its run
+   * (nearRun: consecutive stretches closed by one wall share the first one's number). Returns how many.
+   */
+  private nearTable(n: number, outer: number): number {
+    const out2 = outer * outer;
     let nn = 0;
     for (let j = 0; j < n; j++) {
       const k = this.ringCorners[j];
@@ -472,13 +510,15 @@ export class View {
       const m = this.nearIdx[j], m2 = this.nearIdx[j + 1 === nn ? 0 : j + 1], w = this.hseg[m];
       this.nearKey[j] = this.pa[m];
       this.nearWall[j] = w >= 0 && this.hseg[m2] === w && Math.hypot(this.hx[m] - ux, this.hy[m] - uy) < near && Math.hypot(this.hx[m2] - ux, this.hy[m2] - uy) < near ? w : -1;
-      // Consecutive stretches closed by one wall make one run (the far cells are judged per run).
       this.nearRun[j] = j > 0 && this.nearWall[j] >= 0 && this.nearWall[j] === this.nearWall[j - 1] ? this.nearRun[j - 1] : j;
     }
     return nn;
   }
 
-  /** The samples of the corners cast this time (cast[k] === stamp), moved to the front in corner order, then sorted by pseudo-angle (ties in that order). */
+  /**
+   * The samples of the corners cast this time (cast[k] === stamp), moved to the front in corner order, then sorted by
+   * pseudo-angle (ties in that order).
+   */
   private gatherSamples(K: number, stamp: number): void {
     let m = 0;
     for (let k = 0; k < K + 4; k++) {
@@ -499,44 +539,29 @@ export class View {
     this.n = m;
   }
 
-  /** The polygon's samples in angular order, copied (for the tests: the shortcut against casting every ray), how many rays ended without a walk, and how many corners got no samples (far cells hidden whole). */
-  samples(): { angle: Float64Array; x: Float64Array; y: Float64Array; wall: Int32Array; shortcuts: number; skipped: number } {
+  /** The polygon's samples in angular order, copied (for the tests: the rings against casting every ray), and how many corners got no samples. */
+  samples(): { angle: Float64Array; x: Float64Array; y: Float64Array; wall: Int32Array; skipped: number } {
     const n = this.n;
-    return { angle: this.pa.slice(0, n), x: this.hx.slice(0, n), y: this.hy.slice(0, n), wall: this.hseg.slice(0, n), shortcuts: this.shortcuts, skipped: this.skipped };
+    return { angle: this.pa.slice(0, n), x: this.hx.slice(0, n), y: this.hy.slice(0, n), wall: this.hseg.slice(0, n), skipped: this.skipped };
   }
 
-  private shortcuts = 0;
   private skipped = 0;
 
-  /** Corner i at (x, y): its angle and squared plan distance from U. */
+  /** Corner i at (x, y): its offset and squared plan distance from U. */
   private corner(i: number, x: number, y: number): void {
-    this.angles[i] = Math.atan2(y - this.uy, x - this.ux);
+    this.cdx[i] = x - this.ux;
+    this.cdy[i] = y - this.uy;
     this.cornerD2[i] = (x - this.ux) ** 2 + (y - this.uy) ** 2;
   }
 
-  /** The ray of corner i on one side (0: -EPS_ANGLE, 1: +EPS_ANGLE): its direction into rdx, rdy, its pseudo-angle into sample 2i + side. */
+  /** Sample m's ray, beside the corner at angle a (m even: -EPS_ANGLE, odd: +EPS_ANGLE): its direction into rdx, rdy, its pseudo-angle into pa[m]. */
   private rdx = 0;
   private rdy = 0;
-  private ray(i: number, side: number): void {
-    const a = this.angles[i] + (side === 0 ? -EPS_ANGLE : EPS_ANGLE);
-    this.rdx = Math.cos(a);
-    this.rdy = Math.sin(a);
-    this.pa[2 * i + side] = pseudoAngle(this.rdx, this.rdy);
-  }
-
-  /**
-   * castRay's sample when its nearest wall is known to be w: the same crossing and the same map-boundary rule; false
-   * (nothing written) when the ray misses w by a rounding at its ends (castRay then decides).
-   */
-  private hitWall(w: number, dx: number, dy: number, m: number): boolean {
-    const fs = this.fs, { ux, uy } = this;
-    const t = wallCrossing(fs, w, ux, uy, dx, dy);
-    if (!(t > 0)) return false;
-    const tb = this.boundaryT(dx, dy), best = tb < t ? tb : t;
-    this.hx[m] = ux + best * dx;
-    this.hy[m] = uy + best * dy;
-    this.hseg[m] = tb < t ? -1 : w;
-    return true;
+  private ray(a: number, m: number): void {
+    const b = a + (m % 2 === 0 ? -EPS_ANGLE : EPS_ANGLE);
+    this.rdx = Math.cos(b);
+    this.rdy = Math.sin(b);
+    this.pa[m] = pseudoAngle(this.rdx, this.rdy);
   }
 
   /** Where the ray from U along (dx, dy) leaves the map's rectangle [0, W] x [0, D] (U is inside it). */
