@@ -10,8 +10,8 @@ import type { ScatterTiles } from './tiles.ts';
 // projection crosses B's footprint at a fraction t of the way where the segment is below the roof,
 // uz + t (z - uz) < H; over all crossings, Q is visible iff z >= max_t (uz + (H - uz) / t).
 // 1. The 2D visibility polygon of U among the footprints of the buildings taller than U (and the map
-//    boundary), from rays cast just left and right of every footprint corner: around U the nearest wall
-//    in any direction, one polygon edge per stretch of wall.
+//    boundary), from rays cast just left and right of every footprint corner U may see (buildPolygon leaves out
+//    those behind a nearer wall): around U the nearest wall in any direction, one polygon edge per stretch of wall.
 // 2. Ground tiles: the cells whose centres lie inside that polygon, row by row (scanline). A building
 //    taller than U hides all the ground behind it; lower buildings get the exact per-tile test.
 // 3. Wall tiles, column by column: a column whose foot U sees in 2D is visible from the ground up; a
@@ -23,7 +23,10 @@ import type { ScatterTiles } from './tiles.ts';
 const EPS_ANGLE = 1e-9;
 /** seeWall skips a wall whose hiddenBelow bound is this far above its top row's centre (m). */
 const HIDDEN_MARGIN = 1e-6;
-/** hiddenBelow's margins: the span widened by this much pseudo-angle (~1e-6 rad), and no verdict within this distance of a wall (m). */
+/**
+ * hiddenBelow's margins: the span widened by this much pseudo-angle (~1e-6 rad; buildPolygon widens a hidden corner's
+ * or cell's span by as much), and no verdict within this distance of a wall (m).
+ */
 const ANGLE_SLACK = 1e-6;
 const NEAR_WALL_M = 1e-3;
 const T_EDGE = 1e-9;
