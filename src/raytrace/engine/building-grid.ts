@@ -49,7 +49,7 @@ export function buildBuildingGrid(box: Float64Array, nb: number): BuildingGrid |
     }
     const next = pass === 1 ? count.slice(0, cols * rows) : null;
     for (let b = 0; b < nb; b++) {
-      const c0 = col(g, box[4 * b]), c1 = col(g, box[4 * b + 2]), r0 = row(g, box[4 * b + 1]), r1 = row(g, box[4 * b + 3]);
+      const c0 = gridCol(g, box[4 * b]), c1 = gridCol(g, box[4 * b + 2]), r0 = gridRow(g, box[4 * b + 1]), r1 = gridRow(g, box[4 * b + 3]);
       for (let r = r0; r <= r1; r++)
         for (let c = c0; c <= c1; c++) {
           if (next) g.items[next[r * cols + c]++] = b;
@@ -60,8 +60,9 @@ export function buildBuildingGrid(box: Float64Array, nb: number): BuildingGrid |
   return g;
 }
 
-const col = (g: BuildingGrid, x: number) => Math.min(g.cols - 1, Math.max(0, Math.floor((x - g.x0) / g.cell)));
-const row = (g: BuildingGrid, y: number) => Math.min(g.rows - 1, Math.max(0, Math.floor((y - g.y0) / g.cell)));
+/** The grid column holding x (or row holding y), clamped to the grid. */
+export const gridCol = (g: BuildingGrid, x: number) => Math.min(g.cols - 1, Math.max(0, Math.floor((x - g.x0) / g.cell)));
+export const gridRow = (g: BuildingGrid, y: number) => Math.min(g.rows - 1, Math.max(0, Math.floor((y - g.y0) / g.cell)));
 
 /** Starts a walk: from now on `gather` hands out each building once. */
 export function beginWalk(g: BuildingGrid): void {
@@ -81,8 +82,8 @@ export function walkSteps(g: BuildingGrid, len: number): number {
  * g.found; returns how many. A point of the sub-segment inside a building's box lies in one of those cells.
  */
 export function gather(g: BuildingGrid, xa: number, ya: number, xb: number, yb: number): number {
-  const c0 = col(g, Math.min(xa, xb) - SLACK), c1 = col(g, Math.max(xa, xb) + SLACK);
-  const r0 = row(g, Math.min(ya, yb) - SLACK), r1 = row(g, Math.max(ya, yb) + SLACK);
+  const c0 = gridCol(g, Math.min(xa, xb) - SLACK), c1 = gridCol(g, Math.max(xa, xb) + SLACK);
+  const r0 = gridRow(g, Math.min(ya, yb) - SLACK), r1 = gridRow(g, Math.max(ya, yb) + SLACK);
   const stamp = g.stamp, seen = g.seen, items = g.items, start = g.start, found = g.found;
   let n = 0;
   for (let r = r0; r <= r1; r++)

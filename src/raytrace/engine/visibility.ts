@@ -1,5 +1,5 @@
 import { RadixSorter } from '../../util/radix-sort.ts';
-import { beginWalk, gather, walkSteps } from './building-grid.ts';
+import { beginWalk, gather, gridCol, gridRow, walkSteps } from './building-grid.ts';
 import type { FlatScene } from './flat-scene.ts';
 import { surfaceReach } from './range.ts';
 import type { ScatterTiles } from './tiles.ts';
@@ -173,7 +173,7 @@ export class View {
     this.cellStart = new Int32Array(g ? g.cols * g.rows + 1 : 1);
     this.cellCorner = new Int32Array(g ? K : 0);
     if (g) {
-      const cellOfCorner = (k: number) => cellOf(g.y0, g.cell, g.rows, fs.wallSeg[4 * k + 1]) * g.cols + cellOf(g.x0, g.cell, g.cols, fs.wallSeg[4 * k]);
+      const cellOfCorner = (k: number) => gridRow(g, fs.wallSeg[4 * k + 1]) * g.cols + gridCol(g, fs.wallSeg[4 * k]);
       for (let k = 0; k < K; k++) this.cellStart[cellOfCorner(k) + 1]++;
       for (let c = 0; c < g.cols * g.rows; c++) this.cellStart[c + 1] += this.cellStart[c];
       const next = this.cellStart.slice(0, -1);
@@ -402,7 +402,7 @@ export class View {
     // previous radius, nearer than the cell) gets no samples; the others' corners wait for their ring by distance.
     // Then ring r's corners are sampled, against the samples of every nearer corner.
     const radii = RINGS.map((c) => c * g.cell), last = radii.length;
-    const box = (r: number) => r < last ? [cellOf(g.x0, g.cell, g.cols, ux - radii[r]), cellOf(g.x0, g.cell, g.cols, ux + radii[r]), cellOf(g.y0, g.cell, g.rows, uy - radii[r]), cellOf(g.y0, g.cell, g.rows, uy + radii[r])] : [0, g.cols - 1, 0, g.rows - 1];
+    const box = (r: number) => r < last ? [gridCol(g, ux - radii[r]), gridCol(g, ux + radii[r]), gridRow(g, uy - radii[r]), gridRow(g, uy + radii[r])] : [0, g.cols - 1, 0, g.rows - 1];
     const ringOf = (d2: number) => {
       let q = 0;
       while (q < last && !(d2 < radii[q] * radii[q])) q++;
@@ -738,11 +738,6 @@ export class View {
 /** x % 4 for x in [0, 8], without the fmod: x - 4 is exact there (Sterbenz), and 8 gives 0 as x % 4 does. */
 function mod4(x: number): number {
   return x < 4 ? x : x - 4 < 4 ? x - 4 : 0;
-}
-
-/** The grid column (or row) holding coordinate x, for a grid starting at x0 with n cells of the given size (clamped). */
-function cellOf(x0: number, cell: number, n: number, x: number): number {
-  return Math.min(n - 1, Math.max(0, Math.floor((x - x0) / cell)));
 }
 
 /** Plan distance from the origin to the segment from (ax, ay) to (bx, by). */
