@@ -7,6 +7,7 @@ import { runExport } from '../src/dataset/export.ts';
 import { readDataset } from '../src/dataset/read.ts';
 import { makeMeasureContext, measureBlock, RSRP_FLOOR_DBM } from '../src/measure/link.ts';
 import { referenceMeasure } from '../src/measure/reference.ts';
+import { errorQuantiles, measurementErrors } from '../src/measure/report.ts';
 import { runMeasure } from '../src/measure/run.ts';
 import { runTrajectories } from '../src/mobility/trajectories.ts';
 import { readTrajectoryReceivers, runRaytrace } from '../src/raytrace/index.ts';
@@ -52,6 +53,10 @@ test('measurements.arrow: one row per link in links.arrow order; its ideal colum
   assert.ok(strong.every((i) => det[i]) && errs[Math.floor(errs.length / 2)] < 1.6, `median |ToA - LOS delay| ${errs[Math.floor(errs.length / 2)]} ns`);
   // Fewer links are detected than heard in links.arrow's sense (160 dB), and a few false alarms.
   assert.ok(r.detected < r.idealHeard && r.detected > 0.2 * r.rows && r.falseAlarms < 0.01 * r.rows, JSON.stringify(r));
+  // The error report, gathered while writing, is the file's: every detected link once in LOS/NLOS and once by SNR.
+  assert.deepEqual(r.errors, errorQuantiles(measurementErrors(meas)));
+  assert.equal(r.errors[0].links + r.errors[1].links, r.detected);
+  assert.equal(r.errors.slice(2).reduce((n, q) => n + q.links, 0), r.detected);
 });
 
 test('measurements.arrow: the same bytes with two worker processes', async () => {

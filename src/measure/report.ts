@@ -31,6 +31,42 @@ export interface ErrorQuantiles {
   rsrpBias: number;
 }
 
+/** Empty error groups: LOS, NLOS, then the SNR bins. */
+export function emptyErrorGroups(): ErrorGroup[] {
+  return [{ label: 'LOS', toaM: [], aoaDeg: [], rsrpDb: [] }, { label: 'NLOS', toaM: [], aoaDeg: [], rsrpDb: [] }, ...SNR_BINS.map((b) => ({ label: snrLabel(b), toaM: [], aoaDeg: [], rsrpDb: [] }))];
+}
+
+/** One detected link of measurements.arrow: its measured and line-of-sight values (a missing SNR or ideal power as NaN). */
+export interface DetectedLink {
+  los: boolean;
+  snrDb: number;
+  toaNs: number;
+  losDelayNs: number;
+  azDeg: number;
+  elDeg: number;
+  losAzDeg: number;
+  losElDeg: number;
+  rxPowerDbm: number;
+  idealRxPowerDbm: number;
+}
+
+const RAD = Math.PI / 180;
+const unit = (a: number, e: number) => [Math.cos(e * RAD) * Math.cos(a * RAD), Math.cos(e * RAD) * Math.sin(a * RAD), Math.sin(e * RAD)];
+
+/** Adds a detected link's errors to its LOS/NLOS group and its SNR bin (a missing SNR counts as the lowest). */
+export function addErrors(groups: ErrorGroup[], l: DetectedLink): void {
+  const u = unit(l.azDeg, l.elDeg), v = unit(l.losAzDeg, l.losElDeg);
+  const toa = Math.abs(l.toaNs - l.losDelayNs) * 1e-9 * SPEED_OF_LIGHT;
+  const aoa = Math.acos(Math.max(-1, Math.min(1, u[0] * v[0] + u[1] * v[1] + u[2] * v[2]))) / RAD;
+  const rsrp = l.rxPowerDbm - l.idealRxPowerDbm;
+  const s = Number.isNaN(l.snrDb) ? -Infinity : l.snrDb;
+  for (const g of [groups[l.los ? 0 : 1], groups[2 + SNR_BINS.findIndex(([a, b]) => s >= a && s < b)]]) {
+    g.toaM.push(toa);
+    g.aoaDeg.push(aoa);
+    if (Number.isFinite(rsrp)) g.rsrpDb.push(rsrp);
+  }
+}
+
 /** The errors of the detected links of a measurements.arrow, grouped: LOS, NLOS, then the SNR bins. */
 export function measurementErrors(file: string): ErrorGroup[] {
   const t = readArrowFile(file, 'measurements.arrow');
@@ -38,23 +74,13 @@ export function measurementErrors(file: string): ErrorGroup[] {
   const det = col('detected'), los = col('los'), snr = col('snr_db'), toa = col('toa_ns'), losDelay = col('los_delay_ns');
   const az = col('aoa_azimuth_deg'), el = col('aoa_elevation_deg'), laz = col('los_azimuth_deg'), lel = col('los_elevation_deg');
   const p = col('rx_power_dbm'), ip = col('ideal_rx_power_dbm');
-  const groups: ErrorGroup[] = [{ label: 'LOS', toaM: [], aoaDeg: [], rsrpDb: [] }, { label: 'NLOS', toaM: [], aoaDeg: [], rsrpDb: [] }, ...SNR_BINS.map((b) => ({ label: snrLabel(b), toaM: [], aoaDeg: [], rsrpDb: [] }))];
-  const rad = Math.PI / 180;
-  const unit = (a: number, e: number) => [Math.cos(e * rad) * Math.cos(a * rad), Math.cos(e * rad) * Math.sin(a * rad), Math.sin(e * rad)];
+  const groups = emptyErrorGroups();
   for (let i = 0; i < t.numRows; i++) {
     if (!det.get(i)) continue;
-    const u = unit(az.get(i), el.get(i)), v = unit(laz.get(i), lel.get(i));
-    const e = {
-      toa: (Math.abs(toa.get(i) - losDelay.get(i)) * 1e-9 * SPEED_OF_LIGHT),
-      aoa: Math.acos(Math.max(-1, Math.min(1, u[0] * v[0] + u[1] * v[1] + u[2] * v[2]))) / rad,
-      rsrp: p.get(i) - (ip.get(i) ?? NaN),
-    };
-    const s = snr.get(i) ?? -Infinity;
-    for (const g of [groups[los.get(i) ? 0 : 1], groups[2 + SNR_BINS.findIndex(([a, b]) => s >= a && s < b)]]) {
-      g.toaM.push(e.toa);
-      g.aoaDeg.push(e.aoa);
-      if (Number.isFinite(e.rsrp)) g.rsrpDb.push(e.rsrp);
-    }
+    addErrors(groups, {
+      los: Boolean(los.get(i)), snrDb: snr.get(i) ?? NaN, toaNs: toa.get(i), losDelayNs: losDelay.get(i), azDeg: az.get(i), elDeg: el.get(i),
+      losAzDeg: laz.get(i), losElDeg: lel.get(i), rxPowerDbm: p.get(i), idealRxPowerDbm: ip.get(i) ?? NaN,
+    });
   }
   return groups;
 }

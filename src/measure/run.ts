@@ -13,7 +13,7 @@ import { SIMGEN_VERSION, stageKey } from '../util/meta.ts';
 import { ProcessPool } from '../util/process-pool.ts';
 import { Progress } from '../util/progress.ts';
 import { makeMeasureContext, type MeasureColumns, type MeasureContext, measureBlock, srsOf } from './link.ts';
-import { type ErrorQuantiles, errorQuantiles, measurementErrors, writeErrorFigures } from './report.ts';
+import { addErrors, emptyErrorGroups, type ErrorQuantiles, errorQuantiles, writeErrorFigures } from './report.ts';
 import { measurementSchema } from './schema.ts';
 
 // `simgen measure`: what the gNBs of an nr-srs scenario measure from every trajectory sample's uplink SRS ->
@@ -148,6 +148,8 @@ export async function runMeasure(scenario: Scenario, outDir: string, opts: Measu
   removeStaleTemps(target);
   const totals = { detected: 0, falseAlarms: 0, idealHeard: 0, specular: 0, clusters: 0 };
   const stats: ClusterStats = emptyClusterStats();
+  // The detected links' errors, gathered as the blocks are written (not read back from the file).
+  const groups = emptyErrorGroups();
   const progress = new Progress('measure', nr * ns, opts.quiet);
   let linksDone = 0;
   const rows = await writeArrowFile(target, measurementSchema(metadata), async (writer) => {
@@ -169,6 +171,11 @@ export async function runMeasure(scenario: Scenario, outDir: string, opts: Measu
         totals.idealHeard += L.ideal_heard[row];
         totals.specular += L.specular_paths[row];
         totals.clusters += L.diffuse_clusters[row];
+        if (L.detected[row])
+          addErrors(groups, {
+            los: L.los[row] === 1, snrDb: L.snr_db[row], toaNs: L.toa_ns[row], losDelayNs: L.los_delay_ns[row], azDeg: L.aoa_azimuth_deg[row], elDeg: L.aoa_elevation_deg[row],
+            losAzDeg: L.los_azimuth_deg[row], losElDeg: L.los_elevation_deg[row], rxPowerDbm: L.rx_power_dbm[row], idealRxPowerDbm: L.ideal_rx_power_dbm[row],
+          });
       }
       for (const key of Object.keys(stats) as (keyof ClusterStats)[]) stats[key] += res.stats[key];
       const nullable = (a: Float64Array): ColumnValues => (a.some(Number.isNaN) ? Array.from(a, (v) => (Number.isNaN(v) ? null : v)) : a);
@@ -213,7 +220,6 @@ export async function runMeasure(scenario: Scenario, outDir: string, opts: Measu
     }
   });
   progress.done();
-  const groups = measurementErrors(target);
   const figures = writeErrorFigures(target, groups, `${scenario.name}: nr-srs estimation errors, detected links`);
   return { path: target, rows, inputKey, seconds: (Date.now() - started) / 1000, ...totals, stats, errors: errorQuantiles(groups), figures };
 }
