@@ -85,13 +85,14 @@ export function measurementErrors(file: string): ErrorGroup[] {
   return groups;
 }
 
-const sorted = (a: number[]) => [...a].sort((x, y) => x - y);
-const quantile = (s: number[], q: number) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]);
+/** Ascending (a typed array's numeric sort: the comparator's order for these finite values, several times faster). */
+const sorted = (a: number[]) => Float64Array.from(a).sort();
+const quantile = (s: Float64Array, q: number) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]);
 
 export function errorQuantiles(groups: ErrorGroup[]): ErrorQuantiles[] {
   return groups.map((g) => {
     const t = sorted(g.toaM), a = sorted(g.aoaDeg), r = sorted(g.rsrpDb.map(Math.abs)), rs = sorted(g.rsrpDb);
-    const q3 = (s: number[]): [number, number, number] => [quantile(s, 0.5), quantile(s, 0.9), quantile(s, 0.95)];
+    const q3 = (s: Float64Array): [number, number, number] => [quantile(s, 0.5), quantile(s, 0.9), quantile(s, 0.95)];
     return { label: g.label, links: g.toaM.length, toa: q3(t), aoa: q3(a), rsrp: q3(r), rsrpBias: quantile(rs, 0.5) };
   });
 }
