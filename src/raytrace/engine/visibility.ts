@@ -384,6 +384,10 @@ export class View {
   private buildPolygon(): void {
     const fs = this.fs, g = fs.grid;
     const { ux, uy, uz } = this;
+    if (this.castStamp === 0x7fffffff) {
+      this.cast.fill(0); // the stamps would wrap past Int32Array's range
+      this.castStamp = 0;
+    }
     const K = fs.wallSeg.length / 4, stamp = ++this.castStamp;
     this.skipped = 0;
     // Corner k < K is wall k's start; K to K + 3 the map's corners. Sample 2k + side belongs to corner k (the final
