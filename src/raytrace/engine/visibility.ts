@@ -122,12 +122,7 @@ export class View {
   private readonly nearWall: Int32Array;
   private readonly nearRun: Int32Array;
   private order: Int32Array;
-  /**
-   * buildPolygon's corners: which were cast for this polygon (cast[k] === castStamp), those cast so far (ringCorners),
-   * and each grid cell's (cellCorner[cellStart[c] ..< cellStart[c + 1]]).
-   */
-  private readonly cast: Int32Array;
-  private castStamp = 0;
+  /** buildPolygon's corners: those cast so far (ringCorners), and each grid cell's (cellCorner[cellStart[c] ..< cellStart[c + 1]]). */
   private readonly ringCorners: Int32Array;
   /** Per ring: the corners waiting for it (ringList[q][0 ..< pending[q]]). */
   private readonly ringList: Int32Array[];
@@ -164,7 +159,6 @@ export class View {
     this.nearWall = new Int32Array(2 * corners);
     this.nearRun = new Int32Array(2 * corners);
     this.order = new Int32Array(2 * corners);
-    this.cast = new Int32Array(corners);
     this.ringCorners = new Int32Array(corners);
     this.ringList = Array.from({ length: RINGS.length + 1 }, () => new Int32Array(64));
     this.pending = new Int32Array(RINGS.length + 1);
@@ -384,11 +378,7 @@ export class View {
   private buildPolygon(): void {
     const fs = this.fs, g = fs.grid;
     const { ux, uy, uz } = this;
-    if (this.castStamp === 0x7fffffff) {
-      this.cast.fill(0); // the stamps would wrap past Int32Array's range
-      this.castStamp = 0;
-    }
-    const K = fs.wallSeg.length / 4, stamp = ++this.castStamp;
+    const K = fs.wallSeg.length / 4;
     this.skipped = 0;
     // Corner k < K is wall k's start; K to K + 3 the map's corners. Sample 2k + side belongs to corner k (the final
     // sort's tie-break: the order of k).
@@ -397,8 +387,8 @@ export class View {
       let n = 0;
       for (let k = 0; k < K; k++) if (fs.buildingHeight[fs.wallBuilding[k]] > uz) this.corner((this.ringCorners[n++] = k), fs.wallSeg[4 * k], fs.wallSeg[4 * k + 1]);
       for (let c = 0; c < 4; c++) this.ringCorners[n++] = K + c;
-      for (let j = 0; j < n; j++) this.sample(this.ringCorners[j], 0, stamp);
-      this.gatherSamples(K, stamp);
+      for (let j = 0; j < n; j++) this.sample(this.ringCorners[j], 0);
+      this.gatherSamples(n);
       return;
     }
     // Stage r takes the cells that first fall within ring r's square (side 2 radii[r] around U; the last stage: the
@@ -438,10 +428,11 @@ export class View {
         }
       inside = [c0, c1, r0, r1];
       const list = this.ringList[stage];
-      for (let j = 0; j < this.pending[stage]; j++) if (this.sample(list[j], nn, stamp)) this.ringCorners[sampled++] = list[j];
+      for (let j = 0; j < this.pending[stage]; j++) if (this.sample(list[j], nn)) this.ringCorners[sampled++] = list[j];
       if (stage < last) nn = this.nearTable(sampled, radii[stage]);
     }
-    this.gatherSamples(K, stamp);
+    this.ringCorners.subarray(0, sampled).sort();
+    this.gatherSamples(sampled);
   }
 
   /** Corner k waits for ring q. */
@@ -476,7 +467,7 @@ export class View {
    * Corner k's two samples, cast; none (false) when its pseudo-angle lies inside a run of the nn near stretches closed
    * by one wall: it is behind that wall.
    */
-  private sample(k: number, nn: number, stamp: number): boolean {
+  private sample(k: number, nn: number): boolean {
     if (nn >= 2) {
       const p = pseudoAngle(this.cdx[k], this.cdy[k]);
       if (this.runHidden(p - ANGLE_SLACK, p + ANGLE_SLACK, nn)) {
@@ -484,7 +475,6 @@ export class View {
         return false;
       }
     }
-    this.cast[k] = stamp;
     const a = Math.atan2(this.cdy[k], this.cdx[k]);
     for (let side = 0; side < 2; side++) {
       const m = 2 * k + side;
@@ -523,13 +513,13 @@ export class View {
   }
 
   /**
-   * The samples of the corners cast this time (cast[k] === stamp), moved to the front in corner order, then sorted by
-   * pseudo-angle (ties in that order).
+   * The samples of the n corners cast (ringCorners, ascending), moved to the front in corner order (in place: corner k's
+   * samples never move up), then sorted by pseudo-angle (ties in that order).
    */
-  private gatherSamples(K: number, stamp: number): void {
+  private gatherSamples(n: number): void {
     let m = 0;
-    for (let k = 0; k < K + 4; k++) {
-      if (this.cast[k] !== stamp) continue;
+    for (let j = 0; j < n; j++) {
+      const k = this.ringCorners[j];
       for (let side = 0; side < 2; side++, m++) {
         this.pa[m] = this.pa[2 * k + side];
         this.hx[m] = this.hx[2 * k + side];
